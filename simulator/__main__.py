@@ -1,0 +1,6 @@
+"""``python -m simulator``: the same Hydra application as ``ecosim``."""
+
+from simulator.cli import main
+
+if __name__ == "__main__":
+    main()

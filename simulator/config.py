@@ -1,0 +1,289 @@
+"""The model's configuration as plain dataclasses.
+
+Every parameter is declared once here, with its default, its meaning and its allowed range.
+The Hydra application registers :class:`ModelConfig` as a structured config, the validator
+(:mod:`simulator.validation`) reads the ranges from the field metadata, and notebooks or tests
+build a model from these dataclasses directly, without Hydra.
+
+One step of the model stands for one month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Any
+
+PARTNER_ROLES: tuple[str, ...] = (
+    "complementary_business",
+    "technology_provider",
+    "marketing_distribution",
+    "support_service",
+)
+"""The partner roles of the Digital Partnership Network source, in array-code order."""
+
+
+def param(
+    default: Any,
+    doc: str,
+    *,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+) -> Any:
+    """Declare a documented parameter with its allowed range.
+
+    Parameters
+    ----------
+    default
+        The default value (immutable types only).
+    doc
+        One sentence saying what the parameter means, with its unit.
+    ge, le, gt
+        Inclusive lower bound, inclusive upper bound, exclusive lower bound.
+
+    Returns
+    -------
+    dataclasses.Field
+        A field whose metadata the validator and the documentation read.
+    """
+    return field(default=default, metadata={"doc": doc, "ge": ge, "le": le, "gt": gt})
+
+
+@dataclass
+class MarketConfig:
+    """Demand the SMBs face: sectors, their cycles and the economy's trend."""
+
+    n_sectors: int = param(4, "Number of sectors SMBs belong to.", ge=1)
+    demand_trend: float = param(0.002, "Economy-wide demand growth per step.", ge=-0.1, le=0.1)
+    sector_persistence: float = param(0.9, "AR(1) persistence of each sector's log demand factor.", ge=0.0, le=0.999)
+    sector_volatility: float = param(0.04, "Std. dev. of each sector's log demand shock per step.", ge=0.0, le=1.0)
+    firm_volatility: float = param(
+        0.08, "Std. dev. of each SMB's idiosyncratic log demand noise per step.", ge=0.0, le=1.0
+    )
+
+
+@dataclass
+class SMBConfig:
+    """The small and medium businesses: size, capabilities, costs and cash."""
+
+    demand_median: float = param(100.0, "Median monthly market potential of an SMB (thousand currency units).", gt=0.0)
+    demand_dispersion: float = param(
+        0.8, "Log-normal sigma of market potential across SMBs (size heterogeneity).", ge=0.0
+    )
+    direct_reach: float = param(0.7, "Channel weight of an SMB's own direct channel.", gt=0.0, le=10.0)
+    variable_cost: float = param(0.55, "Variable cost as a share of revenue before automation.", ge=0.0, le=1.0)
+    fixed_cost_low: float = param(0.35, "Lowest fixed cost, as a share of initial direct revenue.", ge=0.0, le=2.0)
+    fixed_cost_high: float = param(0.55, "Highest fixed cost, as a share of initial direct revenue.", ge=0.0, le=2.0)
+    initial_cash_months: float = param(2.0, "Initial cash, in months of fixed cost.", ge=0.0)
+    grace_steps: int = param(3, "Steps an SMB may stay below its liquidity floor before it fails.", ge=0)
+    automation_efficiency: float = param(0.35, "Share of variable cost removed at full automation.", ge=0.0, le=1.0)
+    base_absorptive_capacity: float = param(
+        0.3, "Absorptive capacity of an SMB with no knowledge stock.", ge=0.0, le=1.0
+    )
+    knowledge_scale: float = param(
+        0.5, "Knowledge stock at which absorptive capacity has closed 63% of its gap to 1.", gt=0.0
+    )
+
+
+@dataclass
+class PartnerConfig:
+    """Partner firms in the four DPN roles."""
+
+    complementary_business_share: float = param(
+        0.4, "Share of partners that are complementary businesses.", ge=0.0, le=1.0
+    )
+    technology_provider_share: float = param(
+        0.2, "Share of partners that are technology providers (automation vendors).", ge=0.0, le=1.0
+    )
+    marketing_distribution_share: float = param(
+        0.25, "Share of partners that are marketing and distribution partners.", ge=0.0, le=1.0
+    )
+    support_service_share: float = param(
+        0.15, "Share of partners that are support services (banks, consultants).", ge=0.0, le=1.0
+    )
+    capacity_mean: float = param(12.0, "Mean number of alliances a partner can hold at once.", gt=0.0)
+    size_median: float = param(400.0, "Median monthly own income of a partner (its size and power).", gt=0.0)
+    size_dispersion: float = param(1.0, "Log-normal sigma of partner size.", ge=0.0)
+    failure_hazard: float = param(
+        0.002, "Per-step probability that a partner fails or exits (1 - reliability).", ge=0.0, le=1.0
+    )
+    replace_failed: bool = param(
+        True,
+        "Whether a new partner of the same role enters where one failed.",
+    )
+    complementary_business_reach: float = param(
+        0.25, "Channel weight a complementary business adds at average complementarity.", ge=0.0
+    )
+    marketing_distribution_reach: float = param(
+        0.35,
+        "Channel weight a marketing and distribution partner adds at average complementarity.",
+        ge=0.0,
+    )
+    innovation_share: float = param(
+        0.3,
+        "Share of complementary-business alliances formed as innovation alliances (more learning, "
+        "less reach) rather than supply-chain ones.",
+        ge=0.0,
+        le=1.0,
+    )
+    reservation_share: float = param(
+        0.02,
+        "Smallest expected monthly income from a deal, as a share of the partner's size, "
+        "that it accepts when idle (doubles when full).",
+        ge=0.0,
+    )
+
+
+@dataclass
+class PlatformConfig:
+    """Digital platforms (shared defaults for every platform)."""
+
+    fee: float = param(0.15, "Commission share the platform takes of sales through it.", ge=0.0, le=1.0)
+    network_effect: float = param(
+        1.0, "Strength of network effects: reach grows by this times the participant share.", ge=0.0
+    )
+    reach: float = param(0.6, "Channel weight a platform gives a member with no network effect.", ge=0.0)
+    switching_cost_base: float = param(
+        0.5, "Cost of leaving, in months of the member's platform revenue, at zero tenure.", ge=0.0
+    )
+    switching_cost_growth: float = param(
+        0.05, "Extra months of platform revenue the exit costs per step of tenure.", ge=0.0
+    )
+
+
+@dataclass
+class AllianceConfig:
+    """Alliance search, negotiation, value and lifecycle."""
+
+    base_hazard: float = param(
+        0.0, "Exogenous per-step probability that an alliance dissolves (0 disables it).", ge=0.0, le=1.0
+    )
+    search_rate: float = param(
+        0.2, "Per-step probability that an SMB below its alliance target searches.", ge=0.0, le=1.0
+    )
+    candidates: int = param(5, "Partner candidates an SMB samples when it searches.", ge=1)
+    evaluation_noise: float = param(
+        0.35, "Log-normal sigma of an SMB's error when it forecasts an alliance's value.", ge=0.0
+    )
+    pilot_steps: int = param(6, "Length of the pilot phase in steps (0: alliances start committed).", ge=0)
+    pilot_scope: float = param(0.5, "Share of full scope an alliance runs at during its pilot.", gt=0.0, le=1.0)
+    commit_threshold: float = param(
+        0.6, "A pilot commits if realized value reaches this share of the expected value.", ge=0.0
+    )
+    review_interval: int = param(12, "Steps between reviews of a committed alliance.", ge=1)
+    dissolve_threshold: float = param(
+        0.5,
+        "At review an alliance delivering less than this share of its expected value dissolves.",
+        ge=0.0,
+    )
+    share_min: float = param(0.1, "Partner revenue share when the SMB has all the bargaining power.", ge=0.0, le=1.0)
+    share_max: float = param(
+        0.4, "Partner revenue share when the partner has all the bargaining power.", ge=0.0, le=1.0
+    )
+    renegotiation_speed: float = param(
+        0.5, "Share of the gap to the power-based share closed at each review.", ge=0.0, le=1.0
+    )
+    renegotiation_tolerance: float = param(
+        0.01, "Smallest share change that counts as a renegotiation.", ge=0.0, le=1.0
+    )
+    exit_months: float = param(
+        2.0, "Termination cost of a committed alliance, in months of its expected revenue.", ge=0.0
+    )
+    pilot_exit_fraction: float = param(0.25, "Share of the termination cost due during a pilot.", ge=0.0, le=1.0)
+    information_sharing: float = param(0.5, "Default information-sharing level of alliance terms.", ge=0.0, le=1.0)
+    exclusivity_premium: float = param(0.2, "Extra channel weight a partner gives in exchange for exclusivity.", ge=0.0)
+    specific_investment_months: float = param(
+        1.0, "Relation-specific investment paid at commitment, in months of expected value.", ge=0.0
+    )
+    trust_growth: float = param(
+        0.08, "Share of the gap to full trust closed per step that meets expectations.", ge=0.0, le=1.0
+    )
+    trust_decay: float = param(0.05, "Share of trust lost per step that falls short of expectations.", ge=0.0, le=1.0)
+    relational_rent: float = param(
+        0.5,
+        "Extra channel weight at full trust and one month of specific investment per month of value.",
+        ge=0.0,
+    )
+    learning_rate: float = param(
+        0.02,
+        "Share of a capability gap transferred per step at full sharing and absorptive capacity.",
+        ge=0.0,
+        le=1.0,
+    )
+    adoption_rate: float = param(
+        0.1, "Share of the gap to the vendor's automation level closed per step.", ge=0.0, le=1.0
+    )
+    credit_months: float = param(
+        2.0, "Credit line of a support-service alliance, in months of the SMB's fixed cost.", ge=0.0
+    )
+    credit_interest: float = param(0.01, "Interest per step on drawn credit.", ge=0.0, le=1.0)
+    early_failure_window: int = param(
+        12,
+        "An alliance ending within this many steps of its formation counts as an early failure.",
+        ge=1,
+    )
+
+
+@dataclass
+class ModelConfig:
+    """Everything one simulation run needs.
+
+    ``strategy`` holds the chosen strategy's name and parameters (see
+    :mod:`simulator.strategies`); ``scenario`` names the preset the values came from.
+    """
+
+    seed: int = param(42, "Seed of the run's random stream (numpy SeedSequence).", ge=0)
+    steps: int = param(120, "Number of steps (months) to simulate.", ge=1)
+    n_smbs: int = param(300, "Number of SMBs at the start.", ge=1)
+    n_partners: int = param(40, "Number of partner firms.", ge=0)
+    n_platforms: int = param(2, "Number of digital platforms.", ge=0)
+    scenario: str = "default"
+    strategy: Any = field(default_factory=lambda: {"name": "opportunistic"})
+    market: MarketConfig = field(default_factory=MarketConfig)
+    smb: SMBConfig = field(default_factory=SMBConfig)
+    partner: PartnerConfig = field(default_factory=PartnerConfig)
+    platform: PlatformConfig = field(default_factory=PlatformConfig)
+    alliance: AllianceConfig = field(default_factory=AllianceConfig)
+
+
+def from_dict(data: dict[str, Any]) -> ModelConfig:
+    """Build a :class:`ModelConfig` from a nested mapping such as a resolved Hydra config.
+
+    Keys the dataclasses do not define (e.g. Hydra's own) are ignored; missing keys keep their
+    defaults.
+
+    Parameters
+    ----------
+    data
+        Nested mapping of configuration values.
+
+    Returns
+    -------
+    ModelConfig
+    """
+    return _build(ModelConfig, data)
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        nested = _dataclass_type(cls, f.name)
+        kwargs[f.name] = _build(nested, value) if nested and isinstance(value, dict) else value
+    return cls(**kwargs)
+
+
+def _dataclass_type(cls: type, name: str) -> type | None:
+    default = next(f for f in fields(cls) if f.name == name)
+    if default.default_factory is not MISSING:  # type: ignore[misc]
+        made = default.default_factory()  # type: ignore[misc]
+        if is_dataclass(made):
+            return type(made)
+    return None
+
+
+def partner_role_shares(config: PartnerConfig) -> dict[str, float]:
+    """Return the population share of each partner role, keyed by role name."""
+    return {role: getattr(config, f"{role}_share") for role in PARTNER_ROLES}

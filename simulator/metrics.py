@@ -1,0 +1,244 @@
+"""Growth, lock-in, alliance and network metrics, per step and for the run's summary.
+
+All metrics are computed with numpy over the role arrays and the ledger; their definitions
+(with formulas) are in docs/ODD.md, section "Observation". ``STEP_METRICS`` documents every
+column of ``timeseries.parquet`` and ``SUMMARY_METRICS`` every key of ``summary.json``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simulator.economy import FLOWS
+from simulator.vocabulary import ENDING_EVENTS
+
+if TYPE_CHECKING:
+    from simulator.model import EcosystemModel
+
+STEP_METRICS: dict[str, str] = {
+    "smbs_alive": "SMBs that have not failed.",
+    "survival_rate": "Alive SMBs over SMBs at the start.",
+    "failures": "SMBs that failed this step.",
+    "total_revenue": "Sum of alive SMBs' revenue this step.",
+    "median_revenue": "Median revenue of alive SMBs this step.",
+    "revenue_growth_total": "Compound per-step growth rate of total revenue since step 1.",
+    "median_revenue_growth": "Median over alive SMBs of their compound per-step revenue growth since their first step.",
+    "mean_cash": "Mean cash of alive SMBs.",
+    "mean_revenue_hhi": (
+        "Mean over alive SMBs of the Herfindahl index of revenue over channels "
+        "(direct, each platform, each sales partner)."
+    ),
+    "mean_largest_channel_share": "Mean over alive SMBs of the revenue share of their largest platform or partner.",
+    "mean_largest_platform_share": "Mean over alive SMBs of the revenue share of their largest platform (0 if none).",
+    "mean_exit_cost_ratio": "Mean over alive SMBs of the exit cost of all their alliances over one step's revenue.",
+    "platform_hhi": "Herfindahl index of platforms' sales shares (0 when no platform sells).",
+    "platform_fees": "Fees SMBs paid platforms this step (equals the platforms' income).",
+    "partner_income": "What SMBs paid partner firms this step (shares, vendor fees, retainers, interest, exit costs).",
+    "active_alliances": "Alliances (including platform memberships) not ended.",
+    "formations": "Alliances formed this step.",
+    "pilot_commits": "Pilots committed this step.",
+    "renegotiations": "Alliances whose terms were renegotiated this step.",
+    "dissolutions": "Alliances ended this step, for any reason (dissolved, partner or SMB failure).",
+    "early_failure_share": (
+        "Share of all alliances ended so far that ended within alliance.early_failure_window steps of formation."
+    ),
+    "mean_duration": "Mean duration in steps of all alliances ended so far.",
+    "density": "Alliance network density: active alliances over possible pairs of alive firms.",
+    "mean_degree": "Mean number of active alliances per alive firm (SMBs, partners, platforms).",
+    "mean_trust": "Mean trust over active alliances.",
+    "mean_capability": "Mean capability of alive SMBs over all dimensions.",
+    "mean_automation": "Mean automation level of alive SMBs.",
+    "mean_knowledge": "Mean knowledge stock of alive SMBs.",
+}
+"""Columns of ``timeseries.parquet`` besides ``step`` and the per-platform columns
+``platform_<i>_share`` (sales share of platform i) and ``platform_<i>_members``."""
+
+SUMMARY_METRICS: dict[str, str] = {
+    "scenario": "Scenario preset name.",
+    "strategy": "Strategy name.",
+    "seed": "Seed of the run.",
+    "steps": "Steps simulated.",
+    "n_smbs": "SMBs at the start.",
+    "survival_rate": "Share of SMBs alive at the end.",
+    "revenue_growth_total": "Compound per-step growth of total SMB revenue, step 1 to the end.",
+    "median_revenue_growth": "Median compound per-step revenue growth of surviving SMBs.",
+    "total_revenue": "Total SMB revenue in the last step.",
+    "revenue_p10": "10th percentile of surviving SMBs' last-step revenue (size distribution).",
+    "revenue_p50": "Median of surviving SMBs' last-step revenue.",
+    "revenue_p90": "90th percentile of surviving SMBs' last-step revenue.",
+    "revenue_gini": "Gini coefficient of surviving SMBs' last-step revenue.",
+    "mean_revenue_hhi": "Final mean per-SMB revenue Herfindahl index over channels.",
+    "mean_largest_channel_share": "Final mean share of revenue through the largest platform or partner.",
+    "mean_largest_platform_share": "Final mean share of revenue through the largest platform.",
+    "mean_exit_cost_ratio": "Final mean exit cost of an SMB's alliances over its revenue.",
+    "platform_hhi": "Final Herfindahl index of platform sales shares.",
+    "platform_shares": "Final sales share of each platform (list).",
+    "formations": "Alliances formed over the run.",
+    "pilot_commits": "Pilots committed over the run.",
+    "renegotiations": "Renegotiations over the run.",
+    "dissolutions": "Alliances ended over the run, for any reason.",
+    "dissolution_reasons": "Ended alliances by reason (mapping).",
+    "active_alliances": "Alliances active at the end.",
+    "early_failure_share": "Share of ended alliances that ended within the early-failure window.",
+    "mean_duration": "Mean duration of ended alliances in steps.",
+    "density": "Final alliance network density.",
+    "mean_degree": "Final mean degree of the alliance network.",
+    "flows": "Money flows summed over the run (mapping: revenue, costs, fees, shares, ...).",
+}
+
+
+def step_metrics(model: EcosystemModel, failures: int) -> dict[str, float]:
+    """Compute this step's metrics (the row of ``timeseries.parquet``)."""
+    smbs, ledger, platforms, partners = model.smbs, model.ledger, model.platforms, model.partners
+    alive = smbs.alive
+    n_alive = int(alive.sum())
+    revenue = smbs.revenue[alive]
+    total_revenue = float(revenue.sum())
+    t = model.steps
+    if model.first_total_revenue is None:
+        model.first_total_revenue = total_revenue
+    counts = model.events.step_counts
+    ids = ledger.active_ids
+    out: dict[str, float] = {
+        "smbs_alive": n_alive,
+        "survival_rate": n_alive / smbs.n,
+        "failures": failures,
+        "total_revenue": total_revenue,
+        "median_revenue": _median(revenue),
+        "revenue_growth_total": compound_growth(total_revenue, model.first_total_revenue, t - 1),
+        "median_revenue_growth": _median(compound_growth(revenue, smbs.first_revenue[alive], t - 1)),
+        "mean_cash": _mean(smbs.cash[alive]),
+        "mean_revenue_hhi": _mean(smbs.revenue_hhi[alive]),
+        "mean_largest_channel_share": _mean(smbs.largest_channel_share[alive]),
+        "mean_largest_platform_share": _mean(smbs.largest_platform_share[alive]),
+        "mean_exit_cost_ratio": _mean(smbs.exit_cost[alive] / np.maximum(revenue, 1e-9)),
+        "platform_hhi": herfindahl(platforms.sales),
+        "platform_fees": float(platforms.income.sum()),
+        "partner_income": float(partners.income.sum()),
+        "active_alliances": len(ids),
+        "formations": counts["formed"],
+        "pilot_commits": counts["pilot_committed"],
+        "renegotiations": counts["renegotiated"],
+        "dissolutions": sum(counts[e] for e in ENDING_EVENTS),
+        **alliance_duration_metrics(model),
+        **network_metrics(model),
+        "mean_trust": _mean(ledger.trust[ids]),
+        "mean_capability": _mean(smbs.capability[alive].mean(axis=1)) if n_alive else 0.0,
+        "mean_automation": _mean(smbs.automation[alive]),
+        "mean_knowledge": _mean(smbs.knowledge[alive]),
+    }
+    shares = sales_shares(platforms.sales)
+    for p in range(platforms.n):
+        out[f"platform_{p}_share"] = float(shares[p])
+        out[f"platform_{p}_members"] = int(platforms.members[p])
+    return out
+
+
+def summary(model: EcosystemModel) -> dict[str, Any]:
+    """Final metrics of a finished run (the content of ``summary.json``)."""
+    cfg = model.config
+    last = model.last_metrics
+    smbs = model.smbs
+    revenue = smbs.revenue[smbs.alive]
+    ledger = model.ledger
+    ended = ledger.phase == 2
+    reasons, counts = np.unique(ledger.end_reason[ended].astype(str), return_counts=True)
+    totals = model.events.totals
+    return {
+        "scenario": cfg.scenario,
+        "strategy": model.strategy_label,
+        "seed": cfg.seed,
+        "steps": model.steps,
+        "n_smbs": smbs.n,
+        "survival_rate": last["survival_rate"],
+        "revenue_growth_total": last["revenue_growth_total"],
+        "median_revenue_growth": last["median_revenue_growth"],
+        "total_revenue": last["total_revenue"],
+        "revenue_p10": float(np.quantile(revenue, 0.1)) if len(revenue) else 0.0,
+        "revenue_p50": float(np.quantile(revenue, 0.5)) if len(revenue) else 0.0,
+        "revenue_p90": float(np.quantile(revenue, 0.9)) if len(revenue) else 0.0,
+        "revenue_gini": gini(revenue),
+        "mean_revenue_hhi": last["mean_revenue_hhi"],
+        "mean_largest_channel_share": last["mean_largest_channel_share"],
+        "mean_largest_platform_share": last["mean_largest_platform_share"],
+        "mean_exit_cost_ratio": last["mean_exit_cost_ratio"],
+        "platform_hhi": last["platform_hhi"],
+        "platform_shares": [float(s) for s in sales_shares(model.platforms.sales)],
+        "formations": totals["formed"],
+        "pilot_commits": totals["pilot_committed"],
+        "renegotiations": totals["renegotiated"],
+        "dissolutions": sum(totals[e] for e in ENDING_EVENTS),
+        "dissolution_reasons": {str(r): int(c) for r, c in zip(reasons, counts, strict=True)},
+        "active_alliances": last["active_alliances"],
+        "early_failure_share": last["early_failure_share"],
+        "mean_duration": last["mean_duration"],
+        "density": last["density"],
+        "mean_degree": last["mean_degree"],
+        "flows": {name: float(model.flows[name]) for name in FLOWS},
+    }
+
+
+# ---------------------------------------------------------------------- building blocks
+def compound_growth(current: Any, initial: Any, periods: int) -> Any:
+    """Compound per-period growth rate ``(current / initial) ** (1 / periods) - 1``.
+
+    Zero when ``periods`` < 1; -1 where current revenue is zero; 0 where initial is zero.
+    """
+    current = np.asarray(current, dtype=float)
+    initial = np.asarray(initial, dtype=float)
+    if periods < 1:
+        return np.zeros_like(current) if current.ndim else 0.0
+    ratio = np.where(initial > 0, current / np.where(initial > 0, initial, 1.0), 1.0)
+    rate = np.power(np.maximum(ratio, 0.0), 1.0 / periods) - 1.0
+    return rate if rate.ndim else float(rate)
+
+
+def herfindahl(values: np.ndarray) -> float:
+    """Herfindahl index of the shares of ``values`` (0 when they sum to 0)."""
+    return float((sales_shares(values) ** 2).sum())
+
+
+def sales_shares(values: np.ndarray) -> np.ndarray:
+    """Shares of each entry in the total (zeros when the total is 0)."""
+    total = values.sum()
+    return values / total if total > 0 else np.zeros_like(values, dtype=float)
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 for fewer than two or an all-zero array)."""
+    v = np.sort(np.asarray(values, dtype=float))
+    n = len(v)
+    if n < 2 or v.sum() <= 0:
+        return 0.0
+    cum = np.cumsum(v)
+    return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
+
+
+def alliance_duration_metrics(model: EcosystemModel) -> dict[str, float]:
+    """Early-failure share and mean duration over all alliances ended so far."""
+    ledger = model.ledger
+    ended = ledger.ended_step >= 0
+    if not ended.any():
+        return {"early_failure_share": 0.0, "mean_duration": 0.0}
+    duration = (ledger.ended_step - ledger.formed_step)[ended]
+    window = model.config.alliance.early_failure_window
+    return {"early_failure_share": float((duration < window).mean()), "mean_duration": float(duration.mean())}
+
+
+def network_metrics(model: EcosystemModel) -> dict[str, float]:
+    """Density and mean degree of the alliance network of alive firms."""
+    nodes = int(model.smbs.alive.sum() + model.partners.alive.sum() + model.platforms.n)
+    edges = len(model.ledger.active_ids)
+    if nodes < 2:
+        return {"density": 0.0, "mean_degree": 0.0}
+    return {"density": 2.0 * edges / (nodes * (nodes - 1)), "mean_degree": 2.0 * edges / nodes}
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else 0.0
+
+
+def _median(values: np.ndarray) -> float:
+    return float(np.median(values)) if len(values) else 0.0

@@ -1,0 +1,177 @@
+"""The ecosystem model: SMBs, partner firms and platforms forming and dissolving alliances.
+
+Read :meth:`EcosystemModel.step` for the schedule. Each line calls one mechanism module that
+updates the role arrays of :mod:`simulator.population` and the shared
+:class:`~simulator.ledger.AllianceLedger` for all firms at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import partial
+
+import mesa
+import numpy as np
+
+from simulator.agents import SMB, PartnerFirm, Platform
+from simulator.config import ModelConfig
+from simulator.economy import FLOWS, trade
+from simulator.events import EventLog
+from simulator.failure import fail_partners, fail_smbs
+from simulator.formation import best_fresh_offer, form_alliances
+from simulator.learning import adopt_automation, transfer_knowledge, update_trust
+from simulator.ledger import AllianceLedger
+from simulator.market import Market
+from simulator.metrics import STEP_METRICS, step_metrics
+from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation
+from simulator.review import review_alliances
+from simulator.strategies import Strategy, make_strategy
+from simulator.validation import validate
+from simulator.vocabulary import PLATFORM_KIND
+
+
+class EcosystemModel(mesa.Model):
+    """Agent-based model of an SMB ecosystem with alliances, partners and platforms.
+
+    Parameters
+    ----------
+    config
+        The run's configuration; validated on construction (raises
+        :class:`~simulator.errors.ConfigError`). Defaults to :class:`ModelConfig()`.
+
+    Attributes
+    ----------
+    smbs, partners, platforms
+        Role arrays (see :mod:`simulator.population`).
+    ledger
+        Every alliance ever formed.
+    events
+        The lifecycle event log.
+    strategies
+        The strategies in use; ``smbs.strategy_id`` indexes this list.
+    flows
+        Money flows summed over the run, by kind (see :data:`simulator.economy.FLOWS`).
+    datacollector
+        Mesa DataCollector with one model reporter per column of ``timeseries.parquet``.
+    """
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        config = config if config is not None else ModelConfig()
+        validate(config)
+        super().__init__(rng=np.random.SeedSequence(config.seed))
+        self.config = config
+        self.strategies: list[Strategy] = [make_strategy(config.strategy)]
+        self.strategy_label = self.strategies[0].name
+
+        self.market = Market(config.market, self.rng)
+        self.smbs = SMBPopulation(config, self.rng)
+        self.partners = PartnerPopulation(config, self.rng)
+        self.platforms = PlatformPopulation(config)
+        self.smbs.strategy_id[:] = 0
+        self.smb_agents = [SMB(self, i) for i in range(self.smbs.n)]
+        self.partner_agents = [PartnerFirm(self, i) for i in range(self.partners.n)]
+        self.platform_agents = [Platform(self, i) for i in range(self.platforms.n)]
+        self.smbs.uid[:] = [a.unique_id for a in self.smb_agents]
+        self.partners.uid[:] = [a.unique_id for a in self.partner_agents]
+        self.platforms.uid[:] = [a.unique_id for a in self.platform_agents]
+
+        self.ledger = AllianceLedger(
+            n_counterparts=self.partners.n + self.platforms.n,
+            n_partners=self.partners.n,
+            capacity=4 * self.smbs.n,
+        )
+        self.events = EventLog(self.ledger)
+        self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
+        self.first_total_revenue: float | None = None
+        self.last_metrics: dict[str, float] = {}
+        self._holdings: tuple[np.ndarray, ...] | None = None
+
+        columns = list(STEP_METRICS)
+        for p in range(self.platforms.n):
+            columns += [f"platform_{p}_share", f"platform_{p}_members"]
+        self.datacollector = mesa.DataCollector(model_reporters={c: partial(_read_metric, c) for c in columns})
+
+    # ------------------------------------------------------------------ the schedule
+    def step(self) -> None:
+        """Advance the ecosystem by one month."""
+        self.events.start_step()
+        self.market.advance()
+        fail_partners(self)
+        form_alliances(self)
+        trade(self)
+        transfer_knowledge(self)
+        adopt_automation(self)
+        update_trust(self)
+        review_alliances(self)
+        failed = fail_smbs(self)
+        self.last_metrics = step_metrics(self, failures=len(failed))
+        self.datacollector.collect(self)
+
+    def run(self, steps: int | None = None) -> None:
+        """Run ``steps`` steps (default: ``config.steps``)."""
+        for _ in range(self.config.steps if steps is None else steps):
+            self.step()
+
+    # ------------------------------------------------------------------ indexes the mechanisms share
+    def holdings(self) -> tuple[np.ndarray, np.ndarray]:
+        """Active (partner alliances, platform memberships) per SMB."""
+        ledger = self.ledger
+        ids = ledger.active_ids
+        on_platform = ledger.kind[ids] == PLATFORM_KIND
+        n = self.smbs.n
+        return (
+            ledger.count_by_smb(ids[~on_platform], n),
+            ledger.count_by_smb(ids[on_platform], n),
+        )
+
+    def role_holdings(self) -> np.ndarray:
+        """Active alliances per SMB and partner role, shape (n_smbs, 4)."""
+        ledger = self.ledger
+        ids = ledger.active_ids
+        ids = ids[ledger.kind[ids] != PLATFORM_KIND]
+        flat = ledger.smb[ids].astype(np.int64) * 4 + ledger.kind[ids]
+        return np.bincount(flat, minlength=self.smbs.n * 4).reshape(self.smbs.n, 4)
+
+    def exclusive_holdings(self) -> np.ndarray:
+        """Whether each SMB holds an exclusive alliance in each partner role, shape (n_smbs, 4)."""
+        ledger = self.ledger
+        ids = ledger.active_ids
+        ids = ids[(ledger.kind[ids] != PLATFORM_KIND) & ledger.exclusive[ids]]
+        flat = ledger.smb[ids].astype(np.int64) * 4 + ledger.kind[ids]
+        return np.bincount(flat, minlength=self.smbs.n * 4).reshape(self.smbs.n, 4) > 0
+
+    def partner_load(self) -> np.ndarray:
+        """Active alliances per partner slot."""
+        ledger = self.ledger
+        ids = ledger.active_ids
+        ids = ids[ledger.kind[ids] != PLATFORM_KIND]
+        return np.bincount(ledger.counterpart[ids], minlength=self.partners.n)
+
+    def best_fresh_offer(self, smbs_idx: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+        """Best expected value a fresh search finds for each SMB, same counterpart kind."""
+        return best_fresh_offer(self, smbs_idx, kinds)
+
+    # ------------------------------------------------------------------ agent bookkeeping
+    def replace_partners(self, slots: np.ndarray) -> None:
+        """Remove failed partners' agents; refill their slots with entrants if configured."""
+        for slot in slots:
+            self.partner_agents[slot].remove()
+        if not self.config.partner.replace_failed:
+            self.partners.alive[slots] = False
+            return
+        self.partners.renew(slots, self.rng)
+        self.partners.entered_step[slots] = self.steps
+        for slot in slots:
+            agent = PartnerFirm(self, int(slot))
+            self.partner_agents[slot] = agent
+            self.partners.uid[slot] = agent.unique_id
+
+    def remove_smbs(self, indices: np.ndarray) -> None:
+        """Remove failed SMBs' agents from the model (their array rows stay, marked dead)."""
+        for i in indices:
+            self.smb_agents[i].remove()
+
+
+def _read_metric(name: str, model: EcosystemModel) -> float:
+    """DataCollector reporter body: one metric of the current step."""
+    return model.last_metrics[name]

@@ -1,0 +1,177 @@
+"""State of each role as numpy arrays: SMBs, partner firms and platforms.
+
+The Mesa agents in :mod:`simulator.agents` are views onto these arrays, so that the per-step
+mechanisms can update thousands of firms with one vectorized operation while a reader (or the
+dashboard) still meets one object per firm.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.config import PARTNER_ROLES, ModelConfig, partner_role_shares
+from simulator.vocabulary import CAPABILITIES
+
+N_CAPABILITIES = len(CAPABILITIES)
+
+ROLE_STRENGTHS: dict[int, tuple[int, ...]] = {
+    0: (CAPABILITIES.index("production"),),
+    1: (CAPABILITIES.index("technology"), CAPABILITIES.index("data")),
+    2: (CAPABILITIES.index("marketing"),),
+    3: (CAPABILITIES.index("finance"),),
+}
+"""Capability dimensions in which each partner role is strong (role code -> dimensions)."""
+
+
+class SMBPopulation:
+    """The SMBs' state, one entry per firm in creation order.
+
+    Parameters
+    ----------
+    config
+        The run's configuration.
+    rng
+        The model's random generator.
+    """
+
+    def __init__(self, config: ModelConfig, rng: np.random.Generator) -> None:
+        n = config.n_smbs
+        c = config.smb
+        self.n = n
+        self.uid = np.zeros(n, dtype=np.int64)
+        self.sector = rng.integers(0, config.market.n_sectors, size=n)
+        self.capability = rng.beta(2.0, 2.0, size=(n, N_CAPABILITIES))
+        self.potential = c.demand_median * np.exp(c.demand_dispersion * rng.standard_normal(n))
+        initial_direct = self.potential * self.quality() * (1.0 - np.exp(-c.direct_reach))
+        self.fixed_cost = initial_direct * rng.uniform(c.fixed_cost_low, c.fixed_cost_high, size=n)
+        self.cash = c.initial_cash_months * self.fixed_cost
+        self.automation = np.zeros(n)
+        self.knowledge = np.zeros(n)
+        self.alive = np.ones(n, dtype=bool)
+        self.below_floor_steps = np.zeros(n, dtype=np.int64)
+        self.failed_step = np.full(n, -1, dtype=np.int64)
+        self.strategy_id = np.zeros(n, dtype=np.int64)
+        # bookkeeping of the last step
+        self.market_size = self.potential * self.quality()
+        self.channel_weight = np.full(n, c.direct_reach)
+        self.revenue = np.zeros(n)
+        self.first_revenue = np.zeros(n)
+        self.direct_revenue = np.zeros(n)
+        self.net_income = np.zeros(n)
+        self.credit_line = np.zeros(n)
+        self.revenue_hhi = np.ones(n)
+        self.largest_channel_share = np.zeros(n)
+        self.largest_platform_share = np.zeros(n)
+        self.exit_cost = np.zeros(n)
+        self._base_absorptive = c.base_absorptive_capacity
+        self._knowledge_scale = c.knowledge_scale
+
+    def quality(self) -> np.ndarray:
+        """Offer quality: 0.5 plus the mean capability (so between 0.5 and 1.5)."""
+        return 0.5 + self.capability.mean(axis=1)
+
+    def absorptive_capacity(self) -> np.ndarray:
+        """Share of available partner knowledge an SMB can absorb, rising with its knowledge."""
+        base = self._base_absorptive
+        return base + (1.0 - base) * (1.0 - np.exp(-self.knowledge / self._knowledge_scale))
+
+
+class PartnerPopulation:
+    """Partner firms in the four DPN roles, held in fixed slots.
+
+    When a partner fails its slot is emptied (``alive`` false) or, with
+    ``partner.replace_failed``, refilled by a new entrant of the same role with a new id.
+
+    Parameters
+    ----------
+    config
+        The run's configuration.
+    rng
+        The model's random generator.
+    """
+
+    def __init__(self, config: ModelConfig, rng: np.random.Generator) -> None:
+        n = config.n_partners
+        shares = np.array(list(partner_role_shares(config.partner).values()))
+        self.n = n
+        self.uid = np.zeros(n, dtype=np.int64)
+        self.role = _apportion(n, shares, rng)
+        self.capability = np.zeros((n, N_CAPABILITIES))
+        self.capacity = np.zeros(n, dtype=np.int64)
+        self.size = np.zeros(n)
+        self.alive = np.ones(n, dtype=bool)
+        self.successes = np.zeros(n)
+        self.reviews = np.zeros(n)
+        self.income = np.zeros(n)
+        self.entered_step = np.zeros(n, dtype=np.int64)
+        self._config = config.partner
+        self.renew(np.arange(n), rng)
+
+    def renew(self, slots: np.ndarray, rng: np.random.Generator) -> None:
+        """Draw fresh firms (capabilities, capacity, size) for ``slots``, keeping their roles."""
+        m = len(slots)
+        if m == 0:
+            return
+        c = self._config
+        capability = rng.beta(2.0, 2.0, size=(m, N_CAPABILITIES))
+        strong = rng.beta(6.0, 2.0, size=(m, N_CAPABILITIES))
+        for role, dims in ROLE_STRENGTHS.items():
+            rows = self.role[slots] == role
+            for d in dims:
+                capability[rows, d] = strong[rows, d]
+        self.capability[slots] = capability
+        self.capacity[slots] = np.maximum(1, rng.poisson(c.capacity_mean, size=m))
+        self.size[slots] = c.size_median * np.exp(c.size_dispersion * rng.standard_normal(m))
+        self.alive[slots] = True
+        self.successes[slots] = 0.0
+        self.reviews[slots] = 0.0
+        self.income[slots] = 0.0
+
+    def reputation(self) -> np.ndarray:
+        """Share of reviewed alliances that met expectations, with a neutral prior of 1 in 2."""
+        return (self.successes + 1.0) / (self.reviews + 2.0)
+
+    @staticmethod
+    def role_names() -> tuple[str, ...]:
+        """Role names in code order."""
+        return PARTNER_ROLES
+
+
+class PlatformPopulation:
+    """Digital platforms; every platform starts from the shared ``platform`` defaults.
+
+    Parameters
+    ----------
+    config
+        The run's configuration.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        n = config.n_platforms
+        c = config.platform
+        self.n = n
+        self.uid = np.zeros(n, dtype=np.int64)
+        self.fee = np.full(n, c.fee)
+        self.network_effect = np.full(n, c.network_effect)
+        self.reach = np.full(n, c.reach)
+        self.members = np.zeros(n, dtype=np.int64)
+        self.member_share = np.zeros(n)
+        self.sales = np.zeros(n)
+        self.income = np.zeros(n)
+
+    def channel_weight(self) -> np.ndarray:
+        """Channel weight each platform gives a member: reach times its network effect."""
+        return self.reach * (1.0 + self.network_effect * self.member_share)
+
+
+def _apportion(n: int, shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Assign ``n`` items to categories in proportion to ``shares`` (largest remainders)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    exact = shares * n
+    counts = np.floor(exact).astype(np.int64)
+    short = n - counts.sum()
+    if short > 0:
+        counts[np.argsort(-(exact - counts), kind="stable")[:short]] += 1
+    codes = np.repeat(np.arange(len(shares)), counts)
+    return rng.permutation(codes)

@@ -1,0 +1,101 @@
+"""Run a configured simulation and write its outputs; no Hydra here.
+
+The output contract of one run directory:
+
+- ``config.yaml``: the resolved :class:`~simulator.config.ModelConfig`;
+- ``timeseries.parquet``: one row per step (columns in :data:`simulator.metrics.STEP_METRICS`);
+- ``events.parquet``: one row per alliance lifecycle event
+  (columns in :data:`simulator.events.EVENT_COLUMNS`);
+- ``summary.json``: final metrics (keys in :data:`simulator.metrics.SUMMARY_METRICS`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from tqdm.auto import tqdm
+
+from simulator.config import ModelConfig
+from simulator.metrics import summary as summarize
+from simulator.model import EcosystemModel
+
+OUTPUT_FILES: tuple[str, ...] = ("config.yaml", "timeseries.parquet", "events.parquet", "summary.json")
+
+
+@dataclass
+class RunResult:
+    """Everything a finished run produced."""
+
+    model: EcosystemModel
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
+    """Build the model, run ``config.steps`` steps and gather the outputs.
+
+    Parameters
+    ----------
+    config
+        The run's configuration (validated by the model).
+    progress
+        Show a progress bar over steps on stderr.
+
+    Returns
+    -------
+    RunResult
+    """
+    model = EcosystemModel(config)
+    for _ in tqdm(range(config.steps), desc="simulating", unit="step", disable=not progress, leave=False):
+        model.step()
+    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    timeseries.insert(0, "step", range(1, len(timeseries) + 1))
+    return RunResult(model, timeseries, model.events.to_frame(), summarize(model))
+
+
+def write_run(result: RunResult, out_dir: str | Path) -> Path:
+    """Write the four output files into ``out_dir``.
+
+    Raises
+    ------
+    FileExistsError
+        If ``out_dir`` already holds a run's outputs (earlier results are never overwritten).
+    """
+    out = Path(out_dir)
+    taken = [name for name in OUTPUT_FILES if (out / name).exists()]
+    if taken:
+        raise FileExistsError(f"{out} already holds {', '.join(taken)}; not overwriting an earlier run")
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "config.yaml", "w") as fh:
+        yaml.safe_dump(asdict(result.model.config), fh, sort_keys=False)
+    result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
+    result.events.to_parquet(out / "events.parquet", index=False)
+    with open(out / "summary.json", "w") as fh:
+        json.dump(result.summary, fh, indent=2)
+    return out
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A short human-readable report of a run's summary."""
+    pct = "{:.1%}".format
+    shares = ", ".join(pct(s) for s in summary["platform_shares"]) or "no platforms"
+    lines = [
+        f"scenario {summary['scenario']}, strategy {summary['strategy']}, seed {summary['seed']}, "
+        f"{summary['steps']} steps, {summary['n_smbs']} SMBs",
+        f"  growth     survival {pct(summary['survival_rate'])}, total revenue growth "
+        f"{pct(summary['revenue_growth_total'])}/step, median SMB growth {pct(summary['median_revenue_growth'])}/step",
+        f"  lock-in    revenue HHI {summary['mean_revenue_hhi']:.3f}, largest platform share "
+        f"{pct(summary['mean_largest_platform_share'])}, exit cost {summary['mean_exit_cost_ratio']:.2f}x revenue",
+        f"  platforms  sales shares {shares} (HHI {summary['platform_hhi']:.3f})",
+        f"  alliances  {summary['formations']} formed, {summary['renegotiations']} renegotiated, "
+        f"{summary['dissolutions']} ended ({pct(summary['early_failure_share'])} early), "
+        f"mean duration {summary['mean_duration']:.1f} steps, {summary['active_alliances']} active",
+        f"  network    density {summary['density']:.4f}, mean degree {summary['mean_degree']:.2f}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,196 @@
+"""The strategy interface: how an SMB population decides about alliances.
+
+A strategy is a policy shared by a group of SMBs. Every hook works on arrays for the whole
+group at once (``members`` are SMB array indices), so a strategy's decision costs one numpy call
+per step, not one Python call per firm. The model calls the hooks in this order each step:
+
+1. :meth:`Strategy.alliance_targets` — how many partner alliances and platform memberships
+   each member wants;
+2. :meth:`Strategy.score_partners` / :meth:`Strategy.score_platforms` — how it ranks the offers
+   it found when searching (``-inf`` refuses an offer);
+3. :meth:`Strategy.terms` — the terms it asks for (exclusivity, information sharing, pilot);
+4. :meth:`Strategy.review` — at each alliance's review, which to dissolve and why.
+
+Each hook has a default that a concrete strategy overrides only where its idea differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from simulator.model import EcosystemModel
+
+
+@dataclass
+class StrategyParams:
+    """Parameters common to every strategy (none yet); subclasses add their own."""
+
+
+@dataclass
+class PartnerOffers:
+    """What an SMB found when it searched partners: one row per searcher, ``k`` candidates.
+
+    Attributes
+    ----------
+    partner
+        Partner array index of each candidate, shape (m, k).
+    role
+        Partner role code of each candidate.
+    complementarity
+        Mean capability gap the partner fills, in [0, 1].
+    expected_value
+        The SMB's forecast of the alliance's monthly value (with its forecasting error).
+    expected_revenue
+        The SMB's forecast of monthly revenue through the alliance (0 for non-channel roles).
+    reputation
+        Share of the partner's past alliances that met expectations, in [0, 1].
+    centrality
+        The partner's degree relative to the best-connected partner, in [0, 1].
+    size
+        The partner's size (monthly own income).
+    feasible
+        Offers the partner would accept and the SMB may take (no duplicate, no exclusivity
+        conflict).
+    """
+
+    partner: np.ndarray
+    role: np.ndarray
+    complementarity: np.ndarray
+    expected_value: np.ndarray
+    expected_revenue: np.ndarray
+    reputation: np.ndarray
+    centrality: np.ndarray
+    size: np.ndarray
+    feasible: np.ndarray
+
+
+@dataclass
+class PlatformOffers:
+    """Each platform as seen by each searcher, shape (m, n_platforms).
+
+    Attributes
+    ----------
+    expected_value
+        Forecast monthly value of joining (sales through it net of fee and variable cost).
+    member_share
+        Share of alive SMBs on the platform.
+    fee
+        The platform's commission rate.
+    feasible
+        False where the SMB is already a member.
+    """
+
+    expected_value: np.ndarray
+    member_share: np.ndarray
+    fee: np.ndarray
+    feasible: np.ndarray
+
+
+@dataclass
+class TermsRequest:
+    """The terms a group of searchers asks for, one entry per searcher."""
+
+    accept_exclusivity: np.ndarray
+    info_sharing: np.ndarray
+    pilot: np.ndarray
+
+
+@dataclass
+class ReviewDecision:
+    """Which reviewed alliances to dissolve, and the reason written to the event log."""
+
+    dissolve: np.ndarray
+    reason: np.ndarray
+
+
+class Strategy:
+    """Base class of alliance strategies; its defaults describe a plain, myopic SMB.
+
+    Subclasses set ``name`` (the registry key), ``summary`` (one line for listings),
+    ``Params`` (a dataclass of the strategy's parameters, declared with
+    :func:`simulator.config.param`) and override the hooks where their idea differs.
+
+    Parameters
+    ----------
+    params
+        The strategy's parameters; defaults when omitted.
+    """
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    Params: ClassVar[type] = StrategyParams
+
+    def __init__(self, params: Any | None = None) -> None:
+        self.params = params if params is not None else self.Params()
+
+    # 1 ---------------------------------------------------------------------------------
+    def alliance_targets(self, model: EcosystemModel, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the wanted number of (partner alliances, platform memberships) per member."""
+        zeros = np.zeros(len(members), dtype=np.int64)
+        return zeros, zeros
+
+    # 2 ---------------------------------------------------------------------------------
+    def score_partners(self, model: EcosystemModel, members: np.ndarray, offers: PartnerOffers) -> np.ndarray:
+        """Score partner offers, shape (m, k); the best finite positive score is taken."""
+        return np.where(offers.feasible & (offers.expected_value > 0), offers.expected_value, -np.inf)
+
+    def score_platforms(self, model: EcosystemModel, members: np.ndarray, offers: PlatformOffers) -> np.ndarray:
+        """Score platforms, shape (m, n_platforms); the best finite positive score is joined."""
+        return np.where(offers.feasible & (offers.expected_value > 0), offers.expected_value, -np.inf)
+
+    # 3 ---------------------------------------------------------------------------------
+    def terms(self, model: EcosystemModel, members: np.ndarray) -> TermsRequest:
+        """Return the terms each member asks for in a new partner alliance."""
+        n = len(members)
+        return TermsRequest(
+            accept_exclusivity=np.zeros(n, dtype=bool),
+            info_sharing=np.full(n, model.config.alliance.information_sharing),
+            pilot=np.full(n, model.config.alliance.pilot_steps > 0),
+        )
+
+    # 4 ---------------------------------------------------------------------------------
+    def review(self, model: EcosystemModel, alliances: np.ndarray, underperforming: np.ndarray) -> ReviewDecision:
+        """Decide which reviewed alliances to dissolve.
+
+        Parameters
+        ----------
+        model
+            The model (read-only use is expected).
+        alliances
+            Ids of this strategy's alliances that are up for review this step.
+        underperforming
+            Whether each delivers less than ``alliance.dissolve_threshold`` of its expected
+            value.
+
+        Returns
+        -------
+        ReviewDecision
+            By default, dissolve the underperforming ones.
+        """
+        return ReviewDecision(
+            dissolve=underperforming.copy(),
+            reason=np.full(len(alliances), "underperforming", dtype=object),
+        )
+
+    # -----------------------------------------------------------------------------------
+    @classmethod
+    def describe(cls) -> str:
+        """One paragraph: name, summary and each parameter with its default and meaning."""
+        lines = [f"{cls.name}: {cls.summary}"]
+        for f in fields(cls.Params):
+            meta = f.metadata
+            bounds = _bounds(meta)
+            lines.append(f"    {f.name} = {f.default!r}{bounds}  {meta.get('doc', '')}")
+        return "\n".join(lines)
+
+
+def _bounds(meta: Any) -> str:
+    lo = meta.get("ge") if meta.get("ge") is not None else meta.get("gt")
+    hi = meta.get("le")
+    if lo is None and hi is None:
+        return ""
+    return f" [{'' if lo is None else lo}, {'' if hi is None else hi}]"

@@ -1,0 +1,91 @@
+"""Checks a configuration before a run starts, reporting the first problem in one line."""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from simulator.config import ModelConfig, partner_role_shares
+from simulator.errors import ConfigError
+
+SHARE_TOLERANCE = 1e-6
+
+
+def validate(config: ModelConfig) -> None:
+    """Raise :class:`ConfigError` for the first invalid value in ``config``.
+
+    Checks every parameter's type and range (from the field metadata of
+    :mod:`simulator.config`), that the partner role shares sum to 1, that paired bounds are
+    ordered, and that the strategy exists and its parameters are valid.
+
+    Parameters
+    ----------
+    config
+        The configuration to check.
+    """
+    from simulator.strategies import make_strategy
+
+    check_dataclass_values(config, "")
+    shares = partner_role_shares(config.partner)
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        listed = ", ".join(f"{k}_share={v:g}" for k, v in shares.items())
+        raise ConfigError("partner", f"role shares must sum to 1, got {total:g} ({listed})")
+    _ordered(config.alliance.share_min, config.alliance.share_max, "alliance.share_min", "alliance.share_max")
+    _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
+    make_strategy(config.strategy)
+
+
+def check_dataclass_values(obj: Any, prefix: str) -> None:
+    """Check each field of a dataclass (recursively) against its type and declared bounds.
+
+    Parameters
+    ----------
+    obj
+        A dataclass instance whose fields may carry ``ge``/``le``/``gt`` metadata.
+    prefix
+        Dotted key of ``obj`` in the whole configuration ("" at the top).
+    """
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        if is_dataclass(value):
+            check_dataclass_values(value, key)
+            continue
+        if "doc" not in f.metadata:
+            continue
+        _check_type(key, value, type(f.default))
+        _check_bounds(key, value, f.metadata)
+
+
+def _check_type(key: str, value: Any, expected: type) -> None:
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(key, f"must be true or false, got {value!r}")
+    elif expected is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, f"must be a whole number, got {value!r}")
+    elif expected is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(key, f"must be a number, got {value!r}")
+
+
+def _check_bounds(key: str, value: Any, meta: Any) -> None:
+    if isinstance(value, bool):
+        return
+    ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
+    if value != value:  # NaN
+        raise ConfigError(key, "must be a number, got nan")
+    if (ge is not None and value < ge) or (le is not None and value > le) or (gt is not None and value <= gt):
+        raise ConfigError(key, f"must be in {_describe(ge, le, gt)}, got {value!r}")
+
+
+def _describe(ge: float | None, le: float | None, gt: float | None) -> str:
+    low = f"[{ge:g}" if ge is not None else (f"({gt:g}" if gt is not None else "(-inf")
+    high = f"{le:g}]" if le is not None else "inf)"
+    return f"{low}, {high}"
+
+
+def _ordered(low: float, high: float, low_key: str, high_key: str) -> None:
+    if low > high:
+        raise ConfigError(low_key, f"must not exceed {high_key} ({high:g}), got {low:g}")

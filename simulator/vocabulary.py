@@ -1,0 +1,49 @@
+"""The model's categorical vocabulary: roles, alliance types, forms, phases, events, reasons.
+
+Arrays store the integer code (the position in each tuple); outputs write the names.
+"""
+
+from __future__ import annotations
+
+from simulator.config import PARTNER_ROLES
+
+CAPABILITIES: tuple[str, ...] = ("production", "marketing", "technology", "data", "finance")
+"""Competence dimensions of every firm's capability vector."""
+
+COUNTERPART_KINDS: tuple[str, ...] = (*PARTNER_ROLES, "platform")
+"""What the SMB's counterpart in an alliance is: one of the four partner roles or a platform."""
+
+PLATFORM_KIND = COUNTERPART_KINDS.index("platform")
+COMPLEMENTARY, TECHNOLOGY, MARKETING, SUPPORT = range(4)
+
+ALLIANCE_TYPES: tuple[str, ...] = (
+    "supply_chain",
+    "marketing_sales",
+    "technology_integration",
+    "innovation",
+    "support",
+    "platform_membership",
+)
+"""DPN alliance types; ``support`` covers credit lines and advice of support services, which the
+DPN typology names as a member role but not as an alliance type."""
+
+SUPPLY_CHAIN, MARKETING_SALES, TECHNOLOGY_INTEGRATION, INNOVATION, SUPPORT_TYPE, PLATFORM_MEMBERSHIP = range(6)
+
+ALLIANCE_FORMS: tuple[str, ...] = ("contractual", "equity_alliance", "joint_venture")
+CONTRACTUAL, EQUITY_ALLIANCE, JOINT_VENTURE = range(3)
+
+PHASES: tuple[str, ...] = ("pilot", "committed", "ended")
+PILOT, COMMITTED, ENDED = range(3)
+
+EVENTS: tuple[str, ...] = (
+    "formed",
+    "pilot_committed",
+    "renegotiated",
+    "dissolved",
+    "partner_failed",
+    "smb_failed",
+)
+"""Alliance lifecycle events. ``dissolved`` is a decision of one side; ``partner_failed`` and
+``smb_failed`` end an alliance because a member failed."""
+
+ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})
