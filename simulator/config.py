@@ -127,7 +127,7 @@ class PartnerConfig:
         le=1.0,
     )
     reservation_share: float = param(
-        0.02,
+        0.002,
         "Smallest expected monthly income from a deal, as a share of the partner's size, "
         "that it accepts when idle (doubles when full).",
         ge=0.0,

@@ -57,6 +57,7 @@ def trade(model: EcosystemModel) -> None:
     sales_partner = (kind == COMPLEMENTARY) | (kind == MARKETING)
     weight = np.zeros(len(ids))
     if platforms.n:
+        platforms.member_share = platforms.members / max(int(smbs.alive.sum()), 1)
         weight[on_platform] = platforms.channel_weight()[other[on_platform]]
     scope = np.where(ledger.phase[ids] == PILOT, cfg.alliance.pilot_scope, 1.0)
     rent = 1.0 + cfg.alliance.relational_rent * ledger.trust[ids] * np.minimum(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator import value
+from simulator.population import TECHNOLOGY_DIM
 from simulator.strategies.base import PartnerOffers, PlatformOffers, Strategy
 from simulator.vocabulary import (
     COMMITTED,
@@ -102,11 +103,9 @@ def evaluate_partner_offers(
     rng = model.rng
     load = model.partner_load()
     available = np.flatnonzero(partners.alive & (load < partners.capacity))
-    if len(available) == 0:
+    none_available = len(available) == 0
+    if none_available:  # sample a placeholder; every offer is marked infeasible below
         available = np.zeros(1, dtype=np.int64)
-        none_available = True
-    else:
-        none_available = False
     cand = available[rng.integers(0, len(available), size=(m, k))]
     role = partners.role[cand]
     innovation = (role == COMPLEMENTARY) & (rng.random((m, k)) < cfg.partner.innovation_share)
@@ -128,7 +127,7 @@ def evaluate_partner_offers(
     channel_rev = np.where(channel, value.channel_revenue(market, total, full_weight), 0.0)
 
     automation = smbs.automation[smbs_idx][:, None]
-    vendor_level = partners.capability[cand, 2]  # technology dimension
+    vendor_level = partners.capability[cand, TECHNOLOGY_DIM]
     savings = value.automation_savings(cfg.smb, np.clip(vendor_level - automation, 0.0, None), revenue_now) * (
         role == TECHNOLOGY
     )

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.population import TECHNOLOGY_DIM
 from simulator.review import expected_now
 from simulator.value import INNOVATION_LEARNING_FACTOR
-from simulator.vocabulary import CAPABILITIES, INNOVATION, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.vocabulary import INNOVATION, PILOT, PLATFORM_KIND, TECHNOLOGY
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
 
 PARTNER_ABSORPTIVE_CAPACITY = 0.5
 """Absorptive capacity of partner firms (they are established firms; fixed)."""
-TECHNOLOGY_DIM = CAPABILITIES.index("technology")
 
 
 def transfer_knowledge(model: EcosystemModel) -> None:

@@ -13,6 +13,7 @@ from simulator.config import PARTNER_ROLES, ModelConfig, partner_role_shares
 from simulator.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
+TECHNOLOGY_DIM = CAPABILITIES.index("technology")
 
 ROLE_STRENGTHS: dict[int, tuple[int, ...]] = {
     0: (CAPABILITIES.index("production"),),
@@ -54,7 +55,7 @@ class SMBPopulation:
         # bookkeeping of the last step
         self.market_size = self.potential * self.quality()
         self.channel_weight = np.full(n, c.direct_reach)
-        self.revenue = np.zeros(n)
+        self.revenue = initial_direct.copy()  # what the SMB expects before its first step
         self.first_revenue = np.zeros(n)
         self.direct_revenue = np.zeros(n)
         self.net_income = np.zeros(n)

@@ -135,8 +135,13 @@ class Strategy:
 
     # 2 ---------------------------------------------------------------------------------
     def score_partners(self, model: EcosystemModel, members: np.ndarray, offers: PartnerOffers) -> np.ndarray:
-        """Score partner offers, shape (m, k); the best finite positive score is taken."""
-        return np.where(offers.feasible & (offers.expected_value > 0), offers.expected_value, -np.inf)
+        """Score partner offers, shape (m, k); the best finite positive score is taken.
+
+        By default the expected value weighted by the partner's reputation,
+        ``expected_value x (0.5 + reputation)`` (a partner with no record counts at face value).
+        """
+        score = offers.expected_value * (0.5 + offers.reputation)
+        return np.where(offers.feasible & (offers.expected_value > 0), score, -np.inf)
 
     def score_platforms(self, model: EcosystemModel, members: np.ndarray, offers: PlatformOffers) -> np.ndarray:
         """Score platforms, shape (m, n_platforms); the best finite positive score is joined."""

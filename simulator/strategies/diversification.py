@@ -48,5 +48,4 @@ class Diversification(Strategy):
     def score_partners(self, model, members, offers: PartnerOffers) -> np.ndarray:
         held = model.role_holdings()[members]  # (m, roles)
         overlap = np.take_along_axis(held, offers.role.astype(np.int64), axis=1) > 0
-        score = offers.expected_value * (1.0 - self.params.role_overlap_penalty * overlap)
-        return np.where(offers.feasible & (offers.expected_value > 0), score, -np.inf)
+        return super().score_partners(model, members, offers) * (1.0 - self.params.role_overlap_penalty * overlap)
