@@ -112,11 +112,11 @@ class PartnerConfig:
         "Whether a new partner of the same role enters where one failed.",
     )
     complementary_business_reach: float = param(
-        0.25, "Channel weight a complementary business adds at average complementarity.", ge=0.0
+        0.25, "Channel weight a complementary business adds at complementarity 0.25.", ge=0.0
     )
     marketing_distribution_reach: float = param(
         0.35,
-        "Channel weight a marketing and distribution partner adds at average complementarity.",
+        "Channel weight a marketing and distribution partner adds at complementarity 0.25.",
         ge=0.0,
     )
     innovation_share: float = param(
@@ -219,7 +219,7 @@ class AllianceConfig:
     credit_interest: float = param(0.01, "Interest per step on drawn credit.", ge=0.0, le=1.0)
     early_failure_window: int = param(
         12,
-        "An alliance ending within this many steps of its formation counts as an early failure.",
+        "An alliance ending at most this many steps after its formation counts as an early failure.",
         ge=1,
     )
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulator import value
 from simulator.population import TECHNOLOGY_DIM
+from simulator.review import commit, expected_now
 from simulator.strategies.base import PartnerOffers, PlatformOffers, Strategy
 from simulator.vocabulary import (
     COMMITTED,
@@ -77,7 +78,10 @@ def form_alliances(model: EcosystemModel) -> None:
 
 
 def evaluate_partner_offers(
-    model: EcosystemModel, smbs_idx: np.ndarray, accept_exclusivity: np.ndarray | None = None
+    model: EcosystemModel,
+    smbs_idx: np.ndarray,
+    accept_exclusivity: np.ndarray | None = None,
+    replacing: bool = False,
 ) -> tuple[PartnerOffers, dict[str, np.ndarray]]:
     """Sample candidate partners for each SMB in ``smbs_idx`` and evaluate them.
 
@@ -88,7 +92,11 @@ def evaluate_partner_offers(
     smbs_idx
         SMB indices, one row of offers each.
     accept_exclusivity
-        Whether each SMB takes exclusive terms (channel partners then add a premium to reach).
+        Whether each SMB takes exclusive terms (channel partners then add a premium to reach,
+        unless the SMB already has an alliance in that role).
+    replacing
+        The SMB is looking for a replacement of an alliance it holds, so its own exclusive
+        alliances do not block offers in their role.
 
     Returns
     -------
@@ -116,7 +124,8 @@ def evaluate_partner_offers(
     if accept_exclusivity is None:
         accept_exclusivity = np.zeros(m, dtype=bool)
     channel = (role == COMPLEMENTARY) | (role == MARKETING)
-    exclusive = channel & accept_exclusivity[:, None]
+    held_roles = np.take_along_axis(model.role_holdings()[smbs_idx], role.astype(np.int64), axis=1) > 0
+    exclusive = channel & accept_exclusivity[:, None] & ~held_roles
     weight = value.base_channel_weight(cfg, role, alliance_type, compl)
     full_weight = weight * (1.0 + cfg.alliance.exclusivity_premium * exclusive)
 
@@ -128,9 +137,9 @@ def evaluate_partner_offers(
 
     automation = smbs.automation[smbs_idx][:, None]
     vendor_level = partners.capability[cand, TECHNOLOGY_DIM]
-    savings = value.automation_savings(cfg.smb, np.clip(vendor_level - automation, 0.0, None), revenue_now) * (
-        role == TECHNOLOGY
-    )
+    # the savings of the automation the vendor would add to what the SMB has
+    added = np.clip(vendor_level - automation, 0.0, None)
+    savings = value.automation_savings(cfg.smb, added, revenue_now) * (role == TECHNOLOGY)
     line = value.credit_line(cfg.alliance, smbs.fixed_cost[smbs_idx])[:, None] * (role == SUPPORT)
     support = value.support_value(cfg.alliance, line)
     gross_flow = channel_rev + savings + support  # what the alliance moves each month
@@ -151,7 +160,7 @@ def evaluate_partner_offers(
     reservation = cfg.partner.reservation_share * size_p * (1.0 + load[cand] / partners.capacity[cand])
     pairs_taken = ledger.has_pair(np.repeat(smbs_idx, k), role.reshape(-1), cand.reshape(-1)).reshape(m, k)
     exclusive_roles = model.exclusive_holdings()[smbs_idx]  # (m, roles) bool
-    blocked = np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1)
+    blocked = np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1) & (not replacing)
     feasible = (partner_income >= reservation) & ~pairs_taken & ~blocked & (gross_flow > 0)
     if none_available:
         feasible[:] = False
@@ -218,7 +227,7 @@ def best_fresh_offer(model: EcosystemModel, smbs_idx: np.ndarray, kinds: np.ndar
         best[on_platform] = vals.max(axis=1, initial=0.0)
     rest = ~on_platform
     if rest.any() and model.partners.n:
-        offers, _ = evaluate_partner_offers(model, smbs_idx[rest])
+        offers, _ = evaluate_partner_offers(model, smbs_idx[rest], replacing=True)
         same_kind = offers.role == kinds[rest][:, None]
         vals = np.where(offers.feasible & same_kind, offers.expected_value, 0.0)
         best[rest] = vals.max(axis=1, initial=0.0)
@@ -289,7 +298,7 @@ def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> 
         counterpart_uid=partners.uid[take["partner"]],
         type=take["type"],
         form=CONTRACTUAL,
-        phase=np.where(pilot, PILOT, COMMITTED),
+        phase=PILOT,  # committed right below unless the alliance starts with a pilot
         share=take["share"],
         exclusive=take["exclusive"],
         exit_cost=cfg.alliance.exit_months * take["gross_flow"],
@@ -300,9 +309,11 @@ def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> 
         complementarity=take["complementarity"],
         trust=INITIAL_TRUST,
         expected_value=take["expected_value"],
-        value_ema=take["expected_value"] * np.where(pilot, cfg.alliance.pilot_scope, 1.0),
+        value_ema=0.0,  # set to what the SMB expects at age 0 right below
     )
+    model.ledger.value_ema[ids] = expected_now(model, ids)
     model.events.record(model.steps, "formed", ids, "search")
+    commit(model, ids[~pilot])
 
 
 def _join_platforms(model: EcosystemModel, p: dict[str, np.ndarray]) -> None:

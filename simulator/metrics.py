@@ -224,7 +224,7 @@ def alliance_duration_metrics(model: EcosystemModel) -> dict[str, float]:
         return {"early_failure_share": 0.0, "mean_duration": 0.0}
     duration = (ledger.ended_step - ledger.formed_step)[ended]
     window = model.config.alliance.early_failure_window
-    return {"early_failure_share": float((duration < window).mean()), "mean_duration": float(duration.mean())}
+    return {"early_failure_share": float((duration <= window).mean()), "mean_duration": float(duration.mean())}
 
 
 def network_metrics(model: EcosystemModel) -> dict[str, float]:

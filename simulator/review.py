@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator import value
-from simulator.vocabulary import COMMITTED, PILOT, PLATFORM_KIND
+from simulator.vocabulary import COMMITTED, COMPLEMENTARY, MARKETING, PILOT, PLATFORM_KIND, TECHNOLOGY
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -77,12 +77,35 @@ def end_alliances(model: EcosystemModel, ids: np.ndarray, reason: str | np.ndarr
     ledger.end(ids, model.steps, reason)
 
 
-def expected_now(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
-    """The value the SMB expects from each alliance this step: its forecast, at pilot scope
-    while the alliance is a pilot."""
+def commit(model: EcosystemModel, ids: np.ndarray) -> None:
+    """Make alliances committed; the SMB pays the relation-specific investment.
+
+    The investment is ``specific_investment_months`` months of the expected value; it is sunk
+    (it leaves the ecosystem) and raises the alliance's relational rent.
+    """
     ledger = model.ledger
-    scope = np.where(ledger.phase[ids] == PILOT, model.config.alliance.pilot_scope, 1.0)
-    return ledger.expected_value[ids] * scope
+    ledger.phase[ids] = COMMITTED
+    ledger.touch()
+    investment = model.config.alliance.specific_investment_months * np.maximum(ledger.expected_value[ids], 0.0)
+    ledger.specific_investment[ids] = investment
+    model.smbs.cash -= np.bincount(ledger.smb[ids], weights=investment, minlength=model.smbs.n)
+    model.flows["specific_investment"] += investment.sum()
+
+
+def expected_now(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
+    """The value the SMB expects from each alliance this step.
+
+    Its forecast, scaled by what the alliance can deliver at its age: a sales-partner pilot
+    runs at ``pilot_scope``; a technology alliance delivers its savings as automation is
+    adopted, ``1 - (1 - adoption_rate) ** age`` of them after ``age`` steps.
+    """
+    cfg = model.config.alliance
+    ledger = model.ledger
+    kind = ledger.kind[ids]
+    scoped = (ledger.phase[ids] == PILOT) & ((kind == COMPLEMENTARY) | (kind == MARKETING))
+    age = model.steps - ledger.formed_step[ids]
+    ramp = np.where(kind == TECHNOLOGY, 1.0 - (1.0 - cfg.adoption_rate) ** age, 1.0)
+    return ledger.expected_value[ids] * np.where(scoped, cfg.pilot_scope, 1.0) * ramp
 
 
 def _decide_pilots(model: EcosystemModel) -> None:
@@ -93,14 +116,8 @@ def _decide_pilots(model: EcosystemModel) -> None:
     if len(due) == 0:
         return
     paid_off = ledger.value_ema[due] >= cfg.commit_threshold * expected_now(model, due)
-    commit = due[paid_off]
-    ledger.phase[commit] = COMMITTED
-    ledger.touch()
-    investment = cfg.specific_investment_months * np.maximum(ledger.expected_value[commit], 0.0)
-    ledger.specific_investment[commit] = investment
-    model.smbs.cash -= np.bincount(ledger.smb[commit], weights=investment, minlength=model.smbs.n)
-    model.flows["specific_investment"] += investment.sum()
-    model.events.record(model.steps, "pilot_committed", commit, "pilot_paid_off")
+    commit(model, due[paid_off])
+    model.events.record(model.steps, "pilot_committed", due[paid_off], "pilot_paid_off")
     _count_reviews(model, due, paid_off)
     dissolve(model, due[~paid_off], "pilot_failed")
 
@@ -114,11 +131,11 @@ def _review_committed(model: EcosystemModel) -> None:
     due = ids[(ledger.phase[ids] == COMMITTED) & (age > 0) & (age % interval == 0)]
     if len(due) == 0:
         return
-    met = ledger.value_ema[due] >= ledger.expected_value[due]
+    met = ledger.value_ema[due] >= expected_now(model, due)
     _count_reviews(model, due, met)
     _renegotiate(model, due[ledger.kind[due] != PLATFORM_KIND])
 
-    underperforming = ledger.value_ema[due] < cfg.dissolve_threshold * ledger.expected_value[due]
+    underperforming = ledger.value_ema[due] < cfg.dissolve_threshold * expected_now(model, due)
     strategy_of = model.smbs.strategy_id[ledger.smb[due]]
     leaving: list[np.ndarray] = []
     reasons: list[np.ndarray] = []

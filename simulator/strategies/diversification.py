@@ -48,4 +48,6 @@ class Diversification(Strategy):
     def score_partners(self, model, members, offers: PartnerOffers) -> np.ndarray:
         held = model.role_holdings()[members]  # (m, roles)
         overlap = np.take_along_axis(held, offers.role.astype(np.int64), axis=1) > 0
-        return super().score_partners(model, members, offers) * (1.0 - self.params.role_overlap_penalty * overlap)
+        score = super().score_partners(model, members, offers)
+        discounted = score * (1.0 - self.params.role_overlap_penalty * overlap)
+        return np.where(np.isfinite(score), discounted, -np.inf)
