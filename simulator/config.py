@@ -29,6 +29,7 @@ def param(
     ge: float | None = None,
     le: float | None = None,
     gt: float | None = None,
+    choices: tuple[str, ...] | None = None,
 ) -> Any:
     """Declare a documented parameter with its allowed range.
 
@@ -40,13 +41,15 @@ def param(
         One sentence saying what the parameter means, with its unit.
     ge, le, gt
         Inclusive lower bound, inclusive upper bound, exclusive lower bound.
+    choices
+        The allowed values of a text parameter.
 
     Returns
     -------
     dataclasses.Field
         A field whose metadata the validator and the documentation read.
     """
-    return field(default=default, metadata={"doc": doc, "ge": ge, "le": le, "gt": gt})
+    return field(default=default, metadata={"doc": doc, "ge": ge, "le": le, "gt": gt, "choices": choices})
 
 
 @dataclass
@@ -165,7 +168,12 @@ class AllianceConfig:
     evaluation_noise: float = param(
         0.35, "Log-normal sigma of an SMB's error when it forecasts an alliance's value.", ge=0.0
     )
-    pilot_steps: int = param(6, "Length of the pilot phase in steps (0: alliances start committed).", ge=0)
+    pilot_steps: int = param(
+        0,
+        "Pilot length every alliance has as a market norm (0: alliances start committed unless "
+        "the strategy pilots, as the phased strategy does).",
+        ge=0,
+    )
     pilot_scope: float = param(0.5, "Share of full scope an alliance runs at during its pilot.", gt=0.0, le=1.0)
     commit_threshold: float = param(
         0.6, "A pilot commits if realized value reaches this share of the expected value.", ge=0.0
@@ -217,6 +225,15 @@ class AllianceConfig:
         2.0, "Credit line of a support-service alliance, in months of the SMB's fixed cost.", ge=0.0
     )
     credit_interest: float = param(0.01, "Interest per step on drawn credit.", ge=0.0, le=1.0)
+    equity_exit_multiplier: float = param(
+        3.0, "Exit costs of equity alliances and joint ventures, as a multiple of a contract's.", ge=1.0
+    )
+    equity_capital_months: float = param(
+        12.0, "Capital an SMB puts into an equity alliance: stake x this many months of expected value.", ge=0.0
+    )
+    equity_learning_bonus: float = param(
+        1.0, "Extra knowledge transfer per unit of equity stake (shared ownership shares more).", ge=0.0
+    )
     early_failure_window: int = param(
         12,
         "An alliance ending at most this many steps after its formation counts as an early failure.",

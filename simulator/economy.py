@@ -33,6 +33,7 @@ FLOWS: tuple[str, ...] = (
     "exit_costs",
     "switching_costs",
     "specific_investment",
+    "strategy_investment",
 )
 """Money flows of one step, summed over SMBs; all but ``revenue`` reduce SMB cash."""
 
@@ -50,7 +51,8 @@ def trade(model: EcosystemModel) -> None:
     holder = ledger.smb[ids]
     kind = ledger.kind[ids]
     other = ledger.counterpart[ids]
-    share = ledger.share[ids]
+    # an SMB owning part of an alliance gets that part of the partner's take back
+    share = ledger.share[ids] * (1.0 - ledger.equity_stake[ids])
 
     # --- channels ----------------------------------------------------------------------
     on_platform = kind == PLATFORM_KIND
@@ -69,11 +71,12 @@ def trade(model: EcosystemModel) -> None:
     smbs.market_size = np.where(
         smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector) * smbs.quality(), 0.0
     )
-    total_weight = cfg.smb.direct_reach + np.bincount(holder, weights=weight, minlength=n)
+    direct_weight = smbs.direct_weight(cfg.smb.direct_reach)
+    total_weight = direct_weight + np.bincount(holder, weights=weight, minlength=n)
     smbs.channel_weight = total_weight
     revenue = smbs.market_size * value.captured_share(total_weight)
     channel_rev = value.channel_revenue(smbs.market_size[holder], total_weight[holder], weight)
-    smbs.direct_revenue = value.channel_revenue(smbs.market_size, total_weight, cfg.smb.direct_reach)
+    smbs.direct_revenue = value.channel_revenue(smbs.market_size, total_weight, direct_weight)
 
     # --- payments per alliance -----------------------------------------------------------
     vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation)
@@ -140,7 +143,11 @@ def trade(model: EcosystemModel) -> None:
     counterpart_income[from_partners] = partners.income[other[from_partners]]
     ledger.partner_dependence[ids] = payment / np.maximum(counterpart_income, 1e-9)
     tenure = model.steps - ledger.formed_step[ids]
-    switching = (cfg.platform.switching_cost_base + cfg.platform.switching_cost_growth * tenure) * channel_rev
+    switching = (
+        (cfg.platform.switching_cost_base + cfg.platform.switching_cost_growth * tenure)
+        * channel_rev
+        * smbs.switching_factor[holder]
+    )
     ledger.exit_cost[ids] = np.where(on_platform, switching, ledger.exit_cost[ids])
 
     # --- lock-in indicators per SMB ------------------------------------------------------------

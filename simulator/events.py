@@ -18,6 +18,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "form",
     "smb_id",
     "smb_kind",
+    "strategy",
     "counterpart_id",
     "counterpart_kind",
     "share",
@@ -33,12 +34,19 @@ class EventLog:
     ledger
         The ledger whose alliances the events are about; member ids, kinds, type and form are
         read from it when an event is recorded.
+    smb_strategy
+        Strategy index of each SMB (the model's ``smbs.strategy_id``).
+    strategy_names
+        Name of each strategy index.
     """
 
-    def __init__(self, ledger: AllianceLedger) -> None:
+    def __init__(self, ledger: AllianceLedger, smb_strategy: np.ndarray, strategy_names: list[str]) -> None:
         self._ledger = ledger
+        self._smb_strategy = smb_strategy
+        self._strategy_names = list(strategy_names)
         self._batches: list[dict[str, np.ndarray]] = []
         self.step_counts: Counter[str] = Counter()
+        self.step_counts_by_strategy: dict[str, np.ndarray] = {}
         self.totals: Counter[str] = Counter()
 
     def record(self, step: int, event: str, ids: np.ndarray, reason: str | np.ndarray) -> None:
@@ -57,6 +65,7 @@ class EventLog:
                 "type": ledger.type[ids].copy(),
                 "form": ledger.form[ids].copy(),
                 "smb_id": ledger.smb_uid[ids].copy(),
+                "strategy": self._smb_strategy[ledger.smb[ids]].copy(),
                 "counterpart_id": ledger.counterpart_uid[ids].copy(),
                 "kind": ledger.kind[ids].copy(),
                 "share": ledger.share[ids].copy(),
@@ -65,10 +74,13 @@ class EventLog:
         )
         self.step_counts[event] += n
         self.totals[event] += n
+        by_strategy = np.bincount(self._smb_strategy[ledger.smb[ids]], minlength=len(self._strategy_names))
+        self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
 
     def start_step(self) -> None:
         """Reset the per-step counters (called at the start of every model step)."""
         self.step_counts.clear()
+        self.step_counts_by_strategy.clear()
 
     def to_frame(self) -> pd.DataFrame:
         """Return the log as a DataFrame with the columns of :data:`EVENT_COLUMNS`."""
@@ -84,6 +96,7 @@ class EventLog:
                 "form": pd.Categorical.from_codes(cat["form"], ALLIANCE_FORMS),
                 "smb_id": cat["smb_id"],
                 "smb_kind": "smb",
+                "strategy": pd.Categorical.from_codes(cat["strategy"], self._strategy_names),
                 "counterpart_id": cat["counterpart_id"],
                 "counterpart_kind": pd.Categorical.from_codes(cat["kind"], COUNTERPART_KINDS),
                 "share": cat["share"],

@@ -17,7 +17,7 @@ import numpy as np
 from simulator import value
 from simulator.population import TECHNOLOGY_DIM
 from simulator.review import commit, expected_now
-from simulator.strategies.base import PartnerOffers, PlatformOffers, Strategy
+from simulator.strategies.base import PartnerOffers, PlatformOffers, Strategy, TermsRequest
 from simulator.vocabulary import (
     COMMITTED,
     COMPLEMENTARY,
@@ -50,6 +50,8 @@ innovation alliances, see ``partner.innovation_share``)."""
 ROLE_TYPES = np.array([ROLE_TYPE[r] for r in sorted(ROLE_TYPE)], dtype=np.int8)
 
 INITIAL_TRUST = 0.2
+REQUEST_TERMS = ("info_sharing", "pilot", "pilot_steps", "exit_months", "form", "equity_stake", "review_interval")
+"""Terms the SMB's request fixes directly in the alliance record."""
 
 
 def form_alliances(model: EcosystemModel) -> None:
@@ -80,7 +82,7 @@ def form_alliances(model: EcosystemModel) -> None:
 def evaluate_partner_offers(
     model: EcosystemModel,
     smbs_idx: np.ndarray,
-    accept_exclusivity: np.ndarray | None = None,
+    request: TermsRequest | None = None,
     replacing: bool = False,
 ) -> tuple[PartnerOffers, dict[str, np.ndarray]]:
     """Sample candidate partners for each SMB in ``smbs_idx`` and evaluate them.
@@ -91,9 +93,10 @@ def evaluate_partner_offers(
         The model.
     smbs_idx
         SMB indices, one row of offers each.
-    accept_exclusivity
-        Whether each SMB takes exclusive terms (channel partners then add a premium to reach,
-        unless the SMB already has an alliance in that role).
+    request
+        The terms each SMB asks for (exclusivity, equity stake, share premium...); the
+        market's default terms when omitted. Exclusive terms add a premium to a sales
+        partner's reach, unless the SMB already has an alliance in that role.
     replacing
         The SMB is looking for a replacement of an alliance it holds, so its own exclusive
         alliances do not block offers in their role.
@@ -121,11 +124,11 @@ def evaluate_partner_offers(
     smb_cap = smbs.capability[smbs_idx][:, None, :]
     compl = value.complementarity(partners.capability[cand], smb_cap)
 
-    if accept_exclusivity is None:
-        accept_exclusivity = np.zeros(m, dtype=bool)
+    if request is None:
+        request = Strategy().terms(model, smbs_idx)
     channel = (role == COMPLEMENTARY) | (role == MARKETING)
     held_roles = np.take_along_axis(model.role_holdings()[smbs_idx], role.astype(np.int64), axis=1) > 0
-    exclusive = channel & accept_exclusivity[:, None] & ~held_roles
+    exclusive = channel & request.accept_exclusivity[:, None] & ~held_roles
     weight = value.base_channel_weight(cfg, role, alliance_type, compl)
     full_weight = weight * (1.0 + cfg.alliance.exclusivity_premium * exclusive)
 
@@ -148,15 +151,17 @@ def evaluate_partner_offers(
     size_p = partners.size[cand]
     share_guess = value.negotiated_share(cfg.alliance, 0.5)
     partner_dep = share_guess * gross_flow / (partners.income[cand] + share_guess * gross_flow + 1e-12)
-    power = value.bargaining_power(size_p, revenue_now, smb_dep, partner_dep)
-    share = value.negotiated_share(cfg.alliance, power)
+    influence = smbs.influence[smbs_idx][:, None]
+    power = value.bargaining_power(size_p, revenue_now, smb_dep, partner_dep, influence)
+    share = np.clip(value.negotiated_share(cfg.alliance, power) + request.share_premium[:, None], 0.0, 1.0)
+    net_share = share * (1.0 - request.equity_stake[:, None])  # owners get their part of the take back
 
     vc_rate = value.variable_cost_rate(cfg.smb, automation)
-    true_value = np.where(channel, (1.0 - share - vc_rate) * channel_rev, (1.0 - share) * (savings + support))
+    true_value = np.where(channel, (1.0 - net_share - vc_rate) * channel_rev, (1.0 - net_share) * (savings + support))
     noise = np.exp(cfg.alliance.evaluation_noise * rng.standard_normal((m, k)))
     expected_value = true_value * noise
 
-    partner_income = share * gross_flow
+    partner_income = net_share * gross_flow
     reservation = cfg.partner.reservation_share * size_p * (1.0 + load[cand] / partners.capacity[cand])
     pairs_taken = ledger.has_pair(np.repeat(smbs_idx, k), role.reshape(-1), cand.reshape(-1)).reshape(m, k)
     exclusive_roles = model.exclusive_holdings()[smbs_idx]  # (m, roles) bool
@@ -176,6 +181,7 @@ def evaluate_partner_offers(
         reputation=partners.reputation()[cand],
         centrality=centrality,
         size=size_p,
+        alliance_type=alliance_type,
         feasible=feasible,
     )
     terms = {
@@ -237,7 +243,7 @@ def best_fresh_offer(model: EcosystemModel, smbs_idx: np.ndarray, kinds: np.ndar
 # ------------------------------------------------------------------------ internals
 def _choose_partner(model: EcosystemModel, strategy: Strategy, seekers: np.ndarray) -> dict[str, np.ndarray]:
     request = strategy.terms(model, seekers)
-    offers, terms = evaluate_partner_offers(model, seekers, request.accept_exclusivity)
+    offers, terms = evaluate_partner_offers(model, seekers, request)
     scores = strategy.score_partners(model, seekers, offers)
     best = np.argmax(scores, axis=1)
     rows = np.arange(len(seekers))
@@ -254,8 +260,7 @@ def _choose_partner(model: EcosystemModel, strategy: Strategy, seekers: np.ndarr
         "complementarity": offers.complementarity[pick],
         "expected_value": offers.expected_value[pick],
         "gross_flow": terms["gross_flow"][pick],
-        "info_sharing": request.info_sharing[ok],
-        "pilot": request.pilot[ok],
+        **{name: getattr(request, name)[ok] for name in REQUEST_TERMS},
     }
 
 
@@ -286,10 +291,10 @@ def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> 
     lengths = np.diff(np.r_[starts, len(grouped)])
     rank = np.arange(len(grouped)) - np.repeat(starts, lengths)
     accepted = np.sort(order[rank < spare[grouped]])
-    # one SMB takes at most one new partner of a role it holds exclusively: guaranteed since
-    # each SMB proposes at most once per step.
     take = {k: v[accepted] for k, v in p.items()}
-    pilot = take["pilot"] & (cfg.alliance.pilot_steps > 0)
+    pilot = take["pilot"] & (take["pilot_steps"] > 0)
+    equity = take["form"] != CONTRACTUAL
+    exit_months = take["exit_months"] * np.where(equity, cfg.alliance.equity_exit_multiplier, 1.0)
     ids = model.ledger.add(
         smb=take["smb"],
         smb_uid=model.smbs.uid[take["smb"]],
@@ -297,13 +302,15 @@ def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> 
         counterpart=take["partner"],
         counterpart_uid=partners.uid[take["partner"]],
         type=take["type"],
-        form=CONTRACTUAL,
+        form=take["form"],
         phase=PILOT,  # committed right below unless the alliance starts with a pilot
         share=take["share"],
         exclusive=take["exclusive"],
-        exit_cost=cfg.alliance.exit_months * take["gross_flow"],
+        exit_cost=exit_months * take["gross_flow"],
         info_sharing=take["info_sharing"],
-        review_interval=cfg.alliance.review_interval,
+        equity_stake=take["equity_stake"],
+        review_interval=take["review_interval"],
+        pilot_steps=np.where(pilot, take["pilot_steps"], 0),
         formed_step=model.steps,
         base_weight=take["base_weight"],
         complementarity=take["complementarity"],

@@ -40,6 +40,7 @@ def transfer_knowledge(model: EcosystemModel) -> None:
     scope = np.where(ledger.phase[rows] == PILOT, cfg.pilot_scope, 1.0)
     intensity = cfg.learning_rate * ledger.info_sharing[rows] * scope
     intensity *= np.where(ledger.type[rows] == INNOVATION, INNOVATION_LEARNING_FACTOR, 1.0)
+    intensity *= 1.0 + cfg.equity_learning_bonus * ledger.equity_stake[rows]
 
     smb_cap = smbs.capability[holder]
     partner_cap = partners.capability[other]
@@ -68,7 +69,9 @@ def adopt_automation(model: EcosystemModel) -> None:
     has_vendor = np.bincount(ledger.smb[rows], minlength=smbs.n) > 0
     rising = has_vendor & (target > smbs.automation)
     smbs.automation[rising] += rate * (target - smbs.automation)[rising]
-    smbs.automation[~has_vendor] *= 1.0 - 0.5 * rate
+    # without a vendor automation decays; interoperable (modular) systems keep more of it
+    decay = 0.5 * rate * smbs.switching_factor
+    smbs.automation[~has_vendor] *= (1.0 - decay)[~has_vendor]
 
 
 def update_trust(model: EcosystemModel) -> None:

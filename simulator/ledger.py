@@ -32,6 +32,7 @@ COLUMNS: dict[str, Any] = {
     "info_sharing": np.float64,
     "equity_stake": np.float64,
     "review_interval": np.int32,
+    "pilot_steps": np.int32,  # length of the pilot (0: started committed)
     # state
     "formed_step": np.int32,
     "ended_step": np.int32,
@@ -46,7 +47,8 @@ COLUMNS: dict[str, Any] = {
     "revenue": np.float64,  # last step's SMB revenue through this alliance (channel alliances)
     "smb_dependence": np.float64,
     "partner_dependence": np.float64,
-    "specific_investment": np.float64,
+    "specific_investment": np.float64,  # sunk at commitment (incl. equity capital)
+    "exit_cost_paid": np.float64,  # termination or switching cost the SMB paid when it left
     "knowledge_gained": np.float64,
     "knowledge_leaked": np.float64,
 }

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.economy import FLOWS
-from simulator.vocabulary import ENDING_EVENTS
+from simulator.vocabulary import ENDING_EVENTS, PLATFORM_KIND
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -86,34 +86,104 @@ SUMMARY_METRICS: dict[str, str] = {
     "density": "Final alliance network density.",
     "mean_degree": "Final mean degree of the alliance network.",
     "flows": "Money flows summed over the run (mapping: revenue, costs, fees, shares, ...).",
+    "by_strategy": "Per strategy of the population: the metrics of STRATEGY_SUMMARY_METRICS (mapping).",
 }
 
 
-def step_metrics(model: EcosystemModel, failures: int) -> dict[str, float]:
-    """Compute this step's metrics (the row of ``timeseries.parquet``)."""
-    smbs, ledger, platforms, partners = model.smbs, model.ledger, model.platforms, model.partners
-    alive = smbs.alive
+POPULATION_METRICS: tuple[str, ...] = (
+    "smbs_alive",
+    "survival_rate",
+    "failures",
+    "total_revenue",
+    "median_revenue",
+    "revenue_growth_total",
+    "median_revenue_growth",
+    "mean_cash",
+    "mean_revenue_hhi",
+    "mean_largest_channel_share",
+    "mean_largest_platform_share",
+    "mean_exit_cost_ratio",
+    "mean_capability",
+    "mean_automation",
+    "mean_knowledge",
+)
+"""SMB-level metrics, computed for the whole population and for each strategy group."""
+
+STRATEGY_STEP_COLUMNS: tuple[str, ...] = (
+    "step",
+    "strategy",
+    *POPULATION_METRICS,
+    "active_alliances",
+    "formations",
+    "dissolutions",
+)
+"""Columns of ``timeseries_by_strategy.parquet`` (one row per step and strategy)."""
+
+STRATEGY_SUMMARY_METRICS: dict[str, str] = {
+    "share": "Share of the SMB population following the strategy.",
+    "n_smbs": "SMBs following the strategy at the start.",
+    "survival_rate": "Share of the group alive at the end.",
+    "revenue_growth_total": "Compound per-step growth of the group's total revenue.",
+    "median_revenue_growth": "Median compound per-step revenue growth of the group's survivors.",
+    "total_revenue": "The group's total revenue in the last step.",
+    "mean_cash": "Mean cash of the group's survivors at the end.",
+    "mean_revenue_hhi": "Final mean revenue Herfindahl index of the group's survivors.",
+    "mean_largest_channel_share": "Final mean revenue share of the largest platform or partner.",
+    "mean_largest_platform_share": "Final mean revenue share of the largest platform.",
+    "mean_exit_cost_ratio": "Final mean exit cost over revenue.",
+    "mean_capability": "Final mean capability of the group's survivors.",
+    "mean_automation": "Final mean automation of the group's survivors.",
+    "mean_knowledge": "Final mean knowledge stock of the group's survivors.",
+    "alliances_per_smb": "Active alliances per surviving SMB at the end.",
+    "formations": "Alliances the group formed over the run.",
+    "dissolutions": "The group's alliances that ended over the run, for any reason.",
+    "dissolution_reasons": "The group's ended alliances by reason (mapping).",
+    "underperforming_share": "Share of the group's ended alliances that ended with reason underperforming.",
+    "early_failure_share": "Share of the group's ended alliances that ended within the early-failure window.",
+    "early_failure_losses": "Exit costs paid and specific investments sunk in early-failed alliances, per SMB.",
+    "mean_duration": "Mean duration in steps of the group's ended alliances.",
+    "mean_partner_share": "Mean revenue share partners keep (after equity returns) over the group's partner alliances.",
+    "mean_complementarity": "Mean complementarity of the group's partner alliances at formation.",
+    "knowledge_gained": "Knowledge the group absorbed from partners, per SMB.",
+    "knowledge_leaked": "Knowledge partners absorbed from the group, per SMB.",
+}
+"""Keys of each entry of ``summary.json``'s ``by_strategy`` mapping."""
+
+
+def population_metrics(model: EcosystemModel, group: np.ndarray) -> dict[str, float]:
+    """SMB-level metrics over the SMBs selected by the boolean mask ``group``."""
+    smbs = model.smbs
+    alive = smbs.alive & group
     n_alive = int(alive.sum())
     revenue = smbs.revenue[alive]
     total_revenue = float(revenue.sum())
-    t = model.steps
-    if model.first_total_revenue is None:
-        model.first_total_revenue = total_revenue
-    counts = model.events.step_counts
-    ids = ledger.active_ids
-    out: dict[str, float] = {
+    periods = model.steps - 1
+    return {
         "smbs_alive": n_alive,
-        "survival_rate": n_alive / smbs.n,
-        "failures": failures,
+        "survival_rate": n_alive / max(int(group.sum()), 1),
+        "failures": int((group & (smbs.failed_step == model.steps)).sum()),
         "total_revenue": total_revenue,
         "median_revenue": _median(revenue),
-        "revenue_growth_total": compound_growth(total_revenue, model.first_total_revenue, t - 1),
-        "median_revenue_growth": _median(compound_growth(revenue, smbs.first_revenue[alive], t - 1)),
+        "revenue_growth_total": compound_growth(total_revenue, float(smbs.first_revenue[group].sum()), periods),
+        "median_revenue_growth": _median(compound_growth(revenue, smbs.first_revenue[alive], periods)),
         "mean_cash": _mean(smbs.cash[alive]),
         "mean_revenue_hhi": _mean(smbs.revenue_hhi[alive]),
         "mean_largest_channel_share": _mean(smbs.largest_channel_share[alive]),
         "mean_largest_platform_share": _mean(smbs.largest_platform_share[alive]),
         "mean_exit_cost_ratio": _mean(smbs.exit_cost[alive] / np.maximum(revenue, 1e-9)),
+        "mean_capability": _mean(smbs.capability[alive].mean(axis=1)) if n_alive else 0.0,
+        "mean_automation": _mean(smbs.automation[alive]),
+        "mean_knowledge": _mean(smbs.knowledge[alive]),
+    }
+
+
+def step_metrics(model: EcosystemModel) -> dict[str, float]:
+    """Compute this step's metrics (the row of ``timeseries.parquet``)."""
+    ledger, platforms, partners = model.ledger, model.platforms, model.partners
+    counts = model.events.step_counts
+    ids = ledger.active_ids
+    out: dict[str, float] = {
+        **population_metrics(model, np.ones(model.smbs.n, dtype=bool)),
         "platform_hhi": herfindahl(platforms.sales),
         "platform_fees": float(platforms.income.sum()),
         "partner_income": float(partners.income.sum()),
@@ -122,12 +192,9 @@ def step_metrics(model: EcosystemModel, failures: int) -> dict[str, float]:
         "pilot_commits": counts["pilot_committed"],
         "renegotiations": counts["renegotiated"],
         "dissolutions": sum(counts[e] for e in ENDING_EVENTS),
-        **alliance_duration_metrics(model),
+        **alliance_duration_metrics(model, np.ones(ledger.size, dtype=bool)),
         **network_metrics(model),
         "mean_trust": _mean(ledger.trust[ids]),
-        "mean_capability": _mean(smbs.capability[alive].mean(axis=1)) if n_alive else 0.0,
-        "mean_automation": _mean(smbs.automation[alive]),
-        "mean_knowledge": _mean(smbs.knowledge[alive]),
     }
     shares = sales_shares(platforms.sales)
     for p in range(platforms.n):
@@ -136,16 +203,35 @@ def step_metrics(model: EcosystemModel, failures: int) -> dict[str, float]:
     return out
 
 
+def strategy_step_rows(model: EcosystemModel) -> list[dict[str, Any]]:
+    """This step's rows of ``timeseries_by_strategy.parquet``: one per strategy."""
+    smbs, ledger, events = model.smbs, model.ledger, model.events
+    active = ledger.active_ids
+    active_by = np.bincount(smbs.strategy_id[ledger.smb[active]], minlength=len(model.strategies))
+    rows = []
+    for sid, strategy in enumerate(model.strategies):
+        ended = sum(int(events.step_counts_by_strategy.get(e, np.zeros(sid + 1))[sid]) for e in ENDING_EVENTS)
+        rows.append(
+            {
+                "step": model.steps,
+                "strategy": strategy.name,
+                **population_metrics(model, smbs.strategy_id == sid),
+                "active_alliances": int(active_by[sid]),
+                "formations": int(events.step_counts_by_strategy.get("formed", np.zeros(sid + 1))[sid]),
+                "dissolutions": ended,
+            }
+        )
+    return rows
+
+
 def summary(model: EcosystemModel) -> dict[str, Any]:
     """Final metrics of a finished run (the content of ``summary.json``)."""
     cfg = model.config
     last = model.last_metrics
     smbs = model.smbs
     revenue = smbs.revenue[smbs.alive]
-    ledger = model.ledger
-    ended = ledger.phase == 2
-    reasons, counts = np.unique(ledger.end_reason[ended].astype(str), return_counts=True)
     totals = model.events.totals
+    everything = np.ones(model.ledger.size, dtype=bool)
     return {
         "scenario": cfg.scenario,
         "strategy": model.strategy_label,
@@ -170,14 +256,59 @@ def summary(model: EcosystemModel) -> dict[str, Any]:
         "pilot_commits": totals["pilot_committed"],
         "renegotiations": totals["renegotiated"],
         "dissolutions": sum(totals[e] for e in ENDING_EVENTS),
-        "dissolution_reasons": {str(r): int(c) for r, c in zip(reasons, counts, strict=True)},
+        "dissolution_reasons": dissolution_reasons(model, everything),
         "active_alliances": last["active_alliances"],
         "early_failure_share": last["early_failure_share"],
         "mean_duration": last["mean_duration"],
         "density": last["density"],
         "mean_degree": last["mean_degree"],
         "flows": {name: float(model.flows[name]) for name in FLOWS},
+        "by_strategy": {strategy.name: strategy_summary(model, sid) for sid, strategy in enumerate(model.strategies)},
     }
+
+
+def strategy_summary(model: EcosystemModel, sid: int) -> dict[str, Any]:
+    """Final metrics of one strategy group (an entry of ``summary.json``'s ``by_strategy``)."""
+    smbs, ledger = model.smbs, model.ledger
+    group = smbs.strategy_id == sid
+    n = max(int(group.sum()), 1)
+    rows = group[ledger.smb]  # the group's alliances, ever
+    ended = rows & (ledger.ended_step >= 0)
+    partner_rows = rows & (ledger.kind != PLATFORM_KIND)
+    reasons = dissolution_reasons(model, rows)
+    n_ended = max(int(ended.sum()), 1)
+    duration = ledger.ended_step - ledger.formed_step
+    early = ended & (duration <= model.config.alliance.early_failure_window)
+    alive = smbs.alive & group
+    active = ledger.active_ids
+    out: dict[str, Any] = {"share": float(group.mean()), "n_smbs": int(group.sum())}
+    out.update(population_metrics(model, group))
+    for name in ("smbs_alive", "failures", "median_revenue"):
+        out.pop(name)
+    out.update(
+        {
+            "alliances_per_smb": int(alive[ledger.smb[active]].sum()) / max(int(alive.sum()), 1),
+            "formations": int(rows.sum()),
+            "dissolutions": int(ended.sum()),
+            "dissolution_reasons": reasons,
+            "underperforming_share": reasons.get("underperforming", 0) / n_ended,
+            **alliance_duration_metrics(model, rows),
+            "early_failure_losses": float((ledger.exit_cost_paid + ledger.specific_investment)[early].sum()) / n,
+            "mean_partner_share": _mean((ledger.share * (1.0 - ledger.equity_stake))[partner_rows]),
+            "mean_complementarity": _mean(ledger.complementarity[partner_rows]),
+            "knowledge_gained": float(ledger.knowledge_gained[rows].sum()) / n,
+            "knowledge_leaked": float(ledger.knowledge_leaked[rows].sum()) / n,
+        }
+    )
+    return {name: out[name] for name in STRATEGY_SUMMARY_METRICS}
+
+
+def dissolution_reasons(model: EcosystemModel, rows: np.ndarray) -> dict[str, int]:
+    """Ended alliances among ``rows`` (a mask over the ledger) counted by reason."""
+    ledger = model.ledger
+    ended = rows & (ledger.ended_step >= 0)
+    reasons, counts = np.unique(ledger.end_reason[ended].astype(str), return_counts=True)
+    return {str(r): int(c) for r, c in zip(reasons, counts, strict=True)}
 
 
 # ---------------------------------------------------------------------- building blocks
@@ -216,10 +347,10 @@ def gini(values: np.ndarray) -> float:
     return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
 
 
-def alliance_duration_metrics(model: EcosystemModel) -> dict[str, float]:
-    """Early-failure share and mean duration over all alliances ended so far."""
+def alliance_duration_metrics(model: EcosystemModel, rows: np.ndarray) -> dict[str, float]:
+    """Early-failure share and mean duration over the alliances among ``rows`` ended so far."""
     ledger = model.ledger
-    ended = ledger.ended_step >= 0
+    ended = rows & (ledger.ended_step >= 0)
     if not ended.any():
         return {"early_failure_share": 0.0, "mean_duration": 0.0}
     duration = (ledger.ended_step - ledger.formed_step)[ended]

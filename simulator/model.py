@@ -22,10 +22,10 @@ from simulator.formation import best_fresh_offer, form_alliances
 from simulator.learning import adopt_automation, transfer_knowledge, update_trust
 from simulator.ledger import AllianceLedger
 from simulator.market import Market
-from simulator.metrics import STEP_METRICS, step_metrics
-from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation
+from simulator.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, step_metrics, strategy_step_rows
+from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.review import review_alliances
-from simulator.strategies import Strategy, make_strategy
+from simulator.strategies import Strategy, build_population
 from simulator.validation import validate
 from simulator.vocabulary import PLATFORM_KIND
 
@@ -60,14 +60,15 @@ class EcosystemModel(mesa.Model):
         validate(config)
         super().__init__(rng=np.random.SeedSequence(config.seed))
         self.config = config
-        self.strategies: list[Strategy] = [make_strategy(config.strategy)]
-        self.strategy_label = self.strategies[0].name
+        population = build_population(config.strategy)
+        self.strategies: list[Strategy] = [strategy for strategy, _ in population]
+        self.strategy_label = config.strategy["name"]
 
         self.market = Market(config.market, self.rng)
         self.smbs = SMBPopulation(config, self.rng)
         self.partners = PartnerPopulation(config, self.rng)
         self.platforms = PlatformPopulation(config)
-        self.smbs.strategy_id[:] = 0
+        self.smbs.strategy_id[:] = apportion(self.smbs.n, np.array([share for _, share in population]), self.rng)
         self.smb_agents = [SMB(self, i) for i in range(self.smbs.n)]
         self.partner_agents = [PartnerFirm(self, i) for i in range(self.partners.n)]
         self.platform_agents = [Platform(self, i) for i in range(self.platforms.n)]
@@ -75,21 +76,26 @@ class EcosystemModel(mesa.Model):
         self.partners.uid[:] = [a.unique_id for a in self.partner_agents]
         self.platforms.uid[:] = [a.unique_id for a in self.platform_agents]
 
+        for sid, strategy in enumerate(self.strategies):
+            strategy.setup(self, np.flatnonzero(self.smbs.strategy_id == sid))
+
         self.ledger = AllianceLedger(
             n_counterparts=self.partners.n + self.platforms.n,
             n_partners=self.partners.n,
             capacity=4 * self.smbs.n,
         )
-        self.events = EventLog(self.ledger)
+        self.events = EventLog(self.ledger, self.smbs.strategy_id, [s.name for s in self.strategies])
         self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
-        self.first_total_revenue: float | None = None
         self.last_metrics: dict[str, float] = {}
         self._holdings: tuple[np.ndarray, ...] | None = None
 
         columns = list(STEP_METRICS)
         for p in range(self.platforms.n):
             columns += [f"platform_{p}_share", f"platform_{p}_members"]
-        self.datacollector = mesa.DataCollector(model_reporters={c: partial(_read_metric, c) for c in columns})
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: partial(_read_metric, c) for c in columns},
+            tables={"by_strategy": list(STRATEGY_STEP_COLUMNS)},
+        )
 
     # ------------------------------------------------------------------ the schedule
     def step(self) -> None:
@@ -99,13 +105,28 @@ class EcosystemModel(mesa.Model):
         fail_partners(self)
         form_alliances(self)
         trade(self)
+        self.invest()
         transfer_knowledge(self)
         adopt_automation(self)
         update_trust(self)
         review_alliances(self)
-        failed = fail_smbs(self)
-        self.last_metrics = step_metrics(self, failures=len(failed))
+        fail_smbs(self)
+        self.last_metrics = step_metrics(self)
         self.datacollector.collect(self)
+        for row in strategy_step_rows(self):
+            self.datacollector.add_table_row("by_strategy", row)
+
+    def invest(self) -> None:
+        """Let each strategy group make its strategic investments."""
+        for sid, strategy in enumerate(self.strategies):
+            members = np.flatnonzero(self.smbs.alive & (self.smbs.strategy_id == sid))
+            if len(members):
+                strategy.invest(self, members)
+
+    def spend(self, smbs_idx: np.ndarray, amounts: np.ndarray, flow: str = "strategy_investment") -> None:
+        """Take ``amounts`` of cash from SMBs ``smbs_idx`` (distinct) and book it as ``flow``."""
+        self.smbs.cash[smbs_idx] -= amounts
+        self.flows[flow] += float(np.sum(amounts))
 
     def run(self, steps: int | None = None) -> None:
         """Run ``steps`` steps (default: ``config.steps``)."""

@@ -14,6 +14,7 @@ from simulator.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
 TECHNOLOGY_DIM = CAPABILITIES.index("technology")
+MARKETING_DIM = CAPABILITIES.index("marketing")
 
 ROLE_STRENGTHS: dict[int, tuple[int, ...]] = {
     0: (CAPABILITIES.index("production"),),
@@ -43,7 +44,7 @@ class SMBPopulation:
         self.sector = rng.integers(0, config.market.n_sectors, size=n)
         self.capability = rng.beta(2.0, 2.0, size=(n, N_CAPABILITIES))
         self.potential = c.demand_median * np.exp(c.demand_dispersion * rng.standard_normal(n))
-        initial_direct = self.potential * self.quality() * (1.0 - np.exp(-c.direct_reach))
+        initial_direct = self.potential * self.quality() * (1.0 - np.exp(-self.direct_weight(c.direct_reach)))
         self.fixed_cost = initial_direct * rng.uniform(c.fixed_cost_low, c.fixed_cost_high, size=n)
         self.cash = c.initial_cash_months * self.fixed_cost
         self.automation = np.zeros(n)
@@ -54,7 +55,7 @@ class SMBPopulation:
         self.strategy_id = np.zeros(n, dtype=np.int64)
         # bookkeeping of the last step
         self.market_size = self.potential * self.quality()
-        self.channel_weight = np.full(n, c.direct_reach)
+        self.channel_weight = self.direct_weight(c.direct_reach)
         self.revenue = initial_direct.copy()  # what the SMB expects before its first step
         self.first_revenue = np.zeros(n)
         self.direct_revenue = np.zeros(n)
@@ -64,7 +65,10 @@ class SMBPopulation:
         self.largest_channel_share = np.zeros(n)
         self.largest_platform_share = np.zeros(n)
         self.exit_cost = np.zeros(n)
-        self._base_absorptive = c.base_absorptive_capacity
+        # levers strategies invest in
+        self.base_absorptive = np.full(n, c.base_absorptive_capacity)
+        self.switching_factor = np.ones(n)  # multiplies exit and switching costs (modular systems < 1)
+        self.influence = np.zeros(n)  # reduces counterparts' bargaining power, in [0, 1)
         self._knowledge_scale = c.knowledge_scale
 
     def quality(self) -> np.ndarray:
@@ -73,8 +77,12 @@ class SMBPopulation:
 
     def absorptive_capacity(self) -> np.ndarray:
         """Share of available partner knowledge an SMB can absorb, rising with its knowledge."""
-        base = self._base_absorptive
+        base = self.base_absorptive
         return base + (1.0 - base) * (1.0 - np.exp(-self.knowledge / self._knowledge_scale))
+
+    def direct_weight(self, direct_reach: float) -> np.ndarray:
+        """Weight of each SMB's own direct channel: ``direct_reach x (0.5 + marketing capability)``."""
+        return direct_reach * (0.5 + self.capability[:, MARKETING_DIM])
 
 
 class PartnerPopulation:
@@ -96,7 +104,7 @@ class PartnerPopulation:
         shares = np.array(list(partner_role_shares(config.partner).values()))
         self.n = n
         self.uid = np.zeros(n, dtype=np.int64)
-        self.role = _apportion(n, shares, rng)
+        self.role = apportion(n, shares, rng)
         self.capability = np.zeros((n, N_CAPABILITIES))
         self.capacity = np.zeros(n, dtype=np.int64)
         self.size = np.zeros(n)
@@ -165,8 +173,9 @@ class PlatformPopulation:
         return self.reach * (1.0 + self.network_effect * self.member_share)
 
 
-def _apportion(n: int, shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Assign ``n`` items to categories in proportion to ``shares`` (largest remainders)."""
+def apportion(n: int, shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Assign ``n`` items to categories in proportion to ``shares`` (largest remainders), in
+    random order; returns each item's category code."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     exact = shares * n

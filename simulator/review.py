@@ -1,6 +1,6 @@
 """The alliance lifecycle after formation: pilot to commit, review, renegotiation, dissolution.
 
-- A pilot that has run ``alliance.pilot_steps`` commits (event ``pilot_committed``) when its
+- A pilot that has run its ``pilot_steps`` commits (event ``pilot_committed``) when its
   smoothed realized value reaches ``commit_threshold`` of what the SMB expected; the SMB then
   pays the relation-specific investment. Otherwise it dissolves (reason ``pilot_failed``) at
   the pilot's reduced exit cost.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator import value
-from simulator.vocabulary import COMMITTED, COMPLEMENTARY, MARKETING, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.vocabulary import COMMITTED, COMPLEMENTARY, CONTRACTUAL, MARKETING, PILOT, PLATFORM_KIND, TECHNOLOGY
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -55,6 +55,7 @@ def dissolve(model: EcosystemModel, ids: np.ndarray, reason: str | np.ndarray, p
     if pay_exit_cost:
         fraction = np.where(ledger.phase[ids] == PILOT, model.config.alliance.pilot_exit_fraction, 1.0)
         cost = ledger.exit_cost[ids] * fraction
+        ledger.exit_cost_paid[ids] = cost
         holder = ledger.smb[ids]
         smbs.cash -= np.bincount(holder, weights=cost, minlength=smbs.n)
         on_platform = ledger.kind[ids] == PLATFORM_KIND
@@ -80,13 +81,16 @@ def end_alliances(model: EcosystemModel, ids: np.ndarray, reason: str | np.ndarr
 def commit(model: EcosystemModel, ids: np.ndarray) -> None:
     """Make alliances committed; the SMB pays the relation-specific investment.
 
-    The investment is ``specific_investment_months`` months of the expected value; it is sunk
-    (it leaves the ecosystem) and raises the alliance's relational rent.
+    The investment is ``specific_investment_months + equity_capital_months x equity_stake``
+    months of the expected value; it is sunk (it leaves the ecosystem) and raises the
+    alliance's relational rent.
     """
     ledger = model.ledger
     ledger.phase[ids] = COMMITTED
     ledger.touch()
-    investment = model.config.alliance.specific_investment_months * np.maximum(ledger.expected_value[ids], 0.0)
+    cfg = model.config.alliance
+    months = cfg.specific_investment_months + cfg.equity_capital_months * ledger.equity_stake[ids]
+    investment = months * np.maximum(ledger.expected_value[ids], 0.0)
     ledger.specific_investment[ids] = investment
     model.smbs.cash -= np.bincount(ledger.smb[ids], weights=investment, minlength=model.smbs.n)
     model.flows["specific_investment"] += investment.sum()
@@ -112,7 +116,7 @@ def _decide_pilots(model: EcosystemModel) -> None:
     cfg = model.config.alliance
     ledger = model.ledger
     ids = ledger.active_ids
-    due = ids[(ledger.phase[ids] == PILOT) & (model.steps - ledger.formed_step[ids] >= cfg.pilot_steps)]
+    due = ids[(ledger.phase[ids] == PILOT) & (model.steps - ledger.formed_step[ids] >= ledger.pilot_steps[ids])]
     if len(due) == 0:
         return
     paid_off = ledger.value_ema[due] >= cfg.commit_threshold * expected_now(model, due)
@@ -133,7 +137,8 @@ def _review_committed(model: EcosystemModel) -> None:
         return
     met = ledger.value_ema[due] >= expected_now(model, due)
     _count_reviews(model, due, met)
-    _renegotiate(model, due[ledger.kind[due] != PLATFORM_KIND])
+    # platform fees are the platform's to set; equity terms are fixed by ownership
+    _renegotiate(model, due[(ledger.kind[due] != PLATFORM_KIND) & (ledger.form[due] == CONTRACTUAL)])
 
     underperforming = ledger.value_ema[due] < cfg.dissolve_threshold * expected_now(model, due)
     strategy_of = model.smbs.strategy_id[ledger.smb[due]]
@@ -162,6 +167,7 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
         smbs.revenue[ledger.smb[ids]],
         ledger.smb_dependence[ids],
         ledger.partner_dependence[ids],
+        smbs.influence[ledger.smb[ids]],
     )
     target = value.negotiated_share(cfg, power)
     current = ledger.share[ids]

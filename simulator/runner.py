@@ -4,6 +4,8 @@ The output contract of one run directory:
 
 - ``config.yaml``: the resolved :class:`~simulator.config.ModelConfig`;
 - ``timeseries.parquet``: one row per step (columns in :data:`simulator.metrics.STEP_METRICS`);
+- ``timeseries_by_strategy.parquet``: one row per step and strategy group
+  (columns in :data:`simulator.metrics.STRATEGY_STEP_COLUMNS`);
 - ``events.parquet``: one row per alliance lifecycle event
   (columns in :data:`simulator.events.EVENT_COLUMNS`);
 - ``summary.json``: final metrics (keys in :data:`simulator.metrics.SUMMARY_METRICS`).
@@ -24,7 +26,13 @@ from simulator.config import ModelConfig
 from simulator.metrics import summary as summarize
 from simulator.model import EcosystemModel
 
-OUTPUT_FILES: tuple[str, ...] = ("config.yaml", "timeseries.parquet", "events.parquet", "summary.json")
+OUTPUT_FILES: tuple[str, ...] = (
+    "config.yaml",
+    "timeseries.parquet",
+    "timeseries_by_strategy.parquet",
+    "events.parquet",
+    "summary.json",
+)
 
 
 @dataclass
@@ -33,6 +41,7 @@ class RunResult:
 
     model: EcosystemModel
     timeseries: pd.DataFrame
+    timeseries_by_strategy: pd.DataFrame
     events: pd.DataFrame
     summary: dict[str, Any]
 
@@ -56,11 +65,12 @@ def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
         model.step()
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     timeseries.insert(0, "step", range(1, len(timeseries) + 1))
-    return RunResult(model, timeseries, model.events.to_frame(), summarize(model))
+    by_strategy = model.datacollector.get_table_dataframe("by_strategy")
+    return RunResult(model, timeseries, by_strategy, model.events.to_frame(), summarize(model))
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> Path:
-    """Write the four output files into ``out_dir``.
+    """Write the output files (:data:`OUTPUT_FILES`) into ``out_dir``.
 
     Raises
     ------
@@ -75,6 +85,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     with open(out / "config.yaml", "w") as fh:
         yaml.safe_dump(asdict(result.model.config), fh, sort_keys=False)
     result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
+    result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
     result.events.to_parquet(out / "events.parquet", index=False)
     with open(out / "summary.json", "w") as fh:
         json.dump(result.summary, fh, indent=2)
@@ -98,4 +109,12 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"mean duration {summary['mean_duration']:.1f} steps, {summary['active_alliances']} active",
         f"  network    density {summary['density']:.4f}, mean degree {summary['mean_degree']:.2f}",
     ]
+    groups = summary.get("by_strategy", {})
+    if len(groups) > 1:
+        lines.append("  by strategy (share: survival, revenue HHI, largest platform share, alliances per SMB)")
+        for name, g in groups.items():
+            lines.append(
+                f"    {name:<26} {pct(g['share'])}: {pct(g['survival_rate'])}, {g['mean_revenue_hhi']:.3f}, "
+                f"{pct(g['mean_largest_platform_share'])}, {g['alliances_per_smb']:.2f}"
+            )
     return "\n".join(lines)

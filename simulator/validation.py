@@ -16,14 +16,15 @@ def validate(config: ModelConfig) -> None:
 
     Checks every parameter's type and range (from the field metadata of
     :mod:`simulator.config`), that the partner role shares sum to 1, that paired bounds are
-    ordered, and that the strategy exists and its parameters are valid.
+    ordered, and that the strategy (or every strategy of a mix, with shares summing to 1) exists and its
+    parameters are valid.
 
     Parameters
     ----------
     config
         The configuration to check.
     """
-    from simulator.strategies import make_strategy
+    from simulator.strategies import build_population
 
     check_dataclass_values(config, "")
     shares = partner_role_shares(config.partner)
@@ -33,7 +34,7 @@ def validate(config: ModelConfig) -> None:
         raise ConfigError("partner", f"role shares must sum to 1, got {total:g} ({listed})")
     _ordered(config.alliance.share_min, config.alliance.share_max, "alliance.share_min", "alliance.share_max")
     _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
-    make_strategy(config.strategy)
+    build_population(config.strategy)
 
 
 def check_dataclass_values(obj: Any, prefix: str) -> None:
@@ -68,10 +69,17 @@ def _check_type(key: str, value: Any, expected: type) -> None:
     elif expected is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(key, f"must be a number, got {value!r}")
+    elif expected is str and not isinstance(value, str):
+        raise ConfigError(key, f"must be text, got {value!r}")
 
 
 def _check_bounds(key: str, value: Any, meta: Any) -> None:
-    if isinstance(value, bool):
+    choices = meta.get("choices")
+    if choices is not None:
+        if value not in choices:
+            raise ConfigError(key, f"must be one of {', '.join(choices)}, got {value!r}")
+        return
+    if isinstance(value, bool) or isinstance(value, str):
         return
     ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
     if value != value:  # NaN

@@ -57,16 +57,18 @@ def bargaining_power(
     smb_size: np.ndarray,
     smb_dependence: np.ndarray,
     partner_dependence: np.ndarray,
+    smb_influence: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """The counterpart's bargaining power in [0, 1].
 
     The mean of its relative size, ``P / (P + S)``, and the SMB's relative dependence,
     ``d_smb / (d_smb + d_partner)``: the side that needs the deal less and is bigger wins more.
+    The SMB's ecosystem influence ``I`` in [0, 1) scales it down by ``(1 - I)``.
     """
     size_term = partner_size / np.maximum(partner_size + smb_size, 1e-12)
     dep_total = smb_dependence + partner_dependence
     dep_term = np.where(dep_total > 0, smb_dependence / np.maximum(dep_total, 1e-12), 0.5)
-    return 0.5 * (size_term + dep_term)
+    return 0.5 * (size_term + dep_term) * (1.0 - smb_influence)
 
 
 def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:

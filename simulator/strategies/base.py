@@ -2,14 +2,16 @@
 
 A strategy is a policy shared by a group of SMBs. Every hook works on arrays for the whole
 group at once (``members`` are SMB array indices), so a strategy's decision costs one numpy call
-per step, not one Python call per firm. The model calls the hooks in this order each step:
+per step, not one Python call per firm. The model calls :meth:`Strategy.setup` once when it is
+built, then these hooks each step:
 
 1. :meth:`Strategy.alliance_targets` — how many partner alliances and platform memberships
    each member wants;
 2. :meth:`Strategy.score_partners` / :meth:`Strategy.score_platforms` — how it ranks the offers
    it found when searching (``-inf`` refuses an offer);
 3. :meth:`Strategy.terms` — the terms it asks for (exclusivity, information sharing, pilot);
-4. :meth:`Strategy.review` — at each alliance's review, which to dissolve and why.
+4. :meth:`Strategy.review` — at each alliance's review, which to dissolve and why;
+5. :meth:`Strategy.invest` — strategic investments made each step after trade.
 
 Each hook has a default that a concrete strategy overrides only where its idea differs.
 """
@@ -20,6 +22,9 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+
+from simulator.config import param
+from simulator.vocabulary import CONTRACTUAL
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -52,6 +57,8 @@ class PartnerOffers:
         The partner's degree relative to the best-connected partner, in [0, 1].
     size
         The partner's size (monthly own income).
+    alliance_type
+        Alliance type code the alliance would have (see :data:`simulator.vocabulary.ALLIANCE_TYPES`).
     feasible
         Offers the partner would accept and the SMB may take (no duplicate, no exclusivity
         conflict).
@@ -65,6 +72,7 @@ class PartnerOffers:
     reputation: np.ndarray
     centrality: np.ndarray
     size: np.ndarray
+    alliance_type: np.ndarray
     feasible: np.ndarray
 
 
@@ -92,11 +100,39 @@ class PlatformOffers:
 
 @dataclass
 class TermsRequest:
-    """The terms a group of searchers asks for, one entry per searcher."""
+    """The terms a group of searchers asks for in a new partner alliance, one entry per searcher.
+
+    Attributes
+    ----------
+    accept_exclusivity
+        Takes exclusive terms (more reach from a sales partner, no second partner in its role).
+    info_sharing
+        Information-sharing level in [0, 1]: scales knowledge transfer both ways.
+    pilot
+        Starts with a pilot of ``pilot_steps`` steps at reduced scope before committing.
+    pilot_steps
+        Pilot length where ``pilot`` is set.
+    exit_months
+        Termination cost, in months of the alliance's expected flow.
+    form
+        Alliance form code (contractual, equity alliance, joint venture).
+    equity_stake
+        Share of the alliance the SMB owns (0 for contractual alliances).
+    review_interval
+        Steps between reviews.
+    share_premium
+        Extra revenue share the partner asks for the terms (e.g. for flexible exit clauses).
+    """
 
     accept_exclusivity: np.ndarray
     info_sharing: np.ndarray
     pilot: np.ndarray
+    pilot_steps: np.ndarray
+    exit_months: np.ndarray
+    form: np.ndarray
+    equity_stake: np.ndarray
+    review_interval: np.ndarray
+    share_premium: np.ndarray
 
 
 @dataclass
@@ -127,6 +163,10 @@ class Strategy:
     def __init__(self, params: Any | None = None) -> None:
         self.params = params if params is not None else self.Params()
 
+    # 0 ---------------------------------------------------------------------------------
+    def setup(self, model: EcosystemModel, members: np.ndarray) -> None:
+        """Prepare the members once, when the model is built (e.g. their systems); default none."""
+
     # 1 ---------------------------------------------------------------------------------
     def alliance_targets(self, model: EcosystemModel, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the wanted number of (partner alliances, platform memberships) per member."""
@@ -149,12 +189,23 @@ class Strategy:
 
     # 3 ---------------------------------------------------------------------------------
     def terms(self, model: EcosystemModel, members: np.ndarray) -> TermsRequest:
-        """Return the terms each member asks for in a new partner alliance."""
+        """Return the terms each member asks for in a new partner alliance.
+
+        By default: the market's norms from ``alliance.*`` (a pilot only where
+        ``alliance.pilot_steps`` > 0), contractual, no exclusivity.
+        """
+        cfg = model.config.alliance
         n = len(members)
         return TermsRequest(
             accept_exclusivity=np.zeros(n, dtype=bool),
-            info_sharing=np.full(n, model.config.alliance.information_sharing),
-            pilot=np.full(n, model.config.alliance.pilot_steps > 0),
+            info_sharing=np.full(n, cfg.information_sharing),
+            pilot=np.full(n, cfg.pilot_steps > 0),
+            pilot_steps=np.full(n, cfg.pilot_steps),
+            exit_months=np.full(n, cfg.exit_months) * model.smbs.switching_factor[members],
+            form=np.full(n, CONTRACTUAL, dtype=np.int8),
+            equity_stake=np.zeros(n),
+            review_interval=np.full(n, cfg.review_interval),
+            share_premium=np.zeros(n),
         )
 
     # 4 ---------------------------------------------------------------------------------
@@ -181,6 +232,13 @@ class Strategy:
             reason=np.full(len(alliances), "underperforming", dtype=object),
         )
 
+    # 5 ---------------------------------------------------------------------------------
+    def invest(self, model: EcosystemModel, members: np.ndarray) -> None:
+        """Make this step's strategic investments (after trade); by default none.
+
+        Spend cash with :meth:`EcosystemModel.spend` so that the money flows stay balanced.
+        """
+
     # -----------------------------------------------------------------------------------
     @classmethod
     def describe(cls) -> str:
@@ -199,3 +257,34 @@ def _bounds(meta: Any) -> str:
     if lo is None and hi is None:
         return ""
     return f" [{'' if lo is None else lo}, {'' if hi is None else hi}]"
+
+
+@dataclass
+class SeekerParams(StrategyParams):
+    """How many alliances an alliance-seeking strategy wants."""
+
+    partners: int = param(2, "Partner alliances wanted at once.", ge=0)
+    platforms: int = param(1, "Platform memberships wanted at once.", ge=0)
+
+
+class AllianceSeeker(Strategy):
+    """Base of strategies that hold a steady number of partner alliances and platforms.
+
+    Most strategies of the sources differ in how they choose, contract and manage alliances,
+    not in how many they want; they inherit their targets from here.
+    """
+
+    Params = SeekerParams
+
+    def alliance_targets(self, model: EcosystemModel, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n = len(members)
+        return np.full(n, self.params.partners), np.full(n, self.params.platforms)
+
+
+def investment_budget(model: EcosystemModel, members: np.ndarray, rate: float, buffer_months: float) -> np.ndarray:
+    """Cash each member can invest this step: ``rate`` x its revenue, if its cash stays above
+    ``buffer_months`` of fixed cost afterwards; else nothing."""
+    smbs = model.smbs
+    budget = rate * np.maximum(smbs.revenue[members], 0.0)
+    affordable = smbs.cash[members] - budget > buffer_months * smbs.fixed_cost[members]
+    return np.where(affordable & smbs.alive[members], budget, 0.0)

@@ -7,16 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
-from simulator.strategies.base import ReviewDecision, Strategy, StrategyParams, TermsRequest
+from simulator.strategies.base import AllianceSeeker, ReviewDecision, SeekerParams, TermsRequest
 from simulator.strategies.registry import register
 
 
 @dataclass
-class OpportunisticParams(StrategyParams):
+class OpportunisticParams(SeekerParams):
     """Parameters of :class:`Opportunistic`."""
 
-    partners: int = param(2, "Partner alliances wanted at once.", ge=0)
-    platforms: int = param(1, "Platform memberships wanted at once.", ge=0)
     switch_margin: float = param(
         0.3,
         "At review, leave an alliance when a fresh offer is worth this much more (relative) "
@@ -26,7 +24,7 @@ class OpportunisticParams(StrategyParams):
 
 
 @register
-class Opportunistic(Strategy):
+class Opportunistic(AllianceSeeker):
     """Take whichever offer promises the most now, and switch when a better one appears.
 
     Tactical, transactional alliances (seed 003's "tactical" end of the dependence spectrum):
@@ -39,10 +37,6 @@ class Opportunistic(Strategy):
     name = "opportunistic"
     summary = "Take the best offer now; switch partners when a clearly better one appears."
     Params = OpportunisticParams
-
-    def alliance_targets(self, model, members):
-        n = len(members)
-        return np.full(n, self.params.partners), np.full(n, self.params.platforms)
 
     def terms(self, model, members) -> TermsRequest:
         request = super().terms(model, members)

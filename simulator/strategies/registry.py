@@ -59,3 +59,49 @@ def make_strategy(spec: Mapping[str, Any], key: str = "strategy") -> Strategy:
     params = cls.Params(**values)
     check_dataclass_values(params, key)
     return cls(params)
+
+
+MIX = "mix"
+SHARE_TOLERANCE = 1e-6
+
+
+def build_population(spec: Mapping[str, Any], key: str = "strategy") -> list[tuple[Strategy, float]]:
+    """The strategies of an SMB population with their shares.
+
+    Either one strategy (``{"name": "diversification", ...}``, share 1), or a mix::
+
+        {"name": "mix",
+         "shares": {"diversification": 0.3, "platform_first": 0.5, "phased": 0.2},
+         "params": {"phased": {"pilot_steps": 4}}}
+
+    Strategies with share 0 are left out.
+
+    Raises
+    ------
+    ConfigError
+        For unknown names or parameters, negative shares or shares that do not sum to 1.
+    """
+    if not isinstance(spec, Mapping) or "name" not in spec:
+        raise ConfigError(key, "must be a mapping with a 'name' key")
+    if spec["name"] != MIX:
+        return [(make_strategy(spec, key), 1.0)]
+    unknown = sorted(set(spec) - {"name", "shares", "params"})
+    if unknown:
+        raise ConfigError(f"{key}.{unknown[0]}", "not a key of a mix; allowed: name, shares, params")
+    shares = dict(spec.get("shares") or {})
+    params = dict(spec.get("params") or {})
+    for name in list(shares) + list(params):
+        if name not in STRATEGIES:
+            raise ConfigError(f"{key}.shares.{name}", f"unknown strategy; allowed: {', '.join(sorted(STRATEGIES))}")
+    for name, share in shares.items():
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0.0 <= share <= 1.0:
+            raise ConfigError(f"{key}.shares.{name}", f"must be a share in [0, 1], got {share!r}")
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        listed = ", ".join(f"{n}={v:g}" for n, v in shares.items() if v)
+        raise ConfigError(f"{key}.shares", f"proportions must sum to 1, got {total:g} ({listed})")
+    return [
+        (make_strategy({"name": name, **(params.get(name) or {})}, f"{key}.params.{name}"), float(share))
+        for name, share in shares.items()
+        if share > 0
+    ]
