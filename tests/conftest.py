@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 from simulator.config import ModelConfig, from_dict
 from simulator.model import EcosystemModel
@@ -71,9 +70,3 @@ def channel_mask(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     """Which of ``ids`` are sales channels (platform memberships and sales partners)."""
     kind = model.ledger.kind[ids]
     return (kind == PLATFORM_KIND) | (kind == COMPLEMENTARY) | (kind == MARKETING)
-
-
-@pytest.fixture
-def small() -> ModelConfig:
-    """A small default configuration (opportunistic strategy, seed 42)."""
-    return small_config()
