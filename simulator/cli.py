@@ -27,7 +27,7 @@ from simulator.runner import format_summary, run_simulation, write_run
 from simulator.validation import validate
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-CHOICE_GROUPS = ("scenario", "strategy")
+CHOICE_GROUPS = ("scenario", "strategy", "shock")
 EXIT_BAD_INPUT = 2
 
 ConfigStore.instance().store(name="base_config", node=ModelConfig)

@@ -241,6 +241,52 @@ class AllianceConfig:
     )
 
 
+SHOCK_KINDS: tuple[str, ...] = (
+    "partner_failure",
+    "platform_fee_hike",
+    "platform_policy_change",
+    "platform_delisting",
+    "platform_outage",
+    "demand_shock",
+    "credit_squeeze",
+)
+
+
+@dataclass
+class ShockConfig:
+    """One scheduled shock (see :mod:`simulator.shocks` for what each kind does)."""
+
+    kind: str = param("demand_shock", "What happens.", choices=SHOCK_KINDS)
+    start: int = param(60, "Step at which the shock hits.", ge=1)
+    duration: int = param(12, "Steps until its effect is undone (0: permanent).", ge=0)
+    size: float = param(
+        0.3,
+        "Strength: demand or reach lost, credit cut (shares), or the fee increase (absolute).",
+        ge=0.0,
+        le=1.0,
+    )
+    target: str = param(
+        "all",
+        "Who is hit: 'all'; 'largest', 'random', 'role:<role>' (partners); 'largest' or an index "
+        "(platforms); 'sector:<index>' (demand).",
+    )
+    share: float = param(1.0, "Share of the targeted partners or platform members hit.", ge=0.0, le=1.0)
+
+
+@dataclass
+class ResilienceConfig:
+    """How resilience is measured after the first shock."""
+
+    pre_shock_window: int = param(6, "Steps before the first shock whose mean revenue is the pre-shock level.", ge=1)
+    recovery_fraction: float = param(
+        0.95, "Recovered once revenue is back to this share of the pre-shock level.", gt=0.0, le=2.0
+    )
+    robustness_steps: int = param(10, "Points after 0 on each network-robustness curve.", ge=1)
+    robustness_max_fraction: float = param(
+        0.5, "Largest share of nodes removed in the robustness curves.", gt=0.0, le=1.0
+    )
+
+
 @dataclass
 class ModelConfig:
     """Everything one simulation run needs.
@@ -261,6 +307,9 @@ class ModelConfig:
     partner: PartnerConfig = field(default_factory=PartnerConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     alliance: AllianceConfig = field(default_factory=AllianceConfig)
+    shocks: list[ShockConfig] = field(default_factory=list)
+    resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
+    twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
 
 
 def from_dict(data: dict[str, Any]) -> ModelConfig:
@@ -288,7 +337,10 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
             continue
         value = data[f.name]
         nested = _dataclass_type(cls, f.name)
-        kwargs[f.name] = _build(nested, value) if nested and isinstance(value, dict) else value
+        if f.name == "shocks" and isinstance(value, list | tuple):
+            kwargs[f.name] = [_build(ShockConfig, v) if isinstance(v, dict) else v for v in value]
+        else:
+            kwargs[f.name] = _build(nested, value) if nested and isinstance(value, dict) else value
     return cls(**kwargs)
 
 

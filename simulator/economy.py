@@ -84,7 +84,7 @@ def trade(model: EcosystemModel) -> None:
     vendor = kind == TECHNOLOGY
     vendors_held = np.bincount(holder[vendor], minlength=n)
     support = kind == SUPPORT
-    line = np.where(support, value.credit_line(cfg.alliance, smbs.fixed_cost[holder]), 0.0)
+    line = np.where(support, value.credit_line(cfg.alliance, smbs.fixed_cost[holder]) * partners.credit_factor, 0.0)
     smbs.credit_line = np.bincount(holder, weights=line, minlength=n)
     drawn = np.clip(-smbs.cash, 0.0, smbs.credit_line)
     interest = cfg.alliance.credit_interest * drawn

@@ -65,7 +65,7 @@ class EventLog:
                 "type": ledger.type[ids].copy(),
                 "form": ledger.form[ids].copy(),
                 "smb_id": ledger.smb_uid[ids].copy(),
-                "strategy": self._smb_strategy[ledger.smb[ids]].copy(),
+                "strategy": self._smb_strategy[ledger.smb[ids]].astype(np.int64),
                 "counterpart_id": ledger.counterpart_uid[ids].copy(),
                 "kind": ledger.kind[ids].copy(),
                 "share": ledger.share[ids].copy(),
@@ -76,6 +76,26 @@ class EventLog:
         self.totals[event] += n
         by_strategy = np.bincount(self._smb_strategy[ledger.smb[ids]], minlength=len(self._strategy_names))
         self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
+
+    def record_shock(self, step: int, kind: str, detail: str) -> None:
+        """Log a shock starting (``detail`` says what it hit) or ending (``detail`` "ended")."""
+        self._batches.append(
+            {
+                "step": np.array([step], dtype=np.int32),
+                "event": np.array(["shock"], dtype=object),
+                "alliance_id": np.array([-1], dtype=np.int64),
+                "type": np.array([-1], dtype=np.int8),
+                "form": np.array([-1], dtype=np.int8),
+                "smb_id": np.array([-1], dtype=np.int64),
+                "strategy": np.array([-1], dtype=np.int64),
+                "counterpart_id": np.array([-1], dtype=np.int64),
+                "kind": np.array([-1], dtype=np.int8),
+                "share": np.array([np.nan]),
+                "reason": np.array([f"{kind}: {detail}"], dtype=object),
+            }
+        )
+        self.step_counts["shock"] += 1
+        self.totals["shock"] += 1
 
     def start_step(self) -> None:
         """Reset the per-step counters (called at the start of every model step)."""

@@ -22,21 +22,39 @@ if TYPE_CHECKING:
 
 
 def fail_partners(model: EcosystemModel) -> np.ndarray:
-    """Draw partner failures for this step; return the failed slots."""
+    """Refill slots whose entrants arrive now, then draw this step's partner failures.
+
+    Returns the failed slots.
+    """
     partners = model.partners
+    arriving = np.flatnonzero(~partners.alive & (partners.return_step == model.steps))
+    if len(arriving):
+        model.refill_partners(arriving)
     hazard = model.config.partner.failure_hazard
     if partners.n == 0 or hazard <= 0:
         return np.zeros(0, dtype=np.int64)
     failed = np.flatnonzero(partners.alive & (model.rng.random(partners.n) < hazard))
-    if len(failed) == 0:
-        return failed
+    fail_partner_slots(model, failed, "partner_exit")
+    return failed
+
+
+def fail_partner_slots(model: EcosystemModel, slots: np.ndarray, reason: str, return_step: int | None = None) -> None:
+    """End the partners in ``slots``: their alliances end (event ``partner_failed``) and their
+    agents leave. With ``partner.replace_failed`` an entrant takes each slot at ``return_step``
+    (at once when None); otherwise the slots stay empty."""
+    if len(slots) == 0:
+        return
     ledger = model.ledger
     ids = ledger.active_ids
-    hit = ids[(ledger.kind[ids] != PLATFORM_KIND) & np.isin(ledger.counterpart[ids], failed)]
-    model.events.record(model.steps, "partner_failed", hit, "partner_exit")
-    end_alliances(model, hit, "partner_exit")
-    model.replace_partners(failed)
-    return failed
+    hit = ids[(ledger.kind[ids] != PLATFORM_KIND) & np.isin(ledger.counterpart[ids], slots)]
+    model.events.record(model.steps, "partner_failed", hit, reason)
+    end_alliances(model, hit, reason)
+    model.remove_partners(slots)
+    if model.config.partner.replace_failed:
+        if return_step is None:
+            model.refill_partners(slots)
+        else:
+            model.partners.return_step[slots] = return_step
 
 
 def fail_smbs(model: EcosystemModel) -> np.ndarray:

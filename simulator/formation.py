@@ -144,6 +144,7 @@ def evaluate_partner_offers(
     added = np.clip(vendor_level - automation, 0.0, None)
     savings = value.automation_savings(cfg.smb, added, revenue_now) * (role == TECHNOLOGY)
     line = value.credit_line(cfg.alliance, smbs.fixed_cost[smbs_idx])[:, None] * (role == SUPPORT)
+    line *= partners.credit_factor
     support = value.support_value(cfg.alliance, line)
     gross_flow = channel_rev + savings + support  # what the alliance moves each month
 
@@ -215,7 +216,7 @@ def evaluate_platform_offers(model: EcosystemModel, smbs_idx: np.ndarray) -> Pla
         expected_value=true_value * noise,
         member_share=np.broadcast_to(platforms.member_share, (m, platforms.n)),
         fee=np.broadcast_to(platforms.fee, (m, platforms.n)),
-        feasible=~member,
+        feasible=~member & (platforms.barred_until[smbs_idx] <= model.steps),
     )
 
 

@@ -26,6 +26,7 @@ class Market:
         self._rng = rng
         self.log_sector_factor = np.zeros(config.n_sectors)
         self.log_trend = 0.0
+        self.shock_factor = np.ones(config.n_sectors)  # demand shocks multiply sectors' demand
 
     def advance(self) -> None:
         """Move the trend and the sector cycles one step forward."""
@@ -35,7 +36,8 @@ class Market:
         self.log_sector_factor = c.sector_persistence * self.log_sector_factor + shock
 
     def demand_factor(self, sector: np.ndarray) -> np.ndarray:
-        """Multiplier on each SMB's market potential this step (trend x sector x own noise)."""
+        """Multiplier on each SMB's market potential this step (trend x sector x own noise x
+        demand shocks)."""
         sigma = self.config.firm_volatility
         noise = sigma * self._rng.standard_normal(len(sector)) - 0.5 * sigma**2
-        return np.exp(self.log_trend + self.log_sector_factor[sector] + noise)
+        return np.exp(self.log_trend + self.log_sector_factor[sector] + noise) * self.shock_factor[sector]

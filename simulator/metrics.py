@@ -49,6 +49,7 @@ STEP_METRICS: dict[str, str] = {
     "density": "Alliance network density: active alliances over possible pairs of alive firms.",
     "mean_degree": "Mean number of active alliances per alive firm (SMBs, partners, platforms).",
     "mean_trust": "Mean trust over active alliances.",
+    "shocks_active": "Scheduled shocks in effect this step.",
     "mean_capability": "Mean capability of alive SMBs over all dimensions.",
     "mean_automation": "Mean automation level of alive SMBs.",
     "mean_knowledge": "Mean knowledge stock of alive SMBs.",
@@ -88,6 +89,8 @@ SUMMARY_METRICS: dict[str, str] = {
     "mean_degree": "Final mean degree of the alliance network.",
     "flows": "Money flows summed over the run (mapping: revenue, costs, fees, shares, ...).",
     "by_strategy": "Per strategy of the population: the metrics of STRATEGY_SUMMARY_METRICS (mapping).",
+    "resilience": "Shock response after the first shock, overall and by strategy (null without shocks).",
+    "network_robustness": "Largest-component share of the final alliance network under random and targeted removal.",
 }
 
 
@@ -145,6 +148,7 @@ STRATEGY_SUMMARY_METRICS: dict[str, str] = {
     "early_failure_share": "Share of the group's ended alliances that ended within the early-failure window.",
     "early_failure_losses": "Exit costs paid and specific investments sunk in early-failed alliances, per SMB.",
     "mean_duration": "Mean duration in steps of the group's ended alliances.",
+    "mean_lifetime": "Mean age in steps of all the group's alliances, ended or not (censored at the last step).",
     "mean_partner_share": "Mean revenue share partners keep (after equity returns) over the group's partner alliances.",
     "mean_complementarity": "Mean complementarity of the group's partner alliances at formation.",
     "knowledge_gained": "Knowledge the group absorbed from partners, per SMB.",
@@ -199,6 +203,7 @@ def step_metrics(model: EcosystemModel) -> dict[str, float]:
         **alliance_duration_metrics(model, np.ones(ledger.size, dtype=bool)),
         **network_metrics(model),
         "mean_trust": _mean(ledger.trust[ids]),
+        "shocks_active": model.shocks.active(model.steps),
     }
     shares = sales_shares(platforms.sales)
     for p in range(platforms.n):
@@ -297,6 +302,9 @@ def strategy_summary(model: EcosystemModel, sid: int) -> dict[str, Any]:
             "dissolution_reasons": reasons,
             "underperforming_share": reasons.get("underperforming", 0) / n_ended,
             **alliance_duration_metrics(model, rows),
+            "mean_lifetime": _mean(
+                (np.where(ledger.ended_step >= 0, ledger.ended_step, model.steps) - ledger.formed_step)[rows]
+            ),
             "early_failure_losses": float((ledger.exit_cost_paid + ledger.specific_investment)[early].sum()) / n,
             "mean_partner_share": _mean((ledger.share * (1.0 - ledger.equity_stake))[partner_rows]),
             "mean_complementarity": _mean(ledger.complementarity[partner_rows]),

@@ -17,7 +17,7 @@ from simulator.agents import SMB, PartnerFirm, Platform
 from simulator.config import ModelConfig
 from simulator.economy import FLOWS, trade
 from simulator.events import EventLog
-from simulator.failure import fail_partners, fail_smbs
+from simulator.failure import fail_partner_slots, fail_partners, fail_smbs
 from simulator.formation import best_fresh_offer, form_alliances
 from simulator.learning import adopt_automation, transfer_knowledge, update_trust
 from simulator.ledger import AllianceLedger
@@ -25,9 +25,13 @@ from simulator.market import Market
 from simulator.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, step_metrics, strategy_step_rows
 from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.review import review_alliances
+from simulator.shocks import ShockSchedule
 from simulator.strategies import Strategy, build_population
 from simulator.validation import validate
 from simulator.vocabulary import PLATFORM_KIND
+
+SHOCK_STREAM, MARKET_STREAM = 1, 3
+"""spawn_keys of the run's child random streams (2 is the network-robustness stream)."""
 
 
 class EcosystemModel(mesa.Model):
@@ -64,7 +68,13 @@ class EcosystemModel(mesa.Model):
         self.strategies: list[Strategy] = [strategy for strategy, _ in population]
         self.strategy_label = config.strategy["name"]
 
-        self.market = Market(config.market, self.rng)
+        # Child streams of the run's SeedSequence: shocks draw from their own, and the market's
+        # exogenous demand path from its own, so that a no-shock twin meets the same demand and
+        # matches the shocked run exactly until the first shock (common random numbers).
+        self.shock_rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(SHOCK_STREAM,)))
+        self.shocks = ShockSchedule.build(config)
+        market_rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(MARKET_STREAM,)))
+        self.market = Market(config.market, market_rng)
         self.smbs = SMBPopulation(config, self.rng)
         self.partners = PartnerPopulation(config, self.rng)
         self.platforms = PlatformPopulation(config)
@@ -102,6 +112,7 @@ class EcosystemModel(mesa.Model):
         """Advance the ecosystem by one month."""
         self.events.start_step()
         self.market.advance()
+        self.shocks.advance(self)
         fail_partners(self)
         form_alliances(self)
         trade(self)
@@ -173,14 +184,20 @@ class EcosystemModel(mesa.Model):
         return best_fresh_offer(self, smbs_idx, kinds)
 
     # ------------------------------------------------------------------ agent bookkeeping
-    def replace_partners(self, slots: np.ndarray) -> None:
-        """Remove failed partners' agents; refill their slots with entrants if configured."""
+    def fail_partner_slots(self, slots: np.ndarray, reason: str, return_step: int | None = None) -> None:
+        """Make the partners in ``slots`` fail now (see :func:`simulator.failure.fail_partner_slots`)."""
+        fail_partner_slots(self, slots, reason, return_step)
+
+    def remove_partners(self, slots: np.ndarray) -> None:
+        """Remove the partners' agents and mark their slots empty."""
         for slot in slots:
             self.partner_agents[slot].remove()
-        if not self.config.partner.replace_failed:
-            self.partners.alive[slots] = False
-            return
+        self.partners.alive[slots] = False
+
+    def refill_partners(self, slots: np.ndarray) -> None:
+        """New entrants of the slots' roles take the empty slots, each as a new agent."""
         self.partners.renew(slots, self.rng)
+        self.partners.return_step[slots] = -1
         self.partners.entered_step[slots] = self.steps
         for slot in slots:
             agent = PartnerFirm(self, int(slot))

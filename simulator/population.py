@@ -113,6 +113,8 @@ class PartnerPopulation:
         self.reviews = np.zeros(n)
         self.income = np.zeros(n)
         self.entered_step = np.zeros(n, dtype=np.int64)
+        self.return_step = np.full(n, -1, dtype=np.int64)  # an emptied slot refills at this step
+        self.credit_factor = 1.0  # support services' willingness to lend (credit squeezes cut it)
         self._config = config.partner
         self.renew(np.arange(n), rng)
 
@@ -164,13 +166,16 @@ class PlatformPopulation:
         self.network_effect = np.full(n, c.network_effect)
         self.reach = np.full(n, c.reach)
         self.members = np.zeros(n, dtype=np.int64)
+        self.up = np.ones(n, dtype=bool)  # False during an outage
+        self.barred_until = np.full((config.n_smbs, n), -1, dtype=np.int64)  # delisted SMBs wait
         self.member_share = np.zeros(n)
         self.sales = np.zeros(n)
         self.income = np.zeros(n)
 
     def channel_weight(self) -> np.ndarray:
-        """Channel weight each platform gives a member: reach times its network effect."""
-        return self.reach * (1.0 + self.network_effect * self.member_share)
+        """Channel weight each platform gives a member: reach times its network effect (0 while
+        the platform is down)."""
+        return self.reach * (1.0 + self.network_effect * self.member_share) * self.up
 
 
 def apportion(n: int, shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:

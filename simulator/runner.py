@@ -14,7 +14,7 @@ The output contract of one run directory:
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from simulator.config import ModelConfig
 from simulator.metrics import summary as summarize
 from simulator.model import EcosystemModel
+from simulator.resilience import network_robustness, resilience_summary
 
 OUTPUT_FILES: tuple[str, ...] = (
     "config.yaml",
@@ -44,10 +45,16 @@ class RunResult:
     timeseries_by_strategy: pd.DataFrame
     events: pd.DataFrame
     summary: dict[str, Any]
+    twin: RunResult | None = None
+    """The no-shock twin run, when ``config.twin`` is set and shocks are scheduled."""
 
 
 def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
     """Build the model, run ``config.steps`` steps and gather the outputs.
+
+    With ``config.twin`` and scheduled shocks, the same configuration without its shocks runs
+    too (same seed, so both draw the same numbers until the first shock), and the summary's
+    resilience reports the loss against it.
 
     Parameters
     ----------
@@ -60,13 +67,32 @@ def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
     -------
     RunResult
     """
+    twin = None
+    if config.twin and config.shocks:
+        twin = _run(replace(config, shocks=[], twin=False), progress, "no-shock twin")
+    result = _run(config, progress, "simulating")
+    result.twin = twin
+    result.summary["resilience"] = resilience_summary(
+        result.model,
+        result.timeseries,
+        result.timeseries_by_strategy,
+        None if twin is None else twin.timeseries,
+        None if twin is None else twin.timeseries_by_strategy,
+    )
+    return result
+
+
+def _run(config: ModelConfig, progress: bool, label: str) -> RunResult:
     model = EcosystemModel(config)
-    for _ in tqdm(range(config.steps), desc="simulating", unit="step", disable=not progress, leave=False):
+    for _ in tqdm(range(config.steps), desc=label, unit="step", disable=not progress, leave=False):
         model.step()
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     timeseries.insert(0, "step", range(1, len(timeseries) + 1))
     by_strategy = model.datacollector.get_table_dataframe("by_strategy")
-    return RunResult(model, timeseries, by_strategy, model.events.to_frame(), summarize(model))
+    summary = summarize(model)
+    summary["resilience"] = resilience_summary(model, timeseries, by_strategy)
+    summary["network_robustness"] = network_robustness(model)
+    return RunResult(model, timeseries, by_strategy, model.events.to_frame(), summary)
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> Path:
@@ -89,6 +115,8 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     result.events.to_parquet(out / "events.parquet", index=False)
     with open(out / "summary.json", "w") as fh:
         json.dump(result.summary, fh, indent=2)
+    if result.twin is not None:
+        write_run(result.twin, out / "twin")
     return out
 
 
@@ -109,6 +137,20 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"mean duration {summary['mean_duration']:.1f} steps, {summary['active_alliances']} active",
         f"  network    density {summary['density']:.4f}, mean degree {summary['mean_degree']:.2f}",
     ]
+    robustness = summary.get("network_robustness")
+    if robustness:
+        lines.append(
+            f"  robustness largest component kept under node removal: random {robustness['random_index']:.2f}, "
+            f"targeted {robustness['targeted_index']:.2f}"
+        )
+    shock = summary.get("resilience")
+    if shock:
+        recovery = f"recovered in {shock['recovery_steps']} steps" if shock["recovered"] else "not recovered"
+        twin = "" if shock["loss_vs_twin"] is None else f", revenue lost vs no-shock twin {pct(shock['loss_vs_twin'])}"
+        lines.append(
+            f"  resilience shock at step {shock['shock_start']}: revenue drop {pct(shock['depth'])}, {recovery}, "
+            f"survival through it {pct(shock['survival_through_shock'])}{twin}"
+        )
     groups = summary.get("by_strategy", {})
     if len(groups) > 1:
         lines.append("  by strategy (share: survival, revenue HHI, largest platform share, alliances per SMB)")

@@ -35,6 +35,11 @@ def validate(config: ModelConfig) -> None:
     _ordered(config.alliance.share_min, config.alliance.share_max, "alliance.share_min", "alliance.share_max")
     _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
     build_population(config.strategy)
+    for i, shock in enumerate(config.shocks):
+        check_dataclass_values(shock, f"shocks[{i}]")
+    from simulator.shocks import ShockSchedule
+
+    ShockSchedule.build(config)
 
 
 def check_dataclass_values(obj: Any, prefix: str) -> None:

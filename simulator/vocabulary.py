@@ -42,8 +42,10 @@ EVENTS: tuple[str, ...] = (
     "dissolved",
     "partner_failed",
     "smb_failed",
+    "shock",
 )
 """Alliance lifecycle events. ``dissolved`` is a decision of one side; ``partner_failed`` and
-``smb_failed`` end an alliance because a member failed."""
+``smb_failed`` end an alliance because a member failed; ``shock`` marks a scheduled shock
+starting or ending (no alliance: its alliance_id is -1)."""
 
 ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})

@@ -55,7 +55,7 @@ SIGNATURES = [
     ("strategic_ambiguity", "opportunistic", "knowledge_gained", "lower"),
     ("complementary_competence", "opportunistic", "mean_complementarity", "higher"),
     ("portfolio_review", "opportunistic", "underperforming_share", "higher"),
-    ("equity_alliance", "opportunistic", "mean_duration", "higher"),
+    ("equity_alliance", "opportunistic", "mean_lifetime", "higher"),
     ("knowledge_absorption", "opportunistic", "knowledge_gained", "higher"),
     ("ecosystem_influence", "opportunistic", "mean_partner_share", "lower"),
     ("platform_first", "opportunistic", "mean_largest_platform_share", "higher"),
