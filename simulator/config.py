@@ -29,6 +29,7 @@ def param(
     ge: float | None = None,
     le: float | None = None,
     gt: float | None = None,
+    lt: float | None = None,
     choices: tuple[str, ...] | None = None,
 ) -> Any:
     """Declare a documented parameter with its allowed range.
@@ -39,8 +40,8 @@ def param(
         The default value (immutable types only).
     doc
         One sentence saying what the parameter means, with its unit.
-    ge, le, gt
-        Inclusive lower bound, inclusive upper bound, exclusive lower bound.
+    ge, le, gt, lt
+        Inclusive lower and upper bounds, exclusive lower and upper bounds.
     choices
         The allowed values of a text parameter.
 
@@ -49,7 +50,7 @@ def param(
     dataclasses.Field
         A field whose metadata the validator and the documentation read.
     """
-    return field(default=default, metadata={"doc": doc, "ge": ge, "le": le, "gt": gt, "choices": choices})
+    return field(default=default, metadata={"doc": doc, "ge": ge, "le": le, "gt": gt, "lt": lt, "choices": choices})
 
 
 @dataclass
@@ -73,7 +74,9 @@ class SMBConfig:
     demand_dispersion: float = param(
         0.8, "Log-normal sigma of market potential across SMBs (size heterogeneity).", ge=0.0
     )
-    direct_reach: float = param(0.7, "Channel weight of an SMB's own direct channel.", gt=0.0, le=10.0)
+    direct_reach: float = param(
+        0.7, "Weight of an SMB's own direct channel at marketing capability 0.5 (x (0.5 + marketing)).", gt=0.0, le=10.0
+    )
     variable_cost: float = param(0.55, "Variable cost as a share of revenue before automation.", ge=0.0, le=1.0)
     fixed_cost_low: float = param(0.35, "Lowest fixed cost, as a share of initial direct revenue.", ge=0.0, le=2.0)
     fixed_cost_high: float = param(0.55, "Highest fixed cost, as a share of initial direct revenue.", ge=0.0, le=2.0)
@@ -137,6 +140,9 @@ class PartnerConfig:
     )
 
 
+GOVERNANCE_POLICIES: tuple[str, ...] = ("fixed", "lock_in_responsive", "competitive")
+
+
 @dataclass
 class PlatformConfig:
     """Digital platforms (shared defaults for every platform)."""
@@ -152,6 +158,44 @@ class PlatformConfig:
     switching_cost_growth: float = param(
         0.05, "Extra months of platform revenue the exit costs per step of tenure.", ge=0.0
     )
+    data_lock_in: float = param(
+        2.0, "Extra months of platform revenue the exit costs when the platform holds all the member's data.", ge=0.0
+    )
+    governance: str = param(
+        "fixed",
+        "Fee policy: fixed; lock_in_responsive (raise the fee while members are locked in); "
+        "competitive (undercut a bigger rival, raise the fee when leading).",
+        choices=GOVERNANCE_POLICIES,
+    )
+    governance_interval: int = param(12, "Steps between fee decisions.", ge=1)
+    fee_step: float = param(0.02, "Fee change per decision.", ge=0.0, le=1.0)
+    fee_min: float = param(0.02, "Lowest fee a platform sets.", ge=0.0, le=1.0)
+    fee_max: float = param(0.4, "Highest fee a platform sets.", ge=0.0, le=1.0)
+    lock_in_threshold: float = param(
+        2.0,
+        "Members' mean switching cost, in months of platform revenue, above which lock-in-responsive "
+        "platforms raise their fee.",
+        ge=0.0,
+    )
+    data_capture: float = param(
+        0.0,
+        "Share of the gap to holding all of a member's data captured per step at full information sharing.",
+        ge=0.0,
+        le=1.0,
+    )
+    entry_threshold: float = param(
+        0.5,
+        "Mean data held on a sector's members above which the platform enters that sector with its own offer.",
+        ge=0.0,
+        lt=1.0,
+    )
+    commoditization: float = param(
+        0.4, "Share of members' reach through the platform lost in a sector it has fully entered.", ge=0.0, le=1.0
+    )
+    outage_rate: float = param(0.0, "Per-step probability of an outage.", ge=0.0, le=1.0)
+    outage_steps: int = param(1, "Length of an outage in steps.", ge=1)
+    per_platform: list[Any] = field(default_factory=list)
+    """Overrides for platform 0, 1, ...: each a mapping of the keys above, e.g. ``[{fee: 0.1}, {fee: 0.25}]``."""
 
 
 @dataclass
@@ -195,7 +239,10 @@ class AllianceConfig:
         0.01, "Smallest share change that counts as a renegotiation.", ge=0.0, le=1.0
     )
     exit_months: float = param(
-        2.0, "Termination cost of a committed alliance, in months of its expected revenue.", ge=0.0
+        2.0,
+        "Termination cost of a committed alliance, in months of its forecast gross flow "
+        "(strategies may change it; modular systems and equity forms scale it).",
+        ge=0.0,
     )
     pilot_exit_fraction: float = param(0.25, "Share of the termination cost due during a pilot.", ge=0.0, le=1.0)
     information_sharing: float = param(0.5, "Default information-sharing level of alliance terms.", ge=0.0, le=1.0)
@@ -225,6 +272,15 @@ class AllianceConfig:
         2.0, "Credit line of a support-service alliance, in months of the SMB's fixed cost.", ge=0.0
     )
     credit_interest: float = param(0.01, "Interest per step on drawn credit.", ge=0.0, le=1.0)
+    supply_chain_saving: float = param(
+        0.05,
+        "Share of variable cost a supply-chain alliance saves at complementarity 0.25 (scales with 0.5 + 2 x it).",
+        ge=0.0,
+        le=1.0,
+    )
+    stockout_rate: float = param(
+        0.03, "Per-step probability that a supply-chain partner fails to deliver (no sales or savings).", ge=0.0, le=1.0
+    )
     equity_exit_multiplier: float = param(
         3.0, "Exit costs of equity alliances and joint ventures, as a multiple of a contract's.", ge=1.0
     )
@@ -267,10 +323,10 @@ class ShockConfig:
     )
     target: str = param(
         "all",
-        "Who is hit: 'all'; 'largest', 'random', 'role:<role>' (partners); 'largest' or an index "
-        "(platforms); 'sector:<index>' (demand).",
+        "Who is hit: 'all'; for partners also 'largest', 'random' or 'role:<role>'; for platforms "
+        "also 'largest' or an index; for demand also 'sector:<index>'.",
     )
-    share: float = param(1.0, "Share of the targeted partners or platform members hit.", ge=0.0, le=1.0)
+    share: float = param(1.0, "Probability that each targeted partner or platform member is hit.", ge=0.0, le=1.0)
 
 
 @dataclass

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator import value
-from simulator.vocabulary import COMPLEMENTARY, MARKETING, PILOT, PLATFORM_KIND, SUPPORT, TECHNOLOGY
+from simulator.platforms import switching_months
+from simulator.vocabulary import (
+    COMPLEMENTARY,
+    MARKETING,
+    PILOT,
+    PLATFORM_KIND,
+    SUPPLY_CHAIN,
+    SUPPORT,
+    TECHNOLOGY,
+)
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -60,13 +69,24 @@ def trade(model: EcosystemModel) -> None:
     weight = np.zeros(len(ids))
     if platforms.n:
         platforms.member_share = platforms.members / max(int(smbs.alive.sum()), 1)
-        weight[on_platform] = platforms.channel_weight()[other[on_platform]]
+        p = other[on_platform]
+        erosion = platforms.commoditization[p] * platforms.entry[p, smbs.sector[holder[on_platform]]]
+        weight[on_platform] = platforms.channel_weight()[p] * (1.0 - erosion)
     scope = np.where(ledger.phase[ids] == PILOT, cfg.alliance.pilot_scope, 1.0)
     rent = 1.0 + cfg.alliance.relational_rent * ledger.trust[ids] * np.minimum(
         ledger.specific_investment[ids] / np.maximum(ledger.expected_value[ids], 1e-9), 1.0
     )
     premium = 1.0 + cfg.alliance.exclusivity_premium * ledger.exclusive[ids]
     weight[sales_partner] = (ledger.base_weight[ids] * scope * premium * rent)[sales_partner]
+    # supply chains: cost savings, and stock-outs in which the partner delivers nothing this step
+    supply = ledger.type[ids] == SUPPLY_CHAIN
+    delivered = supply.copy()
+    delivered[supply] = model.rng.random(int(supply.sum())) >= cfg.alliance.stockout_rate
+    stockouts = supply & ~delivered
+    weight[stockouts] = 0.0
+    model.stockouts = int(stockouts.sum())
+    saving = np.where(delivered, value.supply_chain_saving(cfg.alliance, ledger.complementarity[ids]) * scope, 0.0)
+    cost_cut = np.minimum(np.bincount(holder, weights=saving, minlength=n), value.MAX_SUPPLY_CHAIN_SAVING)
 
     smbs.market_size = np.where(
         smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector) * smbs.quality(), 0.0
@@ -79,7 +99,8 @@ def trade(model: EcosystemModel) -> None:
     smbs.direct_revenue = value.channel_revenue(smbs.market_size, total_weight, direct_weight)
 
     # --- payments per alliance -----------------------------------------------------------
-    vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation)
+    base_vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation)
+    vc_rate = base_vc_rate * (1.0 - cost_cut)
     savings = value.automation_savings(cfg.smb, smbs.automation, revenue)
     vendor = kind == TECHNOLOGY
     vendors_held = np.bincount(holder[vendor], minlength=n)
@@ -101,10 +122,13 @@ def trade(model: EcosystemModel) -> None:
     gross = on_platform | sales_partner
     value_to_smb[gross] = ((1.0 - share - vc_rate[holder]) * channel_rev)[gross]
     value_to_smb[vendor] = ((1.0 - share) * vendor_savings)[vendor]
+    value_to_smb[supply] += (saving * base_vc_rate[holder] * revenue[holder])[supply]
     value_to_smb[support] = (value.support_value(cfg.alliance, line) - retainer)[support]
 
     # --- cash ------------------------------------------------------------------------------
     paid = np.bincount(holder, weights=payment, minlength=n)
+    smbs.platform_fees = np.bincount(holder[on_platform], weights=payment[on_platform], minlength=n)
+    smbs.vendor_dependence = np.where(vendors_held > 0, savings / np.maximum(revenue, 1e-9), 0.0)
     variable_cost = vc_rate * revenue
     fixed_cost = np.where(smbs.alive, smbs.fixed_cost, 0.0)
     smbs.net_income = revenue - variable_cost - fixed_cost - paid
@@ -142,13 +166,7 @@ def trade(model: EcosystemModel) -> None:
         counterpart_income[on_platform] = platforms.income[other[on_platform]]
     counterpart_income[from_partners] = partners.income[other[from_partners]]
     ledger.partner_dependence[ids] = payment / np.maximum(counterpart_income, 1e-9)
-    tenure = model.steps - ledger.formed_step[ids]
-    switching = (
-        (cfg.platform.switching_cost_base + cfg.platform.switching_cost_growth * tenure)
-        * channel_rev
-        * smbs.switching_factor[holder]
-    )
-    ledger.exit_cost[ids] = np.where(on_platform, switching, ledger.exit_cost[ids])
+    ledger.exit_cost[ids[on_platform]] = switching_months(model, ids[on_platform]) * channel_rev[on_platform]
 
     # --- lock-in indicators per SMB ------------------------------------------------------------
     safe_rev = np.maximum(revenue, 1e-12)

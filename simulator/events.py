@@ -79,10 +79,16 @@ class EventLog:
 
     def record_shock(self, step: int, kind: str, detail: str) -> None:
         """Log a shock starting (``detail`` says what it hit) or ending (``detail`` "ended")."""
+        self.record_market_event(step, "shock", f"{kind}: {detail}")
+
+    def record_market_event(self, step: int, event: str, reason: str) -> None:
+        """Log an event that concerns no single alliance (``alliance_id`` -1)."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
         self._batches.append(
             {
                 "step": np.array([step], dtype=np.int32),
-                "event": np.array(["shock"], dtype=object),
+                "event": np.array([event], dtype=object),
                 "alliance_id": np.array([-1], dtype=np.int64),
                 "type": np.array([-1], dtype=np.int8),
                 "form": np.array([-1], dtype=np.int8),
@@ -91,11 +97,11 @@ class EventLog:
                 "counterpart_id": np.array([-1], dtype=np.int64),
                 "kind": np.array([-1], dtype=np.int8),
                 "share": np.array([np.nan]),
-                "reason": np.array([f"{kind}: {detail}"], dtype=object),
+                "reason": np.array([reason], dtype=object),
             }
         )
-        self.step_counts["shock"] += 1
-        self.totals["shock"] += 1
+        self.step_counts[event] += 1
+        self.totals[event] += 1
 
     def start_step(self) -> None:
         """Reset the per-step counters (called at the start of every model step)."""
@@ -115,7 +121,7 @@ class EventLog:
                 "alliance_type": pd.Categorical.from_codes(cat["type"], ALLIANCE_TYPES),
                 "form": pd.Categorical.from_codes(cat["form"], ALLIANCE_FORMS),
                 "smb_id": cat["smb_id"],
-                "smb_kind": "smb",
+                "smb_kind": np.where(cat["alliance_id"] >= 0, "smb", None),
                 "strategy": pd.Categorical.from_codes(cat["strategy"], self._strategy_names),
                 "counterpart_id": cat["counterpart_id"],
                 "counterpart_kind": pd.Categorical.from_codes(cat["kind"], COUNTERPART_KINDS),

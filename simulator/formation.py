@@ -50,6 +50,9 @@ innovation alliances, see ``partner.innovation_share``)."""
 ROLE_TYPES = np.array([ROLE_TYPE[r] for r in sorted(ROLE_TYPE)], dtype=np.int8)
 
 INITIAL_TRUST = 0.2
+PLATFORM_NOISE_FACTOR = 0.25
+"""Platforms' terms, reach and size are public: SMBs forecast them with a quarter of the error
+(``alliance.evaluation_noise``) they make about a partner."""
 REQUEST_TERMS = ("info_sharing", "pilot", "pilot_steps", "exit_months", "form", "equity_stake", "review_interval")
 """Terms the SMB's request fixes directly in the alliance record."""
 
@@ -158,7 +161,12 @@ def evaluate_partner_offers(
     net_share = share * (1.0 - request.equity_stake[:, None])  # owners get their part of the take back
 
     vc_rate = value.variable_cost_rate(cfg.smb, automation)
-    true_value = np.where(channel, (1.0 - net_share - vc_rate) * channel_rev, (1.0 - net_share) * (savings + support))
+    supply_saving = np.where(
+        alliance_type == SUPPLY_CHAIN, value.supply_chain_saving(cfg.alliance, compl) * vc_rate * revenue_now, 0.0
+    )
+    true_value = np.where(
+        channel, (1.0 - net_share - vc_rate) * channel_rev + supply_saving, (1.0 - net_share) * (savings + support)
+    )
     noise = np.exp(cfg.alliance.evaluation_noise * rng.standard_normal((m, k)))
     expected_value = true_value * noise
 
@@ -206,7 +214,7 @@ def evaluate_platform_offers(model: EcosystemModel, smbs_idx: np.ndarray) -> Pla
     revenue = value.channel_revenue(market, total, weight)
     vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation[smbs_idx])[:, None]
     true_value = (1.0 - platforms.fee[None, :] - vc_rate) * revenue
-    noise = np.exp(cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n)))
+    noise = np.exp(PLATFORM_NOISE_FACTOR * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n)))
     member = model.ledger.has_pair(
         np.repeat(smbs_idx, platforms.n),
         np.full(m * platforms.n, PLATFORM_KIND),
@@ -266,6 +274,7 @@ def _choose_partner(model: EcosystemModel, strategy: Strategy, seekers: np.ndarr
 
 
 def _choose_platform(model: EcosystemModel, strategy: Strategy, seekers: np.ndarray) -> dict[str, np.ndarray]:
+    data_sharing = strategy.terms(model, seekers).data_sharing
     offers = evaluate_platform_offers(model, seekers)
     scores = strategy.score_platforms(model, seekers, offers)
     best = np.argmax(scores, axis=1)
@@ -275,6 +284,7 @@ def _choose_platform(model: EcosystemModel, strategy: Strategy, seekers: np.ndar
         "smb": seekers[ok],
         "platform": best[ok],
         "expected_value": offers.expected_value[rows[ok], best[ok]],
+        "data_sharing": data_sharing[ok],
     }
 
 
@@ -339,7 +349,7 @@ def _join_platforms(model: EcosystemModel, p: dict[str, np.ndarray]) -> None:
         form=CONTRACTUAL,
         phase=COMMITTED,
         share=platforms.fee[p["platform"]],
-        info_sharing=cfg.alliance.information_sharing,
+        info_sharing=p["data_sharing"],
         review_interval=cfg.alliance.review_interval,
         formed_step=model.steps,
         trust=INITIAL_TRUST,

@@ -75,7 +75,7 @@ def adopt_automation(model: EcosystemModel) -> None:
 
 
 def update_trust(model: EcosystemModel) -> None:
-    """Grow trust where last step's value met expectations, decay it where it did not."""
+    """Grow trust where this step's value met expectations, decay it where it did not."""
     cfg = model.config.alliance
     ledger = model.ledger
     ids = ledger.active_ids

@@ -51,6 +51,7 @@ COLUMNS: dict[str, Any] = {
     "exit_cost_paid": np.float64,  # termination or switching cost the SMB paid when it left
     "knowledge_gained": np.float64,
     "knowledge_leaked": np.float64,
+    "data_held": np.float64,  # platform memberships: share of the member's data the platform holds
 }
 
 

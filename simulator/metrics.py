@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.economy import FLOWS
-from simulator.vocabulary import ENDING_EVENTS, PLATFORM_KIND
+from simulator.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, PLATFORM_KIND
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -34,6 +34,9 @@ STEP_METRICS: dict[str, str] = {
     "mean_largest_platform_share": "Mean over alive SMBs of the revenue share of their largest platform (0 if none).",
     "mean_exit_cost_ratio": "Mean over alive SMBs of the exit cost of all their alliances over one step's revenue.",
     "mean_direct_share": "Mean over alive SMBs of the revenue share of their own direct channel (independence).",
+    "mean_fee_share": "Mean over alive SMBs of platform fees paid over revenue.",
+    "mean_vendor_dependence": "Mean over alive SMBs of automation savings at stake with their vendors over revenue.",
+    "stockouts": "Supply-chain deliveries missed this step.",
     "platform_hhi": "Herfindahl index of platforms' sales shares (0 when no platform sells).",
     "platform_fees": "Fees SMBs paid platforms this step (equals the platforms' income).",
     "partner_income": "What SMBs paid partner firms this step (shares, vendor fees, retainers, interest, exit costs).",
@@ -77,6 +80,10 @@ SUMMARY_METRICS: dict[str, str] = {
     "mean_exit_cost_ratio": "Final mean exit cost of an SMB's alliances over its revenue.",
     "platform_hhi": "Final Herfindahl index of platform sales shares.",
     "platform_shares": "Final sales share of each platform (list).",
+    "platform_fees_final": "Final fee of each platform (list).",
+    "platform_entries": "Sectors platforms have entered with their own offers (platform x sector pairs).",
+    "alliance_mix": "Active alliances at the end by type (alliances_<type>) and form (form_<form>).",
+    "formed_by_type": "Alliances formed over the run, by type.",
     "formations": "Alliances formed over the run.",
     "pilot_commits": "Pilots committed over the run.",
     "renegotiations": "Renegotiations over the run.",
@@ -108,6 +115,8 @@ POPULATION_METRICS: tuple[str, ...] = (
     "mean_largest_platform_share",
     "mean_exit_cost_ratio",
     "mean_direct_share",
+    "mean_fee_share",
+    "mean_vendor_dependence",
     "mean_capability",
     "mean_automation",
     "mean_knowledge",
@@ -137,6 +146,8 @@ STRATEGY_SUMMARY_METRICS: dict[str, str] = {
     "mean_largest_platform_share": "Final mean revenue share of the largest platform.",
     "mean_exit_cost_ratio": "Final mean exit cost over revenue.",
     "mean_direct_share": "Final mean revenue share of the own direct channel (independence).",
+    "mean_fee_share": "Final mean platform fees over revenue.",
+    "mean_vendor_dependence": "Final mean automation savings at stake with vendors over revenue.",
     "mean_capability": "Final mean capability of the group's survivors.",
     "mean_automation": "Final mean automation of the group's survivors.",
     "mean_knowledge": "Final mean knowledge stock of the group's survivors.",
@@ -155,6 +166,23 @@ STRATEGY_SUMMARY_METRICS: dict[str, str] = {
     "knowledge_leaked": "Knowledge partners absorbed from the group, per SMB.",
 }
 """Keys of each entry of ``summary.json``'s ``by_strategy`` mapping."""
+
+
+def mix_columns() -> list[str]:
+    """Timeseries columns counting active alliances by type and by form."""
+    return [f"alliances_{t}" for t in ALLIANCE_TYPES] + [f"form_{f}" for f in ALLIANCE_FORMS]
+
+
+def alliance_mix(model: EcosystemModel) -> dict[str, int]:
+    """Active alliances by type (``alliances_<type>``) and by form (``form_<form>``)."""
+    ledger = model.ledger
+    ids = ledger.active_ids
+    types = np.bincount(ledger.type[ids], minlength=len(ALLIANCE_TYPES))
+    forms = np.bincount(ledger.form[ids], minlength=len(ALLIANCE_FORMS))
+    return {
+        **{f"alliances_{t}": int(c) for t, c in zip(ALLIANCE_TYPES, types, strict=True)},
+        **{f"form_{f}": int(c) for f, c in zip(ALLIANCE_FORMS, forms, strict=True)},
+    }
 
 
 def population_metrics(model: EcosystemModel, group: np.ndarray) -> dict[str, float]:
@@ -179,6 +207,8 @@ def population_metrics(model: EcosystemModel, group: np.ndarray) -> dict[str, fl
         "mean_largest_platform_share": _mean(smbs.largest_platform_share[alive]),
         "mean_exit_cost_ratio": _mean(smbs.exit_cost[alive] / np.maximum(revenue, 1e-9)),
         "mean_direct_share": _mean(smbs.direct_revenue[alive] / np.maximum(revenue, 1e-9)),
+        "mean_fee_share": _mean(smbs.platform_fees[alive] / np.maximum(revenue, 1e-9)),
+        "mean_vendor_dependence": _mean(smbs.vendor_dependence[alive]),
         "mean_capability": _mean(smbs.capability[alive].mean(axis=1)) if n_alive else 0.0,
         "mean_automation": _mean(smbs.automation[alive]),
         "mean_knowledge": _mean(smbs.knowledge[alive]),
@@ -204,11 +234,14 @@ def step_metrics(model: EcosystemModel) -> dict[str, float]:
         **network_metrics(model),
         "mean_trust": _mean(ledger.trust[ids]),
         "shocks_active": model.shocks.active(model.steps),
+        "stockouts": model.stockouts,
+        **alliance_mix(model),
     }
     shares = sales_shares(platforms.sales)
     for p in range(platforms.n):
         out[f"platform_{p}_share"] = float(shares[p])
         out[f"platform_{p}_members"] = int(platforms.members[p])
+        out[f"platform_{p}_fee"] = float(platforms.fee[p])
     return out
 
 
@@ -261,6 +294,10 @@ def summary(model: EcosystemModel) -> dict[str, Any]:
         "mean_exit_cost_ratio": last["mean_exit_cost_ratio"],
         "platform_hhi": last["platform_hhi"],
         "platform_shares": [float(s) for s in sales_shares(model.platforms.sales)],
+        "platform_fees_final": [float(f) for f in model.platforms.fee],
+        "platform_entries": int((model.platforms.entry > 0).sum()),
+        "alliance_mix": {k: last[k] for k in mix_columns()},
+        "formed_by_type": formed_by_type(model),
         "formations": totals["formed"],
         "pilot_commits": totals["pilot_committed"],
         "renegotiations": totals["renegotiated"],
@@ -313,6 +350,12 @@ def strategy_summary(model: EcosystemModel, sid: int) -> dict[str, Any]:
         }
     )
     return {name: out[name] for name in STRATEGY_SUMMARY_METRICS}
+
+
+def formed_by_type(model: EcosystemModel) -> dict[str, int]:
+    """Alliances formed over the run, by type."""
+    counts = np.bincount(model.ledger.type, minlength=len(ALLIANCE_TYPES))
+    return {t: int(c) for t, c in zip(ALLIANCE_TYPES, counts, strict=True)}
 
 
 def dissolution_reasons(model: EcosystemModel, rows: np.ndarray) -> dict[str, int]:

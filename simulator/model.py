@@ -22,7 +22,8 @@ from simulator.formation import best_fresh_offer, form_alliances
 from simulator.learning import adopt_automation, transfer_knowledge, update_trust
 from simulator.ledger import AllianceLedger
 from simulator.market import Market
-from simulator.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, step_metrics, strategy_step_rows
+from simulator.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, mix_columns, step_metrics, strategy_step_rows
+from simulator.platforms import capture_data, govern_fees, update_availability
 from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.review import review_alliances
 from simulator.shocks import ShockSchedule
@@ -97,11 +98,12 @@ class EcosystemModel(mesa.Model):
         self.events = EventLog(self.ledger, self.smbs.strategy_id, [s.name for s in self.strategies])
         self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
         self.last_metrics: dict[str, float] = {}
+        self.stockouts = 0  # supply-chain deliveries missed in the last step
         self._holdings: tuple[np.ndarray, ...] | None = None
 
-        columns = list(STEP_METRICS)
+        columns = list(STEP_METRICS) + mix_columns()
         for p in range(self.platforms.n):
-            columns += [f"platform_{p}_share", f"platform_{p}_members"]
+            columns += [f"platform_{p}_share", f"platform_{p}_members", f"platform_{p}_fee"]
         self.datacollector = mesa.DataCollector(
             model_reporters={c: partial(_read_metric, c) for c in columns},
             tables={"by_strategy": list(STRATEGY_STEP_COLUMNS)},
@@ -113,14 +115,17 @@ class EcosystemModel(mesa.Model):
         self.events.start_step()
         self.market.advance()
         self.shocks.advance(self)
+        update_availability(self)
         fail_partners(self)
         form_alliances(self)
         trade(self)
         self.invest()
+        capture_data(self)
         transfer_knowledge(self)
         adopt_automation(self)
         update_trust(self)
         review_alliances(self)
+        govern_fees(self)
         fail_smbs(self)
         self.last_metrics = step_metrics(self)
         self.datacollector.collect(self)

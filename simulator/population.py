@@ -65,6 +65,8 @@ class SMBPopulation:
         self.largest_channel_share = np.zeros(n)
         self.largest_platform_share = np.zeros(n)
         self.exit_cost = np.zeros(n)
+        self.platform_fees = np.zeros(n)  # fees paid to platforms last step
+        self.vendor_dependence = np.zeros(n)  # automation savings at stake with a vendor, over revenue
         # levers strategies invest in
         self.base_absorptive = np.full(n, c.base_absorptive_capacity)
         self.switching_factor = np.ones(n)  # multiplies exit and switching costs (modular systems < 1)
@@ -149,7 +151,8 @@ class PartnerPopulation:
 
 
 class PlatformPopulation:
-    """Digital platforms; every platform starts from the shared ``platform`` defaults.
+    """Digital platforms: the shared ``platform`` defaults with each platform's overrides
+    (``platform.per_platform``), as arrays.
 
     Parameters
     ----------
@@ -158,15 +161,34 @@ class PlatformPopulation:
     """
 
     def __init__(self, config: ModelConfig) -> None:
+        from simulator.validation import platform_configs
+
+        settings = platform_configs(config)
         n = config.n_platforms
-        c = config.platform
         self.n = n
+        self.settings = settings
         self.uid = np.zeros(n, dtype=np.int64)
-        self.fee = np.full(n, c.fee)
-        self.network_effect = np.full(n, c.network_effect)
-        self.reach = np.full(n, c.reach)
+
+        def column(name: str, dtype: type = float) -> np.ndarray:
+            return np.array([getattr(s, name) for s in settings], dtype=dtype)
+
+        self.fee = column("fee")
+        self.network_effect = column("network_effect")
+        self.reach = column("reach")
+        self.switching_cost_base = column("switching_cost_base")
+        self.switching_cost_growth = column("switching_cost_growth")
+        self.data_lock_in = column("data_lock_in")
+        self.data_capture = column("data_capture")
+        self.entry_threshold = column("entry_threshold")
+        self.commoditization = column("commoditization")
+        self.outage_rate = column("outage_rate")
+        # state
         self.members = np.zeros(n, dtype=np.int64)
-        self.up = np.ones(n, dtype=bool)  # False during an outage
+        self.up = np.ones(n, dtype=bool)  # False while the platform is down
+        self.shock_down = np.zeros(n, dtype=bool)  # down because of a scheduled outage shock
+        self.down_until = np.zeros(n, dtype=np.int64)  # down because of a random outage
+        self.entry = np.zeros((n, config.market.n_sectors))  # own-offer presence per sector, in [0, 1]
+        self.previous_member_share = np.zeros(n)
         self.barred_until = np.full((config.n_smbs, n), -1, dtype=np.int64)  # delisted SMBs wait
         self.member_share = np.zeros(n)
         self.sales = np.zeros(n)

@@ -18,6 +18,7 @@ import numpy as np
 
 from simulator.config import PARTNER_ROLES, ModelConfig, ShockConfig
 from simulator.errors import ConfigError
+from simulator.platforms import reprice_members
 from simulator.review import dissolve
 from simulator.vocabulary import PLATFORM_KIND
 
@@ -87,12 +88,12 @@ class PlatformFeeHike(_PlatformShock):
         before = model.platforms.fee[self.hit].copy()
         model.platforms.fee[self.hit] = np.minimum(before + self.config.size, 1.0)
         self.raised = model.platforms.fee[self.hit] - before
-        _reprice_members(model, self.hit, "platform_fee_hike")
+        reprice_members(model, _members_of(model, self.hit), "platform_fee_hike")
         return f"platforms {self.hit.tolist()} fee +{self.config.size:g}"
 
     def stop(self, model: EcosystemModel) -> None:
         model.platforms.fee[self.hit] -= self.raised
-        _reprice_members(model, self.hit, "platform_fee_restored")
+        reprice_members(model, _members_of(model, self.hit), "platform_fee_restored")
 
 
 class PlatformPolicyChange(_PlatformShock):
@@ -103,12 +104,17 @@ class PlatformPolicyChange(_PlatformShock):
 
     def start(self, model: EcosystemModel) -> str:
         self.hit = self.platforms_hit(model)
+        self.factor = max(1.0 - self.config.size, 0.0)
         self.before = model.platforms.reach[self.hit].copy()
-        model.platforms.reach[self.hit] = self.before * max(1.0 - self.config.size, 0.0)
-        return f"platforms {self.hit.tolist()} reach x{max(1.0 - self.config.size, 0.0):g}"
+        model.platforms.reach[self.hit] *= self.factor
+        return f"platforms {self.hit.tolist()} reach x{self.factor:g}"
 
     def stop(self, model: EcosystemModel) -> None:
-        model.platforms.reach[self.hit] = self.before
+        # undo this shock's factor only, so overlapping shocks keep theirs
+        if self.factor > 0:
+            model.platforms.reach[self.hit] /= self.factor
+        else:
+            model.platforms.reach[self.hit] = self.before
 
 
 class PlatformOutage(_PlatformShock):
@@ -118,11 +124,11 @@ class PlatformOutage(_PlatformShock):
 
     def start(self, model: EcosystemModel) -> str:
         self.hit = self.platforms_hit(model)
-        model.platforms.up[self.hit] = False
+        model.platforms.shock_down[self.hit] = True
         return f"platforms {self.hit.tolist()} down"
 
     def stop(self, model: EcosystemModel) -> None:
-        model.platforms.up[self.hit] = True
+        model.platforms.shock_down[self.hit] = False
 
 
 class PlatformDelisting(_PlatformShock):
@@ -303,10 +309,8 @@ class ShockSchedule:
         return sum(1 for s in self.shocks if s.config.start <= step and (s.stop_step is None or step < s.stop_step))
 
 
-def _reprice_members(model: EcosystemModel, platforms_hit: np.ndarray, reason: str) -> None:
-    """Apply the platforms' current fee to their members' terms, logging each change."""
+def _members_of(model: EcosystemModel, platforms_hit: np.ndarray) -> np.ndarray:
+    """Active memberships of the given platforms."""
     ledger = model.ledger
     ids = ledger.active_ids
-    members = ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], platforms_hit)]
-    ledger.share[members] = model.platforms.fee[ledger.counterpart[members]]
-    model.events.record(model.steps, "renegotiated", members, reason)
+    return ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], platforms_hit)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
-from simulator.config import ModelConfig, partner_role_shares
+from simulator.config import ModelConfig, PlatformConfig, partner_role_shares
 from simulator.errors import ConfigError
 
 SHARE_TOLERANCE = 1e-6
@@ -34,12 +35,40 @@ def validate(config: ModelConfig) -> None:
         raise ConfigError("partner", f"role shares must sum to 1, got {total:g} ({listed})")
     _ordered(config.alliance.share_min, config.alliance.share_max, "alliance.share_min", "alliance.share_max")
     _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
+    _check_platforms(config)
     build_population(config.strategy)
     for i, shock in enumerate(config.shocks):
         check_dataclass_values(shock, f"shocks[{i}]")
     from simulator.shocks import ShockSchedule
 
     ShockSchedule.build(config)
+
+
+def platform_configs(config: ModelConfig) -> list[PlatformConfig]:
+    """Each platform's settings: the shared ``platform`` defaults with its ``per_platform`` overrides."""
+    shared = replace(config.platform, per_platform=[])
+    overrides = list(config.platform.per_platform) + [{}] * max(
+        config.n_platforms - len(config.platform.per_platform), 0
+    )
+    return [replace(shared, **dict(o or {})) for o in overrides[: config.n_platforms]]
+
+
+def _check_platforms(config: ModelConfig) -> None:
+    allowed = [f.name for f in fields(PlatformConfig) if f.name != "per_platform"]
+    per = config.platform.per_platform
+    if len(per) > config.n_platforms:
+        raise ConfigError("platform.per_platform", f"has {len(per)} entries for n_platforms={config.n_platforms}")
+    for i, override in enumerate(per):
+        key = f"platform.per_platform[{i}]"
+        if not isinstance(override, Mapping):
+            raise ConfigError(key, f"must be a mapping of platform keys, got {override!r}")
+        unknown = sorted(set(override) - set(allowed))
+        if unknown:
+            raise ConfigError(f"{key}.{unknown[0]}", f"not a platform key; allowed: {', '.join(allowed)}")
+    for i, platform in enumerate(platform_configs(config)):
+        prefix = f"platform.per_platform[{i}]" if i < len(per) else "platform"
+        check_dataclass_values(platform, prefix)
+        _ordered(platform.fee_min, platform.fee_max, f"{prefix}.fee_min", f"{prefix}.fee_max")
 
 
 def check_dataclass_values(obj: Any, prefix: str) -> None:
@@ -86,16 +115,18 @@ def _check_bounds(key: str, value: Any, meta: Any) -> None:
         return
     if isinstance(value, bool) or isinstance(value, str):
         return
-    ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
+    ge, le, gt, lt = meta.get("ge"), meta.get("le"), meta.get("gt"), meta.get("lt")
     if value != value:  # NaN
         raise ConfigError(key, "must be a number, got nan")
-    if (ge is not None and value < ge) or (le is not None and value > le) or (gt is not None and value <= gt):
-        raise ConfigError(key, f"must be in {_describe(ge, le, gt)}, got {value!r}")
+    low_bad = (ge is not None and value < ge) or (gt is not None and value <= gt)
+    high_bad = (le is not None and value > le) or (lt is not None and value >= lt)
+    if low_bad or high_bad:
+        raise ConfigError(key, f"must be in {_describe(ge, le, gt, lt)}, got {value!r}")
 
 
-def _describe(ge: float | None, le: float | None, gt: float | None) -> str:
+def _describe(ge: float | None, le: float | None, gt: float | None, lt: float | None) -> str:
     low = f"[{ge:g}" if ge is not None else (f"({gt:g}" if gt is not None else "(-inf")
-    high = f"{le:g}]" if le is not None else "inf)"
+    high = f"{le:g}]" if le is not None else (f"{lt:g})" if lt is not None else "inf)")
     return f"{low}, {high}"
 
 

@@ -76,6 +76,15 @@ def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:
     return config.share_min + (config.share_max - config.share_min) * power
 
 
+MAX_SUPPLY_CHAIN_SAVING = 0.5
+"""Supply-chain alliances together save at most this share of variable cost."""
+
+
+def supply_chain_saving(config: AllianceConfig, compl: np.ndarray) -> np.ndarray:
+    """Share of variable cost a supply-chain alliance saves: ``saving x (0.5 + 2 x complementarity)``."""
+    return config.supply_chain_saving * (0.5 + 2.0 * compl)
+
+
 def variable_cost_rate(config: SMBConfig, automation: np.ndarray) -> np.ndarray:
     """Variable cost per unit of revenue after automation."""
     return config.variable_cost * (1.0 - config.automation_efficiency * automation)

@@ -43,9 +43,12 @@ EVENTS: tuple[str, ...] = (
     "partner_failed",
     "smb_failed",
     "shock",
+    "platform_outage",
+    "platform_entry",
 )
 """Alliance lifecycle events. ``dissolved`` is a decision of one side; ``partner_failed`` and
-``smb_failed`` end an alliance because a member failed; ``shock`` marks a scheduled shock
-starting or ending (no alliance: its alliance_id is -1)."""
+``smb_failed`` end an alliance because a member failed. Events about no single alliance
+(alliance_id -1): ``shock`` (a scheduled shock starts or ends), ``platform_outage`` (a random
+outage starts) and ``platform_entry`` (a platform enters a sector with its own offer)."""
 
 ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})

@@ -105,7 +105,8 @@ def test_fee_hike_reprices_members_and_is_logged() -> None:
     assert np.allclose(ledger.share[members], model.platforms.fee[0])
     events = model.events.to_frame()
     repriced = events[(events.event == "renegotiated") & (events.reason == "platform_fee_hike")]
-    assert set(repriced.alliance_id) == set(members)
+    assert set(members) <= set(repriced.alliance_id)  # some repriced members may leave later that step
+    assert (repriced.counterpart_id == model.platforms.uid[0]).all()
     model.run(20)
     assert model.platforms.fee[0] == pytest.approx(before[0] + 0.1)  # duration 0: permanent
 

@@ -7,9 +7,9 @@ built, then these hooks each step:
 
 1. :meth:`Strategy.alliance_targets` — how many partner alliances and platform memberships
    each member wants;
-2. :meth:`Strategy.score_partners` / :meth:`Strategy.score_platforms` — how it ranks the offers
-   it found when searching (``-inf`` refuses an offer);
-3. :meth:`Strategy.terms` — the terms it asks for (exclusivity, information sharing, pilot);
+2. :meth:`Strategy.terms` — the terms it asks for (exclusivity, information sharing, pilot...);
+3. :meth:`Strategy.score_partners` / :meth:`Strategy.score_platforms` — how it ranks the offers
+   it found when searching under those terms (``-inf`` refuses an offer);
 4. :meth:`Strategy.review` — at each alliance's review, which to dissolve and why;
 5. :meth:`Strategy.invest` — strategic investments made each step after trade.
 
@@ -122,6 +122,8 @@ class TermsRequest:
         Steps between reviews.
     share_premium
         Extra revenue share the partner asks for the terms (e.g. for flexible exit clauses).
+    data_sharing
+        Share of its data the SMB lets a platform it joins use (limits data capture).
     """
 
     accept_exclusivity: np.ndarray
@@ -133,6 +135,7 @@ class TermsRequest:
     equity_stake: np.ndarray
     review_interval: np.ndarray
     share_premium: np.ndarray
+    data_sharing: np.ndarray
 
 
 @dataclass
@@ -184,7 +187,8 @@ class Strategy:
         return np.where(offers.feasible & (offers.expected_value > 0), score, -np.inf)
 
     def score_platforms(self, model: EcosystemModel, members: np.ndarray, offers: PlatformOffers) -> np.ndarray:
-        """Score platforms, shape (m, n_platforms); the best finite positive score is joined."""
+        """Score platforms, shape (m, n_platforms); the best finite score is joined if its
+        forecast value is positive."""
         return np.where(offers.feasible & (offers.expected_value > 0), offers.expected_value, -np.inf)
 
     # 3 ---------------------------------------------------------------------------------
@@ -206,6 +210,7 @@ class Strategy:
             equity_stake=np.zeros(n),
             review_interval=np.full(n, cfg.review_interval),
             share_premium=np.zeros(n),
+            data_sharing=np.full(n, cfg.information_sharing),
         )
 
     # 4 ---------------------------------------------------------------------------------

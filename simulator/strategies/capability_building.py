@@ -26,7 +26,7 @@ class CapabilityBuildingParams(SeekerParams):
     invest_rate: float = param(0.03, "Share of revenue invested in own capabilities each step.", ge=0.0, le=1.0)
     efficiency: float = param(
         0.5,
-        "Capability gap to 1 closed per step = efficiency x invest_rate (more where partners are stronger).",
+        "Capability gap to 1 closed per step = efficiency x invest_rate x (0.5 + best partner's advantage).",
         ge=0.0,
         le=10.0,
     )

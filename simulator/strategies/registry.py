@@ -100,8 +100,10 @@ def build_population(spec: Mapping[str, Any], key: str = "strategy") -> list[tup
     if abs(total - 1.0) > SHARE_TOLERANCE:
         listed = ", ".join(f"{n}={v:g}" for n, v in shares.items() if v)
         raise ConfigError(f"{key}.shares", f"proportions must sum to 1, got {total:g} ({listed})")
+    # every parameter given is validated, also for strategies with share 0
+    built = {name: make_strategy({"name": name, **(params.get(name) or {})}, f"{key}.params.{name}") for name in params}
     return [
-        (make_strategy({"name": name, **(params.get(name) or {})}, f"{key}.params.{name}"), float(share))
+        (built.get(name) or make_strategy({"name": name}, f"{key}.params.{name}"), float(share))
         for name, share in shares.items()
         if share > 0
     ]

@@ -34,4 +34,5 @@ class StrategicAmbiguity(AllianceSeeker):
     def terms(self, model, members) -> TermsRequest:
         request = super().terms(model, members)
         request.info_sharing[:] = self.params.info_sharing
+        request.data_sharing[:] = self.params.info_sharing
         return request
