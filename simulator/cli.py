@@ -1,9 +1,11 @@
 """The ``ecosim`` command (also ``python -m simulator``): a Hydra application.
 
-It composes ``configs/config.yaml`` (defaults: the ``strategy`` and ``scenario`` groups) over the
-:class:`~simulator.config.ModelConfig` schema registered in Hydra's ConfigStore, validates the
-result before Hydra creates a run directory, runs the model with a progress bar, writes the
-outputs (see :mod:`simulator.runner`) into the run directory and prints a short summary.
+It composes ``configs/config.yaml`` (defaults: the ``strategy``, ``scenario`` and ``shock``
+groups) over the :class:`~simulator.config.ModelConfig` schema registered in Hydra's
+ConfigStore; the callback in :mod:`simulator.sweeps` validates every job before Hydra creates a
+directory; the task runs the model with a progress bar, writes the outputs (see
+:mod:`simulator.runner`) into the run directory and prints a short summary. Sweeps resume:
+jobs whose results exist are skipped (:mod:`simulator.resume`).
 
 Bad input stops the run with one line naming the key and what is allowed, exit status 2, and
 no directory written.
@@ -12,53 +14,28 @@ no directory written.
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
-from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from hydra.types import RunMode
+from omegaconf import DictConfig
 
-from simulator.config import ModelConfig, from_dict
-from simulator.errors import ConfigError
+from simulator.config import ModelConfig
+from simulator.resume import ERROR_FILE, ResultIndex, config_hash, mark_skipped
 from simulator.runner import format_summary, run_simulation, write_run
+from simulator.sweeps import model_config
 from simulator.validation import validate
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-CHOICE_GROUPS = ("scenario", "strategy", "shock")
+CHOICE_GROUPS = ("scenario", "strategy", "shock", "experiment")
+RESULTS_DIR = "results"
 EXIT_BAD_INPUT = 2
 
 ConfigStore.instance().store(name="base_config", node=ModelConfig)
-
-
-def model_config(cfg: DictConfig) -> ModelConfig:
-    """Turn a composed Hydra config into a :class:`ModelConfig` (Hydra's own keys dropped)."""
-    data: dict[str, Any] = {}
-    for key in cfg:
-        if key == "hydra":
-            continue
-        node = cfg[key]
-        data[str(key)] = OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
-    return from_dict(data)
-
-
-class ValidateConfig(Callback):
-    """Hydra callback that validates the configuration before any run directory exists."""
-
-    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        _validate_or_exit(config)
-
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        _validate_or_exit(config)
-
-
-def _validate_or_exit(cfg: DictConfig) -> None:
-    try:
-        validate(model_config(cfg))
-    except ConfigError as err:
-        _refuse(str(err))
 
 
 def _refuse(message: str) -> None:
@@ -104,12 +81,41 @@ def check_group_choices(overrides: list[str]) -> None:
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
 def app(cfg: DictConfig) -> dict[str, Any]:
-    """Run one simulation with the composed configuration and write its outputs."""
-    config = model_config(cfg)
-    validate(config)  # also for each job of a sweep
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
-    result = run_simulation(config, progress=True)
-    write_run(result, out_dir)
+    """The Hydra task: run the composed configuration in Hydra's output directory."""
+    hydra_cfg = HydraConfig.get()
+    return run_job(model_config(cfg), Path(hydra_cfg.runtime.output_dir), hydra_cfg.mode == RunMode.MULTIRUN)
+
+
+def run_job(
+    config: ModelConfig, out_dir: Path, sweeping: bool, results_dir: str | Path = RESULTS_DIR
+) -> dict[str, Any]:
+    """Run one job and write its outputs into ``out_dir``.
+
+    In a sweep, a job whose results already exist is skipped (unless ``force=true``), and a job
+    that fails records its traceback in ``error.txt`` in its own directory while the others go
+    on. A single run raises instead.
+
+    Returns
+    -------
+    dict
+        The run's summary, or ``{"skipped": ...}`` / ``{"failed": ...}``.
+    """
+    key = config_hash(config)
+    index = ResultIndex(results_dir)
+    previous = None if config.force else index.finished(key)
+    if previous is not None and sweeping:
+        return {"skipped": mark_skipped(out_dir, key, previous)}
+    try:
+        validate(config)
+        result = run_simulation(config, progress=not sweeping)
+        write_run(result, out_dir)
+    except Exception:
+        if not sweeping:
+            raise
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / ERROR_FILE).write_text(traceback.format_exc())
+        return {"failed": str(out_dir / ERROR_FILE)}
+    index.record(key, out_dir)
     print(format_summary(result.summary))
     print(f"  outputs    {out_dir}")
     return result.summary

@@ -351,7 +351,8 @@ class ModelConfig:
     :mod:`simulator.strategies`); ``scenario`` names the preset the values came from.
     """
 
-    seed: int = param(42, "Seed of the run's random stream (numpy SeedSequence).", ge=0)
+    seed: int = param(42, "Base seed; with replicate it fixes every random stream of the run.", ge=0)
+    replicate: int = param(0, "Replicate number: replicates of one seed draw independent streams.", ge=0)
     steps: int = param(120, "Number of steps (months) to simulate.", ge=1)
     n_smbs: int = param(300, "Number of SMBs at the start.", ge=1)
     n_partners: int = param(40, "Number of partner firms.", ge=0)
@@ -366,6 +367,7 @@ class ModelConfig:
     shocks: list[ShockConfig] = field(default_factory=list)
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
     twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
+    force: bool = param(False, "Rerun sweep jobs whose results already exist (run control; not hashed).")
 
 
 def from_dict(data: dict[str, Any]) -> ModelConfig:

@@ -86,7 +86,9 @@ def trade(model: EcosystemModel) -> None:
     weight[stockouts] = 0.0
     model.stockouts = int(stockouts.sum())
     saving = np.where(delivered, value.supply_chain_saving(cfg.alliance, ledger.complementarity[ids]) * scope, 0.0)
-    cost_cut = np.minimum(np.bincount(holder, weights=saving, minlength=n), value.MAX_SUPPLY_CHAIN_SAVING)
+    total_saving = np.bincount(holder, weights=saving, minlength=n)
+    cost_cut = np.minimum(total_saving, value.MAX_SUPPLY_CHAIN_SAVING)
+    saving *= (cost_cut / np.maximum(total_saving, 1e-12))[holder]  # each alliance's part of the capped cut
 
     smbs.market_size = np.where(
         smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector) * smbs.quality(), 0.0
@@ -120,7 +122,8 @@ def trade(model: EcosystemModel) -> None:
 
     value_to_smb = np.zeros(len(ids))
     gross = on_platform | sales_partner
-    value_to_smb[gross] = ((1.0 - share - vc_rate[holder]) * channel_rev)[gross]
+    # channel margins before supply-chain savings, which are credited to the supply chains alone
+    value_to_smb[gross] = ((1.0 - share - base_vc_rate[holder]) * channel_rev)[gross]
     value_to_smb[vendor] = ((1.0 - share) * vendor_savings)[vendor]
     value_to_smb[supply] += (saving * base_vc_rate[holder] * revenue[holder])[supply]
     value_to_smb[support] = (value.support_value(cfg.alliance, line) - retainer)[support]

@@ -208,7 +208,8 @@ def evaluate_platform_offers(model: EcosystemModel, smbs_idx: np.ndarray) -> Pla
     cfg = model.config
     smbs, platforms = model.smbs, model.platforms
     m = len(smbs_idx)
-    weight = np.broadcast_to(platforms.channel_weight(), (m, platforms.n))
+    erosion = platforms.commoditization[None, :] * platforms.entry[:, smbs.sector[smbs_idx]].T
+    weight = platforms.channel_weight()[None, :] * (1.0 - erosion)
     market = smbs.market_size[smbs_idx][:, None]
     total = smbs.channel_weight[smbs_idx][:, None] + weight
     revenue = value.channel_revenue(market, total, weight)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.economy import FLOWS
+from simulator.seeds import run_seed
 from simulator.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, PLATFORM_KIND
 
 if TYPE_CHECKING:
@@ -57,13 +58,17 @@ STEP_METRICS: dict[str, str] = {
     "mean_automation": "Mean automation level of alive SMBs.",
     "mean_knowledge": "Mean knowledge stock of alive SMBs.",
 }
-"""Columns of ``timeseries.parquet`` besides ``step`` and the per-platform columns
-``platform_<i>_share`` (sales share of platform i) and ``platform_<i>_members``."""
+"""Columns of ``timeseries.parquet`` besides ``step``, the alliance-mix columns
+``alliances_<type>`` and ``form_<form>`` (see :func:`mix_columns`) and the per-platform columns
+``platform_<i>_share`` (sales share of platform i), ``platform_<i>_members`` and
+``platform_<i>_fee``."""
 
 SUMMARY_METRICS: dict[str, str] = {
     "scenario": "Scenario preset name.",
     "strategy": "Strategy name.",
-    "seed": "Seed of the run.",
+    "seed": "Base seed of the run.",
+    "replicate": "Replicate number of the run.",
+    "run_seed": "The 64-bit seed derived from (seed, replicate) with numpy's SeedSequence.",
     "steps": "Steps simulated.",
     "n_smbs": "SMBs at the start.",
     "survival_rate": "Share of SMBs alive at the end.",
@@ -278,6 +283,8 @@ def summary(model: EcosystemModel) -> dict[str, Any]:
         "scenario": cfg.scenario,
         "strategy": model.strategy_label,
         "seed": cfg.seed,
+        "replicate": cfg.replicate,
+        "run_seed": run_seed(cfg.seed, cfg.replicate),
         "steps": model.steps,
         "n_smbs": smbs.n,
         "survival_rate": last["survival_rate"],

@@ -26,13 +26,11 @@ from simulator.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, mix_columns, 
 from simulator.platforms import capture_data, govern_fees, update_availability
 from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.review import review_alliances
+from simulator.seeds import STREAMS, stream
 from simulator.shocks import ShockSchedule
 from simulator.strategies import Strategy, build_population
 from simulator.validation import validate
 from simulator.vocabulary import PLATFORM_KIND
-
-SHOCK_STREAM, MARKET_STREAM = 1, 3
-"""spawn_keys of the run's child random streams (2 is the network-robustness stream)."""
 
 
 class EcosystemModel(mesa.Model):
@@ -63,7 +61,7 @@ class EcosystemModel(mesa.Model):
     def __init__(self, config: ModelConfig | None = None) -> None:
         config = config if config is not None else ModelConfig()
         validate(config)
-        super().__init__(rng=np.random.SeedSequence(config.seed))
+        super().__init__(rng=np.random.SeedSequence(config.seed, spawn_key=(config.replicate, STREAMS["model"])))
         self.config = config
         population = build_population(config.strategy)
         self.strategies: list[Strategy] = [strategy for strategy, _ in population]
@@ -72,10 +70,9 @@ class EcosystemModel(mesa.Model):
         # Child streams of the run's SeedSequence: shocks draw from their own, and the market's
         # exogenous demand path from its own, so that a no-shock twin meets the same demand and
         # matches the shocked run exactly until the first shock (common random numbers).
-        self.shock_rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(SHOCK_STREAM,)))
+        self.shock_rng = stream(config.seed, config.replicate, "shocks")
         self.shocks = ShockSchedule.build(config)
-        market_rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(MARKET_STREAM,)))
-        self.market = Market(config.market, market_rng)
+        self.market = Market(config.market, stream(config.seed, config.replicate, "market"))
         self.smbs = SMBPopulation(config, self.rng)
         self.partners = PartnerPopulation(config, self.rng)
         self.platforms = PlatformPopulation(config)

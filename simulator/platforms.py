@@ -39,7 +39,9 @@ def update_availability(model: EcosystemModel) -> None:
         starting = (platforms.down_until <= step) & (model.rng.random(platforms.n) < platforms.outage_rate)
         for p in np.flatnonzero(starting):
             platforms.down_until[p] = step + platforms.settings[p].outage_steps
-            model.events.record_market_event(step, "platform_outage", f"platform {platforms.uid[p]} down")
+            model.events.record_market_event(
+                step, "platform_outage", f"platform {p} down for {platforms.settings[p].outage_steps} steps"
+            )
     platforms.up = ~platforms.shock_down & (platforms.down_until <= step)
 
 
@@ -63,7 +65,7 @@ def capture_data(model: EcosystemModel) -> None:
     entering = (platforms.entry == 0) & (target > 0)
     platforms.entry = np.maximum(platforms.entry, target)  # a platform does not leave a market
     for q, s in zip(*np.nonzero(entering), strict=True):
-        model.events.record_market_event(model.steps, "platform_entry", f"platform {platforms.uid[q]} sector {s}")
+        model.events.record_market_event(model.steps, "platform_entry", f"platform {q} entered sector {s}")
 
 
 def govern_fees(model: EcosystemModel) -> None:

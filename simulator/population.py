@@ -188,7 +188,6 @@ class PlatformPopulation:
         self.shock_down = np.zeros(n, dtype=bool)  # down because of a scheduled outage shock
         self.down_until = np.zeros(n, dtype=np.int64)  # down because of a random outage
         self.entry = np.zeros((n, config.market.n_sectors))  # own-offer presence per sector, in [0, 1]
-        self.previous_member_share = np.zeros(n)
         self.barred_until = np.full((config.n_smbs, n), -1, dtype=np.int64)  # delisted SMBs wait
         self.member_share = np.zeros(n)
         self.sales = np.zeros(n)

@@ -21,13 +21,11 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from simulator.config import ResilienceConfig
+from simulator.seeds import stream
 from simulator.vocabulary import PLATFORM_KIND
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
-
-ROBUSTNESS_STREAM = 2
-"""spawn_key of the SeedSequence child that orders random removals (apart from the model's)."""
 
 
 def shock_response(
@@ -120,7 +118,7 @@ def network_robustness(model: EcosystemModel) -> dict[str, Any]:
         }
     src, dst = ledger.smb[ids].astype(np.int64), other.astype(np.int64)
     degree = np.bincount(np.concatenate([src, dst]), minlength=n_nodes)
-    rng = np.random.default_rng(np.random.SeedSequence(model.config.seed, spawn_key=(ROBUSTNESS_STREAM,)))
+    rng = stream(model.config.seed, model.config.replicate, "robustness")
     orders = {
         "random": rng.permutation(nodes),
         "targeted": nodes[np.argsort(-degree[nodes], kind="stable")],

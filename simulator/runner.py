@@ -26,6 +26,7 @@ from simulator.config import ModelConfig
 from simulator.metrics import summary as summarize
 from simulator.model import EcosystemModel
 from simulator.resilience import network_robustness, resilience_summary
+from simulator.seeds import run_seed
 
 OUTPUT_FILES: tuple[str, ...] = (
     "config.yaml",
@@ -108,8 +109,9 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if taken:
         raise FileExistsError(f"{out} already holds {', '.join(taken)}; not overwriting an earlier run")
     out.mkdir(parents=True, exist_ok=True)
+    config = result.model.config
     with open(out / "config.yaml", "w") as fh:
-        yaml.safe_dump(asdict(result.model.config), fh, sort_keys=False)
+        yaml.safe_dump({**asdict(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False)
     result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
     result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
     result.events.to_parquet(out / "events.parquet", index=False)

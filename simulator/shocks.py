@@ -92,7 +92,8 @@ class PlatformFeeHike(_PlatformShock):
         return f"platforms {self.hit.tolist()} fee +{self.config.size:g}"
 
     def stop(self, model: EcosystemModel) -> None:
-        model.platforms.fee[self.hit] -= self.raised
+        # take back this shock's increase only, never below zero (governance may have moved the fee)
+        model.platforms.fee[self.hit] = np.maximum(model.platforms.fee[self.hit] - self.raised, 0.0)
         reprice_members(model, _members_of(model, self.hit), "platform_fee_restored")
 
 

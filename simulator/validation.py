@@ -69,6 +69,11 @@ def _check_platforms(config: ModelConfig) -> None:
         prefix = f"platform.per_platform[{i}]" if i < len(per) else "platform"
         check_dataclass_values(platform, prefix)
         _ordered(platform.fee_min, platform.fee_max, f"{prefix}.fee_min", f"{prefix}.fee_max")
+        if platform.governance != "fixed" and not platform.fee_min <= platform.fee <= platform.fee_max:
+            bounds = f"[fee_min, fee_max] = [{platform.fee_min:g}, {platform.fee_max:g}]"
+            raise ConfigError(
+                f"{prefix}.fee", f"must be in {bounds} under {platform.governance} governance, got {platform.fee:g}"
+            )
 
 
 def check_dataclass_values(obj: Any, prefix: str) -> None:

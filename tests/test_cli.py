@@ -81,7 +81,9 @@ def test_cli_runs_and_writes_one_run_dir(entry, tmp_path):
     dirs = _run_dirs(tmp_path)
     assert len(dirs) == 1
     # results/<scenario>/<run>: one scenario directory holding one run directory, nothing else
-    runs = [run for scenario in (tmp_path / "results").iterdir() for run in scenario.iterdir()]
+    runs = [
+        run for scenario in (tmp_path / "results").iterdir() if scenario.name != ".index" for run in scenario.iterdir()
+    ]
     assert runs == dirs
     assert dirs[0].parent.name == "default"
     out = _check_run_dir(dirs[0], steps=5)
