@@ -81,6 +81,12 @@ class SMBConfig:
     fixed_cost_low: float = param(0.35, "Lowest fixed cost, as a share of initial direct revenue.", ge=0.0, le=2.0)
     fixed_cost_high: float = param(0.55, "Highest fixed cost, as a share of initial direct revenue.", ge=0.0, le=2.0)
     initial_cash_months: float = param(2.0, "Initial cash, in months of fixed cost.", ge=0.0)
+    cash_cap_months: float = param(
+        6.0,
+        "Cash above this many months of fixed cost is paid out to the owners each step "
+        "(so that buffers stay those of a real small firm).",
+        ge=0.0,
+    )
     grace_steps: int = param(3, "Steps an SMB may stay below its liquidity floor before it fails.", ge=0)
     automation_efficiency: float = param(0.35, "Share of variable cost removed at full automation.", ge=0.0, le=1.0)
     base_absorptive_capacity: float = param(

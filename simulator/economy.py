@@ -6,7 +6,8 @@ weight ``W`` it captures ``1 - exp(-W)`` of its market, split over channels in p
 their weights. Platforms take their fee of sales through them, sales partners their revenue
 share, technology vendors their share of the automation savings, support services a retainer
 and interest on drawn credit. Everything an SMB pays a counterpart is that counterpart's income,
-so money is conserved between firms; fixed and variable costs leave the ecosystem.
+so money is conserved between firms; fixed and variable costs leave the ecosystem, and so does
+cash above ``smb.cash_cap_months`` of fixed cost, which the owners take out.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ FLOWS: tuple[str, ...] = (
     "switching_costs",
     "specific_investment",
     "strategy_investment",
+    "owner_payouts",
 )
 """Money flows of one step, summed over SMBs; all but ``revenue`` reduce SMB cash."""
 
@@ -136,6 +138,9 @@ def trade(model: EcosystemModel) -> None:
     fixed_cost = np.where(smbs.alive, smbs.fixed_cost, 0.0)
     smbs.net_income = revenue - variable_cost - fixed_cost - paid
     smbs.cash = np.where(smbs.alive, smbs.cash + smbs.net_income, smbs.cash)
+    # owners take out what exceeds the cash buffer
+    smbs.payout = np.where(smbs.alive, np.maximum(smbs.cash - cfg.smb.cash_cap_months * smbs.fixed_cost, 0.0), 0.0)
+    smbs.cash -= smbs.payout
     smbs.revenue = revenue
     first = (smbs.first_revenue == 0) & smbs.alive
     smbs.first_revenue[first] = revenue[first]
@@ -148,6 +153,7 @@ def trade(model: EcosystemModel) -> None:
     flows["vendor_fees"] += payment[vendor].sum()
     flows["support_retainers"] += retainer[support].sum()
     flows["credit_interest"] += (interest[holder] * line_part)[support].sum()
+    flows["owner_payouts"] += smbs.payout.sum()
 
     # --- counterpart income ------------------------------------------------------------------
     if platforms.n:

@@ -60,6 +60,7 @@ class SMBPopulation:
         self.first_revenue = np.zeros(n)
         self.direct_revenue = np.zeros(n)
         self.net_income = np.zeros(n)
+        self.payout = np.zeros(n)  # cash paid out to owners last step
         self.credit_line = np.zeros(n)
         self.revenue_hhi = np.ones(n)
         self.largest_channel_share = np.zeros(n)

@@ -363,7 +363,7 @@ def test_cash_change_per_smb(case):
         assert invested_per_alliance.sum() == pytest.approx(delta, abs=1e-6)
         invested = np.bincount(ledger.smb, weights=invested_per_alliance, minlength=smbs.n)
         alive = before["alive"]
-        expected = smbs.net_income - exit_paid - invested
+        expected = smbs.net_income - smbs.payout - exit_paid - invested
         np.testing.assert_allclose((smbs.cash - before["cash"])[alive], expected[alive], rtol=1e-9, atol=1e-6)
         seen["exit"] += int(paying.sum())
         seen["invested"] += int((invested_per_alliance > 0).sum())
