@@ -374,6 +374,8 @@ class ModelConfig:
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
     twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
     force: bool = param(False, "Rerun sweep jobs whose results already exist (run control; not hashed).")
+    design: str = param("", "A sensitivity design file (design.json); its point design_point sets parameters.")
+    design_point: int = param(-1, "Row of the design whose parameter values this run takes (-1: none).", ge=-1)
 
 
 def from_dict(data: dict[str, Any]) -> ModelConfig:

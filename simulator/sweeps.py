@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from simulator.config import ModelConfig, from_dict
 from simulator.errors import ConfigError
 from simulator.resume import ERROR_FILE, SKIPPED_FILE
+from simulator.sensitivity import apply_design
 from simulator.validation import validate
 
 EXIT_BAD_INPUT = 2
@@ -85,7 +86,7 @@ def model_config(cfg: DictConfig) -> ModelConfig:
             continue
         node = cfg[key]
         data[str(key)] = OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
-    return from_dict(data)
+    return apply_design(from_dict(data))
 
 
 def _validate_or_exit(cfg: DictConfig, context: str = "") -> None:
