@@ -216,7 +216,9 @@ class AllianceConfig:
     )
     candidates: int = param(5, "Partner candidates an SMB samples when it searches.", ge=1)
     evaluation_noise: float = param(
-        0.35, "Log-normal sigma of an SMB's error when it forecasts an alliance's value.", ge=0.0
+        0.61,
+        "Log-normal sigma of an SMB's error when it forecasts an alliance's value (calibrated, see docs/ODD.md).",
+        ge=0.0,
     )
     pilot_steps: int = param(
         0,
@@ -261,7 +263,7 @@ class AllianceConfig:
     )
     trust_decay: float = param(0.05, "Share of trust lost per step that falls short of expectations.", ge=0.0, le=1.0)
     relational_rent: float = param(
-        0.5,
+        0.56,
         "Extra channel weight at full trust and one month of specific investment per month of value.",
         ge=0.0,
     )

@@ -68,7 +68,7 @@ SUMMARY_METRICS: dict[str, str] = {
     "strategy": "Strategy name.",
     "seed": "Base seed of the run.",
     "replicate": "Replicate number of the run.",
-    "run_seed": "The 64-bit seed derived from (seed, replicate) with numpy's SeedSequence.",
+    "run_seed": "A 64-bit summary of SeedSequence(seed, spawn_key=(replicate,)); reproduce with (seed, replicate).",
     "steps": "Steps simulated.",
     "n_smbs": "SMBs at the start.",
     "survival_rate": "Share of SMBs alive at the end.",

@@ -27,6 +27,7 @@ from simulator.platforms import capture_data, govern_fees, update_availability
 from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.review import review_alliances
 from simulator.seeds import STREAMS, stream
+from simulator.sensitivity import apply_design
 from simulator.shocks import ShockSchedule
 from simulator.strategies import Strategy, build_population
 from simulator.validation import validate
@@ -59,7 +60,7 @@ class EcosystemModel(mesa.Model):
     """
 
     def __init__(self, config: ModelConfig | None = None) -> None:
-        config = config if config is not None else ModelConfig()
+        config = apply_design(config if config is not None else ModelConfig())
         validate(config)
         super().__init__(rng=np.random.SeedSequence(config.seed, spawn_key=(config.replicate, STREAMS["model"])))
         self.config = config

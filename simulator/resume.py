@@ -2,7 +2,8 @@
 
 Every finished run records itself in an index (``results/.index/<hash>.json``, pointing to its
 directory). A job whose configuration hash (seed and replicate included; run-control keys such
-as ``force`` excluded) is in the index, with its outputs still there, is skipped when the sweep
+as ``force`` excluded; the simulator's code included, so a model change reruns everything) is
+in the index, with its outputs still there, is skipped when the sweep
 is run again, and its job directory gets a ``skipped.json`` pointing to the earlier run, which
 the collector follows. A job killed half way wrote no index entry, so it runs again; no job
 ever writes outside its own directory except its own index entry.
@@ -24,10 +25,22 @@ SKIPPED_FILE = "skipped.json"
 ERROR_FILE = "error.txt"
 
 
+def code_fingerprint() -> str:
+    """A hash of the simulator's source, so that results of older code are not reused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_FINGERPRINT = code_fingerprint()
+
+
 def config_hash(config: ModelConfig) -> str:
-    """A stable hash of everything that determines a run's results."""
+    """A stable hash of everything that determines a run's results: the resolved configuration
+    (run-control keys excluded) and the simulator's code."""
     data = {k: v for k, v in asdict(config).items() if k not in RUN_CONTROL_KEYS}
-    text = json.dumps(data, sort_keys=True, default=str)
+    text = json.dumps({"config": data, "code": CODE_FINGERPRINT}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

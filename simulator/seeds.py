@@ -16,7 +16,8 @@ same demand)."""
 
 
 def run_seed(seed: int, replicate: int) -> int:
-    """The 64-bit seed of replicate ``replicate`` of base seed ``seed`` (recorded in config.yaml)."""
+    """A 64-bit summary of replicate ``replicate``'s stream, recorded in config.yaml to tell runs
+    apart; a run is reproduced from ``(seed, replicate)``, not from this number."""
     return int(np.random.SeedSequence(seed, spawn_key=(replicate,)).generate_state(1, dtype=np.uint64)[0])
 
 

@@ -53,7 +53,7 @@ def load_space(path: str | Path) -> dict[str, Any]:
     if not parameters:
         raise ConfigError("parameters", f"{path} names no parameters (expected 'parameters: {{key: [low, high]}}')")
     for key, bounds in parameters.items():
-        _check_key(key)
+        check_numeric_key(key)
         if not (isinstance(bounds, list | tuple) and len(bounds) == 2 and float(bounds[0]) < float(bounds[1])):
             raise ConfigError(f"parameters.{key}", f"must be [low, high] with low < high, got {bounds!r}")
     return {
@@ -129,7 +129,7 @@ def apply_design(config: ModelConfig) -> ModelConfig:
             "design_point", f"must be in [0, {len(samples) - 1}] for {config.design}, got {config.design_point}"
         )
     for key, value in zip(design["problem"]["names"], samples[config.design_point], strict=True):
-        config = _set(config, key.split("."), value)
+        config = set_parameter(config, key.split("."), value)
     return config
 
 
@@ -181,7 +181,8 @@ def bar_chart(table: pd.DataFrame, method: str, metric: str, path: Path) -> Path
     return path
 
 
-def _check_key(key: str) -> None:
+def check_numeric_key(key: str) -> None:
+    """Raise :class:`ConfigError` unless ``key`` names a numeric model parameter."""
     node: Any = ModelConfig()
     for part in key.split("."):
         if not is_dataclass(node) or part not in {f.name for f in fields(node)}:
@@ -193,11 +194,12 @@ def _check_key(key: str) -> None:
         raise ConfigError(f"parameters.{key}", f"not a numeric parameter (it is {node!r})")
 
 
-def _set(obj: Any, path: list[str], value: float) -> Any:
+def set_parameter(obj: Any, path: list[str], value: float) -> Any:
+    """A copy of a (nested) config with the parameter at ``path`` set (integers rounded)."""
     head, *rest = path
     current = getattr(obj, head)
     if rest:
-        return replace(obj, **{head: _set(current, rest, value)})
+        return replace(obj, **{head: set_parameter(current, rest, value)})
     return replace(obj, **{head: round(value) if isinstance(current, int) else float(value)})
 
 

@@ -36,6 +36,7 @@ def validate(config: ModelConfig) -> None:
     _ordered(config.alliance.share_min, config.alliance.share_max, "alliance.share_min", "alliance.share_max")
     _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
     _check_platforms(config)
+    _check_investment_buffers(config)
     build_population(config.strategy)
     for i, shock in enumerate(config.shocks):
         check_dataclass_values(shock, f"shocks[{i}]")
@@ -73,6 +74,19 @@ def _check_platforms(config: ModelConfig) -> None:
             bounds = f"[fee_min, fee_max] = [{platform.fee_min:g}, {platform.fee_max:g}]"
             raise ConfigError(
                 f"{prefix}.fee", f"must be in {bounds} under {platform.governance} governance, got {platform.fee:g}"
+            )
+
+
+def _check_investment_buffers(config: ModelConfig) -> None:
+    """A strategy that keeps more cash than owners leave in the firm could never invest."""
+    from simulator.strategies import build_population
+
+    for strategy, _ in build_population(config.strategy):
+        buffer = getattr(strategy.params, "cash_buffer_months", None)
+        if buffer is not None and buffer >= config.smb.cash_cap_months:
+            raise ConfigError(
+                f"strategy ({strategy.name}).cash_buffer_months",
+                f"must be below smb.cash_cap_months ({config.smb.cash_cap_months:g}), got {buffer:g}",
             )
 
 
