@@ -1,7 +1,7 @@
 """Speed-up of a parallel sweep (Hydra's joblib launcher) over the serial basic launcher.
 
 ``python benchmarks/sweep_speedup.py`` runs the same sweep of 8 equal jobs (the default
-scenario, replicates 0-7) twice in one script run: with the basic launcher, then with
+scenario scaled to 2,000 SMBs, replicates 0-7) twice in one script run: with the basic launcher, then with
 ``hydra/launcher=joblib hydra.launcher.n_jobs=<cores>``, each as one ``ecosim -m`` process in a
 fresh working directory (so no job is skipped as already done), and prints the wall times and
 their ratio. Target on a 2-core machine: at least 1.6x.
@@ -19,10 +19,20 @@ import time
 from pathlib import Path
 
 
-def timed_sweep(extra: list[str], jobs: int, steps: int) -> float:
+def timed_sweep(extra: list[str], jobs: int, steps: int, n_smbs: int) -> float:
     """Wall time of one ``ecosim -m`` sweep of ``jobs`` equal jobs."""
     with tempfile.TemporaryDirectory() as cwd:
-        command = [sys.executable, "-m", "simulator", "-m", f"replicate=range({jobs})", f"steps={steps}", *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "simulator",
+            "-m",
+            f"replicate=range({jobs})",
+            f"steps={steps}",
+            f"n_smbs={n_smbs}",
+            f"n_partners={max(4, n_smbs * 40 // 300)}",
+            *extra,
+        ]
         start = time.perf_counter()
         subprocess.run(command, cwd=cwd, check=True, capture_output=True)
         elapsed = time.perf_counter() - start
@@ -37,11 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=8)
     parser.add_argument("--steps", type=int, default=120)
+    parser.add_argument(
+        "--n-smbs", type=int, default=2000, help="SMBs per job (jobs must be long enough to amortize worker start-up)"
+    )
     parser.add_argument("--n-jobs", type=int, default=os.cpu_count() or 2, help="joblib workers (default: all cores)")
     parser.add_argument("--out", type=Path, default=Path("results/benchmark/sweep_speedup.json"))
     args = parser.parse_args(argv)
-    serial = timed_sweep([], args.jobs, args.steps)
-    parallel = timed_sweep(["hydra/launcher=joblib", f"hydra.launcher.n_jobs={args.n_jobs}"], args.jobs, args.steps)
+    serial = timed_sweep([], args.jobs, args.steps, args.n_smbs)
+    parallel = timed_sweep(
+        ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={args.n_jobs}"], args.jobs, args.steps, args.n_smbs
+    )
     speedup = serial / parallel
     print(
         f"{args.jobs} jobs: serial {serial:.1f} s, joblib with {args.n_jobs} workers {parallel:.1f} s, "
