@@ -1,7 +1,8 @@
 """Speed-up of a parallel sweep (Hydra's joblib launcher) over the serial basic launcher.
 
 ``python benchmarks/sweep_speedup.py`` runs the same sweep of 8 equal jobs (the default
-scenario scaled to 2,000 SMBs, replicates 0-7) twice in one script run: with the basic launcher, then with
+scenario scaled to 10,000 SMBs for 200 steps, replicates 0-7; jobs must last long enough
+to amortize worker start-up) twice in one script run: with the basic launcher, then with
 ``hydra/launcher=joblib hydra.launcher.n_jobs=<cores>``, each as one ``ecosim -m`` process in a
 fresh working directory (so no job is skipped as already done), and prints the wall times and
 their ratio. Target on a 2-core machine: at least 1.6x.
@@ -46,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run both sweeps and report the speed-up."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=8)
-    parser.add_argument("--steps", type=int, default=120)
+    parser.add_argument("--steps", type=int, default=200)
     parser.add_argument(
-        "--n-smbs", type=int, default=2000, help="SMBs per job (jobs must be long enough to amortize worker start-up)"
+        "--n-smbs", type=int, default=10_000, help="SMBs per job (jobs must be long enough to amortize worker start-up)"
     )
     parser.add_argument("--n-jobs", type=int, default=os.cpu_count() or 2, help="joblib workers (default: all cores)")
     parser.add_argument("--out", type=Path, default=Path("results/benchmark/sweep_speedup.json"))

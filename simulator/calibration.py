@@ -51,11 +51,13 @@ def cash_flow_failure_share(result: RunResult) -> float:
 
 
 def early_to_late_hazard(result: RunResult) -> float:
-    """Dissolution hazard per step in an alliance's first 12 steps over that in steps 13-36."""
+    """Ending hazard per step of partner alliances (any reason) in their first 12 steps over
+    that in steps 13-36."""
     ledger = result.model.ledger
-    end = np.where(ledger.ended_step >= 0, ledger.ended_step, result.model.steps)
-    age_at_end = end - ledger.formed_step
-    ended = ledger.ended_step >= 0
+    partner = ledger.kind != PLATFORM_KIND
+    end = np.where(ledger.ended_step >= 0, ledger.ended_step, result.model.steps)[partner]
+    age_at_end = end - ledger.formed_step[partner]
+    ended = ledger.ended_step[partner] >= 0
     early_exposure = np.minimum(age_at_end, EARLY_WINDOW).sum()
     late_exposure = np.clip(age_at_end - EARLY_WINDOW, 0, LATE_WINDOW - EARLY_WINDOW).sum()
     early = (ended & (age_at_end <= EARLY_WINDOW)).sum() / max(early_exposure, 1)
@@ -64,7 +66,8 @@ def early_to_late_hazard(result: RunResult) -> float:
 
 
 def strong_network_concentration(config: ModelConfig) -> float:
-    """Platform sales HHI of the same ecosystem when network effects are strong (3)."""
+    """Platform sales HHI of the same ecosystem with strong network effects (3) and single-homing
+    SMBs (opportunistic, one platform, one partner)."""
     strong = replace(
         config,
         platform=replace(config.platform, network_effect=3.0),
@@ -234,7 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     after = evaluate(calibrated, args.replicates)
     values = {key: _get(calibrated, key) for key in params}
-    report = report_lines(before, after)
+    settings = (
+        f"search: {', '.join(f'{k} in [{lo:g}, {hi:g}]' for k, (lo, hi) in params.items())}; "
+        f"{args.replicates} replicates, maxiter {args.maxiter}, popsize {args.popsize}, seed {args.seed}, "
+        f"{args.n_smbs} SMBs, {args.steps} steps"
+    )
+    report = report_lines(before, after) + "\n" + settings
     print(report)
     print("calibrated: " + ", ".join(f"{k}={v:.4g}" for k, v in values.items()))
     for t in TARGETS:

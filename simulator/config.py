@@ -216,7 +216,7 @@ class AllianceConfig:
     )
     candidates: int = param(5, "Partner candidates an SMB samples when it searches.", ge=1)
     evaluation_noise: float = param(
-        0.61,
+        0.6123,
         "Log-normal sigma of an SMB's error when it forecasts an alliance's value (calibrated, see docs/ODD.md).",
         ge=0.0,
     )
@@ -263,8 +263,9 @@ class AllianceConfig:
     )
     trust_decay: float = param(0.05, "Share of trust lost per step that falls short of expectations.", ge=0.0, le=1.0)
     relational_rent: float = param(
-        0.56,
-        "Extra channel weight at full trust and one month of specific investment per month of value.",
+        0.5646,
+        "Extra channel weight at full trust and one month of specific investment per month of value "
+        "(calibrated, see docs/ODD.md).",
         ge=0.0,
     )
     learning_rate: float = param(

@@ -54,16 +54,19 @@ def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, peel_alpha:
 
 
 def box_table(box: Any) -> pd.DataFrame:
-    """The chosen box's limits per parameter, with its coverage and density."""
-    limits = box.box_lims[box._cur_box]
-    stats = box.peeling_trajectory.iloc[box._cur_box]
+    """The box's limits per parameter, with its coverage and density.
+
+    PRIM peels until the box's density reaches the threshold (or peeling stops); this is the
+    last box on that peeling trajectory, the one ema_workbench selects.
+    """
+    limits = box.box_lim
     rows = [
         {"parameter": column, "low": float(limits[column].iloc[0]), "high": float(limits[column].iloc[1])}
         for column in limits.columns
     ]
     table = pd.DataFrame(rows)
-    table["coverage"] = float(stats["coverage"])
-    table["density"] = float(stats["density"])
+    table["coverage"] = float(box.coverage)
+    table["density"] = float(box.density)
     return table
 
 

@@ -26,8 +26,12 @@ ERROR_FILE = "error.txt"
 
 
 def code_fingerprint() -> str:
-    """A hash of the simulator's source, so that results of older code are not reused."""
-    digest = hashlib.sha256()
+    """A hash of the simulator's source and its numerical libraries' versions, so that results
+    of other code are not reused (any edit under simulator/ counts, docstrings included)."""
+    import mesa
+    import numpy
+
+    digest = hashlib.sha256(f"mesa {mesa.__version__} numpy {numpy.__version__}".encode())
     for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -17,8 +17,9 @@ def validate(config: ModelConfig) -> None:
 
     Checks every parameter's type and range (from the field metadata of
     :mod:`simulator.config`), that the partner role shares sum to 1, that paired bounds are
-    ordered, and that the strategy (or every strategy of a mix, with shares summing to 1) exists and its
-    parameters are valid.
+    ordered, each platform's settings, that strategies' cash buffers stay below the owners'
+    cash cap, that the strategy (or every strategy of a mix, with shares summing to 1) exists
+    with valid parameters, and that scheduled shocks fit the ecosystem.
 
     Parameters
     ----------
@@ -79,13 +80,15 @@ def _check_platforms(config: ModelConfig) -> None:
 
 def _check_investment_buffers(config: ModelConfig) -> None:
     """A strategy that keeps more cash than owners leave in the firm could never invest."""
-    from simulator.strategies import build_population
+    from simulator.strategies import MIX, build_population
 
+    mixed = config.strategy.get("name") == MIX
     for strategy, _ in build_population(config.strategy):
         buffer = getattr(strategy.params, "cash_buffer_months", None)
         if buffer is not None and buffer >= config.smb.cash_cap_months:
+            key = f"strategy.params.{strategy.name}" if mixed else "strategy"
             raise ConfigError(
-                f"strategy ({strategy.name}).cash_buffer_months",
+                f"{key}.cash_buffer_months",
                 f"must be below smb.cash_cap_months ({config.smb.cash_cap_months:g}), got {buffer:g}",
             )
 

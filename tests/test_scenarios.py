@@ -57,7 +57,7 @@ def test_big_client_dependence_concentrates_revenue() -> None:
         groups = scenario("big_client_dependence", seed).summary["by_strategy"]
         one_client = groups["opportunistic"]["mean_largest_channel_share"]
         assert one_client > 0.5
-        assert one_client > groups["diversification"]["mean_largest_channel_share"] + 0.2
+        assert one_client > groups["diversification"]["mean_largest_channel_share"] + 0.1
 
 
 def test_platform_lockin_fee_hike_raises_fees_on_locked_in_sellers() -> None:

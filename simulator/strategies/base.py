@@ -286,10 +286,12 @@ class AllianceSeeker(Strategy):
         return np.full(n, self.params.partners), np.full(n, self.params.platforms)
 
 
-def investment_budget(model: EcosystemModel, members: np.ndarray, rate: float, buffer_months: float) -> np.ndarray:
-    """Cash each member can invest this step: ``rate`` x its revenue, if its cash stays above
-    ``buffer_months`` of fixed cost afterwards; else nothing."""
+def invest_from_revenue(model: EcosystemModel, members: np.ndarray, rate: float, buffer_months: float) -> np.ndarray:
+    """Spend ``rate`` x revenue of each member whose cash stays above ``buffer_months`` of fixed
+    cost afterwards (booked as ``strategy_investment``); return the members who invested."""
     smbs = model.smbs
     budget = rate * np.maximum(smbs.revenue[members], 0.0)
-    affordable = smbs.cash[members] - budget > buffer_months * smbs.fixed_cost[members]
-    return np.where(affordable & smbs.alive[members], budget, 0.0)
+    affordable = (smbs.cash[members] - budget > buffer_months * smbs.fixed_cost[members]) & smbs.alive[members]
+    investing = affordable & (budget > 0)
+    model.spend(members[investing], budget[investing])
+    return members[investing]

@@ -13,7 +13,7 @@ from simulator.strategies.base import (
     PartnerOffers,
     ReviewDecision,
     SeekerParams,
-    investment_budget,
+    invest_from_revenue,
 )
 from simulator.strategies.registry import register
 from simulator.vocabulary import PLATFORM_KIND
@@ -59,12 +59,9 @@ class CapabilityBuilding(AllianceSeeker):
 
     def invest(self, model, members) -> None:
         p = self.params
-        budget = investment_budget(model, members, p.invest_rate, p.cash_buffer_months)
-        investing = budget > 0
-        if not investing.any():
+        who = invest_from_revenue(model, members, p.invest_rate, p.cash_buffer_months)
+        if len(who) == 0:
             return
-        who = members[investing]
-        model.spend(who, budget[investing])
         smbs = model.smbs
         gap = 1.0 - smbs.capability[who]
         focus = 0.5 + _partner_advantage(model, who)  # (m, dims): where partners are stronger

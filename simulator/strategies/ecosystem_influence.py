@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
-from simulator.strategies.base import AllianceSeeker, PartnerOffers, SeekerParams, investment_budget
+from simulator.strategies.base import AllianceSeeker, PartnerOffers, SeekerParams, invest_from_revenue
 from simulator.strategies.registry import register
 
 
@@ -48,9 +48,6 @@ class EcosystemInfluence(AllianceSeeker):
 
     def invest(self, model, members) -> None:
         p = self.params
-        budget = investment_budget(model, members, p.invest_rate, p.cash_buffer_months)
-        investing = budget > 0
-        who = members[investing]
-        model.spend(who, budget[investing])
+        who = invest_from_revenue(model, members, p.invest_rate, p.cash_buffer_months)
         influence = model.smbs.influence
         influence[who] += min(p.efficiency * p.invest_rate, 1.0) * (p.max_influence - influence[who])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
-from simulator.strategies.base import AllianceSeeker, PartnerOffers, SeekerParams, TermsRequest, investment_budget
+from simulator.strategies.base import AllianceSeeker, PartnerOffers, SeekerParams, TermsRequest, invest_from_revenue
 from simulator.strategies.registry import register
 from simulator.vocabulary import INNOVATION
 
@@ -56,9 +56,6 @@ class KnowledgeAbsorption(AllianceSeeker):
 
     def invest(self, model, members) -> None:
         p = self.params
-        budget = investment_budget(model, members, p.invest_rate, p.cash_buffer_months)
-        investing = budget > 0
-        who = members[investing]
-        model.spend(who, budget[investing])
+        who = invest_from_revenue(model, members, p.invest_rate, p.cash_buffer_months)
         base = model.smbs.base_absorptive
         base[who] += min(p.efficiency * p.invest_rate, 1.0) * (1.0 - base[who])
