@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +72,15 @@ def channel_mask(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     """Which of ``ids`` are sales channels (platform memberships and sales partners)."""
     kind = model.ledger.kind[ids]
     return (kind == PLATFORM_KIND) | (kind == COMPLEMENTARY) | (kind == MARKETING)
+
+
+def ecosim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run the Hydra app (``python -m simulator``) in a subprocess in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def sweep_dirs(cwd: Path) -> list[Path]:
+    """The sweep directories a run in ``cwd`` wrote, oldest first."""
+    return sorted((cwd / "results" / "sweeps").iterdir())

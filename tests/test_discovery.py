@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ecosim, sweep_dirs
 
 from simulator.discovery import box_table, find_box, main
 
@@ -28,25 +27,17 @@ def test_prim_recovers_a_planted_box() -> None:
 @pytest.mark.slow
 def test_discovery_on_a_sweep(tmp_path: Path) -> None:
     """On a fee sweep, 'platform fees above 0.2' is found where fee income per sale is high."""
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "-m",
-            "platform.fee=0.05,0.15,0.25,0.35",
-            "replicate=0,1",
-            "steps=12",
-            "n_smbs=50",
-            "n_partners=8",
-        ],
+    run = ecosim(
+        "-m",
+        "platform.fee=0.05,0.15,0.25,0.35",
+        "replicate=0,1",
+        "steps=12",
+        "n_smbs=50",
+        "n_partners=8",
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    sweep = next((tmp_path / "results" / "sweeps").iterdir())
+    sweep = sweep_dirs(tmp_path)[-1]
     assert main([str(sweep), "--outcome", "`flows.platform_fees` / `flows.revenue` > 0.06", "--threshold", "0.9"]) == 0
     boxes = pd.read_csv(sweep / "discovery_boxes.csv").set_index("parameter")
     assert boxes.loc["platform.fee", "low"] >= 0.05

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ecosim, sweep_dirs
 from hydra import compose, initialize_config_dir
 
 from simulator import ModelConfig
@@ -24,17 +25,6 @@ from simulator.validation import validate
 
 EXPERIMENTS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
 TINY = ["steps=4", "n_smbs=40", "n_partners=8"]
-
-
-def ecosim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """Run the Hydra app in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
-
-
-def sweep_dirs(cwd: Path) -> list[Path]:
-    return sorted((cwd / "results" / "sweeps").iterdir())
 
 
 def test_replicate_seeds_are_distinct_and_reproducible() -> None:

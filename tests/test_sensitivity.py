@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ecosim, sweep_dirs
 
 from simulator import ConfigError, ModelConfig
 from simulator.sensitivity import analyze_function, apply_design, load_space, main, write_design
@@ -67,25 +66,17 @@ def test_design_sweep_end_to_end(tmp_path: Path) -> None:
     space.write_text("method: morris\nparameters: {platform.fee: [0.05, 0.4], smb.variable_cost: [0.45, 0.6]}")
     assert main(["sample", "--space", str(space), "--n", "3", "--out", str(tmp_path / "design")]) == 0
     design = tmp_path / "design" / "design.json"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "-m",
-            f"design={design}",
-            "design_point=range(9)",
-            "steps=12",
-            "n_smbs=50",
-            "n_partners=8",
-        ],
+    run = ecosim(
+        "-m",
+        f"design={design}",
+        "design_point=range(9)",
+        "steps=12",
+        "n_smbs=50",
+        "n_partners=8",
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    sweep = next((tmp_path / "results" / "sweeps").iterdir())
+    sweep = sweep_dirs(tmp_path)[-1]
     assert main(["analyze", str(sweep), "--metric", "total_revenue"]) == 0
     assert (sweep / "sensitivity_total_revenue.csv").read_text().count("\n") == 3
     assert (sweep / "sensitivity_total_revenue.png").stat().st_size > 5_000
