@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.economy import FLOWS
+from simulator.network import network_structure
 from simulator.seeds import run_seed
 from simulator.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, PLATFORM_KIND
 
@@ -99,6 +100,14 @@ SUMMARY_METRICS: dict[str, str] = {
     "mean_duration": "Mean duration of ended alliances in steps.",
     "density": "Final alliance network density.",
     "mean_degree": "Final mean degree of the alliance network.",
+    "degree_p50": "Median degree (active alliances) of alive firms at the end.",
+    "degree_p90": "90th percentile of alive firms' degree at the end.",
+    "degree_max": "Largest degree at the end (the biggest hub).",
+    "degree_centrality_max": "Largest degree centrality (degree / (firms - 1)) at the end.",
+    "mean_smb_constraint": "Mean Burt's constraint of SMBs with alliances at the end (lower: more brokerage).",
+    "duration_p25": "25th percentile of ended alliances' durations (steps).",
+    "duration_p50": "Median duration of ended alliances (steps).",
+    "duration_p75": "75th percentile of ended alliances' durations (steps).",
     "flows": "Money flows summed over the run (mapping: revenue, costs, fees, shares, ...).",
     "by_strategy": "Per strategy of the population: the metrics of STRATEGY_SUMMARY_METRICS (mapping).",
     "resilience": "Shock response after the first shock, overall and by strategy (null without shocks).",
@@ -315,6 +324,7 @@ def summary(model: EcosystemModel) -> dict[str, Any]:
         "mean_duration": last["mean_duration"],
         "density": last["density"],
         "mean_degree": last["mean_degree"],
+        **network_structure(model),
         "flows": {name: float(model.flows[name]) for name in FLOWS},
         "by_strategy": {strategy.name: strategy_summary(model, sid) for sid, strategy in enumerate(model.strategies)},
     }

@@ -68,3 +68,18 @@ def test_gini_edge_cases():
     assert gini(np.array([])) == 0.0
     assert gini(np.array([3.0])) == 0.0
     assert gini(np.zeros(4)) == 0.0
+
+
+def test_network_structure_reflects_concentrated_and_spread_portfolios():
+    """A single-platform population has constraint 1 and degree 1; diversifiers broker more."""
+    from simulator import ModelConfig
+    from simulator.network import degrees, network_structure
+    from simulator.runner import run_simulation
+
+    single = run_simulation(ModelConfig(n_smbs=120, n_partners=16, steps=30, strategy={"name": "platform_first"}))
+    spread = run_simulation(ModelConfig(n_smbs=120, n_partners=16, steps=30, strategy={"name": "diversification"}))
+    one, many = network_structure(single.model), network_structure(spread.model)
+    assert one["mean_smb_constraint"] == 1.0 and one["degree_p50"] == 1.0
+    assert many["mean_smb_constraint"] < 0.6 and many["degree_p50"] > 1
+    assert degrees(spread.model).sum() == 2 * len(spread.model.ledger.active_ids)
+    assert one["degree_max"] <= spread.model.smbs.n
