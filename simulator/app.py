@@ -26,22 +26,15 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from simulator.config import ModelConfig, PlatformConfig, ShockConfig
+from simulator.config import PARTNER_ROLES, ModelConfig, PlatformConfig, ShockConfig
 from simulator.errors import ConfigError
+from simulator.figures import KIND_STYLE, TYPE_COLOURS
 from simulator.model import EcosystemModel
 from simulator.shocks import SHOCKS
 from simulator.vocabulary import ALLIANCE_TYPES, PLATFORM_KIND
 
 MIX_STRATEGIES = ("platform_first", "diversification", "multi_homing", "go_it_alone")
-TYPE_COLOURS = {
-    "supply_chain": "#1b9e77",
-    "marketing_sales": "#d95f02",
-    "technology_integration": "#7570b3",
-    "innovation": "#e7298a",
-    "support": "#66a61e",
-    "platform_membership": "#a6a6a6",
-}
-ROLE_COLOURS = ("#1b9e77", "#7570b3", "#d95f02", "#66a61e")
+ROLE_COLOURS = tuple(KIND_STYLE[role][1] for role in PARTNER_ROLES)
 DASHBOARD_SHOCKS = {
     "demand drop (30%, 12 steps)": {"kind": "demand_shock", "size": 0.3, "duration": 12},
     "largest platform outage (3 steps)": {"kind": "platform_outage", "size": 1.0, "duration": 3, "target": "largest"},

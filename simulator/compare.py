@@ -157,11 +157,7 @@ def plot_levels(table: pd.DataFrame, by: str, out_dir: Path) -> list[Path]:
         ax.set_ylabel(metric)
         ax.set_title(f"{metric} by {by} (mean, 95% CI)")
         ax.grid(True, alpha=0.3)
-        fig.tight_layout()
-        path = out_dir / f"{metric.replace('.', '_')}_by_{by.replace('.', '_')}.png"
-        fig.savefig(path, dpi=130)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save_png(fig, out_dir / f"{metric.replace('.', '_')}_by_{by.replace('.', '_')}.png"))
     return paths
 
 
@@ -189,12 +185,18 @@ def plot_bands(
         ax.set_title(f"{column} over time by {by} (mean, 10-90% band)")
         ax.legend(title=by, fontsize=8)
         ax.grid(True, alpha=0.3)
-        fig.tight_layout()
-        path = out_dir / f"{column}_over_time_by_{by.replace('.', '_')}.png"
-        fig.savefig(path, dpi=130)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save_png(fig, out_dir / f"{column}_over_time_by_{by.replace('.', '_')}.png"))
     return paths
+
+
+def _save_png(fig: Any, path: Path) -> Path:
+    """Lay out, write and close a figure."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
 
 
 def report(

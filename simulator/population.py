@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.config import PARTNER_ROLES, ModelConfig, partner_role_shares
+from simulator.config import ModelConfig, partner_role_shares
 from simulator.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
@@ -144,11 +144,6 @@ class PartnerPopulation:
     def reputation(self) -> np.ndarray:
         """Share of reviewed alliances that met expectations, with a neutral prior of 1 in 2."""
         return (self.successes + 1.0) / (self.reviews + 2.0)
-
-    @staticmethod
-    def role_names() -> tuple[str, ...]:
-        """Role names in code order."""
-        return PARTNER_ROLES
 
 
 class PlatformPopulation:
