@@ -35,7 +35,7 @@ import mesa
 import numpy as np
 
 from simulator import EcosystemModel, ModelConfig
-from simulator.runner import run_simulation
+from simulator.run.runner import run_simulation
 
 HERE = Path(__file__).resolve().parent
 REFERENCE_SUMMARY = HERE / "reference_summary.json"

@@ -1,9 +1,9 @@
 """The Mesa agents: one object per SMB, partner firm and platform.
 
 Each agent is a readable view onto its row of the role arrays in
-:mod:`simulator.population`; the rules that change those arrays live in the mechanism modules
-(:mod:`simulator.market`, :mod:`simulator.formation`, :mod:`simulator.economy`,
-:mod:`simulator.learning`, :mod:`simulator.review`, :mod:`simulator.failure`) so that they run
+:mod:`simulator.core.population`; the rules that change those arrays live in the mechanism modules
+(:mod:`simulator.core.market`, :mod:`simulator.rules.formation`, :mod:`simulator.rules.economy`,
+:mod:`simulator.rules.learning`, :mod:`simulator.rules.review`, :mod:`simulator.rules.failure`) so that they run
 vectorized over all firms of a role at once. Use the agents to inspect a single firm, e.g. in a
 notebook or the dashboard::
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from simulator.vocabulary import ALLIANCE_TYPES, CAPABILITIES, COUNTERPART_KINDS
+from simulator.core.vocabulary import ALLIANCE_TYPES, CAPABILITIES, COUNTERPART_KINDS
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel

@@ -1,8 +1,8 @@
 """The ecosystem model: SMBs, partner firms and platforms forming and dissolving alliances.
 
 Read :meth:`EcosystemModel.step` for the schedule. Each line calls one mechanism module that
-updates the role arrays of :mod:`simulator.population` and the shared
-:class:`~simulator.ledger.AllianceLedger` for all firms at once.
+updates the role arrays of :mod:`simulator.core.population` and the shared
+:class:`~simulator.core.ledger.AllianceLedger` for all firms at once.
 """
 
 from __future__ import annotations
@@ -14,24 +14,23 @@ import mesa
 import numpy as np
 
 from simulator.agents import SMB, PartnerFirm, Platform
-from simulator.config import ModelConfig
-from simulator.economy import FLOWS, trade
-from simulator.events import EventLog
-from simulator.failure import fail_partner_slots, fail_partners, fail_smbs
-from simulator.formation import best_fresh_offer, form_alliances
-from simulator.learning import adopt_automation, transfer_knowledge, update_trust
-from simulator.ledger import AllianceLedger
-from simulator.market import Market
-from simulator.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, mix_columns, step_metrics, strategy_step_rows
-from simulator.platforms import capture_data, govern_fees, update_availability
-from simulator.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
-from simulator.review import review_alliances
-from simulator.seeds import STREAMS, stream
-from simulator.sensitivity import apply_design
+from simulator.config import ModelConfig, apply_design
+from simulator.core.events import EventLog
+from simulator.core.ledger import AllianceLedger
+from simulator.core.market import Market
+from simulator.core.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
+from simulator.core.seeds import STREAMS, stream
+from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.observe.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, mix_columns, step_metrics, strategy_step_rows
+from simulator.rules.economy import FLOWS, trade
+from simulator.rules.failure import fail_partner_slots, fail_partners, fail_smbs
+from simulator.rules.formation import best_fresh_offer, form_alliances
+from simulator.rules.learning import adopt_automation, transfer_knowledge, update_trust
+from simulator.rules.platforms import capture_data, govern_fees, update_availability
+from simulator.rules.review import review_alliances
 from simulator.shocks import ShockSchedule
 from simulator.strategies import Strategy, build_population
 from simulator.validation import validate
-from simulator.vocabulary import PLATFORM_KIND
 
 
 class EcosystemModel(mesa.Model):
@@ -46,7 +45,7 @@ class EcosystemModel(mesa.Model):
     Attributes
     ----------
     smbs, partners, platforms
-        Role arrays (see :mod:`simulator.population`).
+        Role arrays (see :mod:`simulator.core.population`).
     ledger
         Every alliance ever formed.
     events
@@ -54,7 +53,7 @@ class EcosystemModel(mesa.Model):
     strategies
         The strategies in use; ``smbs.strategy_id`` indexes this list.
     flows
-        Money flows summed over the run, by kind (see :data:`simulator.economy.FLOWS`).
+        Money flows summed over the run, by kind (see :data:`simulator.rules.economy.FLOWS`).
     datacollector
         Mesa DataCollector with one model reporter per column of ``timeseries.parquet``.
     """
@@ -188,7 +187,7 @@ class EcosystemModel(mesa.Model):
 
     # ------------------------------------------------------------------ agent bookkeeping
     def fail_partner_slots(self, slots: np.ndarray, reason: str, return_step: int | None = None) -> None:
-        """Make the partners in ``slots`` fail now (see :func:`simulator.failure.fail_partner_slots`)."""
+        """Make the partners in ``slots`` fail now (see :func:`simulator.rules.failure.fail_partner_slots`)."""
         fail_partner_slots(self, slots, reason, return_step)
 
     def remove_partners(self, slots: np.ndarray) -> None:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from simulator.config import PARTNER_ROLES, ModelConfig, ShockConfig
+from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.errors import ConfigError
-from simulator.platforms import reprice_members
-from simulator.review import dissolve
-from simulator.vocabulary import PLATFORM_KIND
+from simulator.rules.platforms import reprice_members
+from simulator.rules.review import dissolve
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel

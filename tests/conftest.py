@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from simulator.config import ModelConfig, from_dict
+from simulator.core.vocabulary import COMPLEMENTARY, MARKETING, PLATFORM_KIND
 from simulator.model import EcosystemModel
-from simulator.runner import RunResult, run_simulation
-from simulator.vocabulary import COMPLEMENTARY, MARKETING, PLATFORM_KIND
+from simulator.run.runner import RunResult, run_simulation
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 """The Hydra configuration directory of the project."""

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from simulator import ConfigError, ModelConfig
-from simulator.calibration import (
+from simulator.analysis.calibration import (
     TARGETS,
     calibrate,
     cash_flow_failure_share,
@@ -18,7 +18,7 @@ from simulator.calibration import (
     write_preset,
 )
 from simulator.config import AllianceConfig
-from simulator.runner import run_simulation
+from simulator.run.runner import run_simulation
 
 
 def test_calibration_recovers_a_planted_parameter() -> None:

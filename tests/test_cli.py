@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from simulator.events import EVENT_COLUMNS
-from simulator.metrics import STEP_METRICS, SUMMARY_METRICS
-from simulator.runner import OUTPUT_FILES
+from simulator.core.events import EVENT_COLUMNS
+from simulator.observe.metrics import STEP_METRICS, SUMMARY_METRICS
+from simulator.run.runner import OUTPUT_FILES
 
 pytestmark = pytest.mark.slow
 

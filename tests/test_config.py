@@ -9,7 +9,7 @@ import yaml
 from conftest import CONFIG_DIR, small_config
 from hydra import compose, initialize_config_dir
 
-from simulator.cli import model_config
+from simulator.cli.app import model_config
 from simulator.config import ModelConfig, from_dict
 from simulator.errors import ConfigError
 from simulator.model import EcosystemModel

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.app import DASHBOARD_SHOCKS, DashboardModel, network_figure
-from simulator.dashboard_server import CHROMIUM_ARGS, DashboardServer, chromium_path
+from simulator.dashboard.app import DASHBOARD_SHOCKS, DashboardModel, network_figure
+from simulator.dashboard.server import CHROMIUM_ARGS, DashboardServer, chromium_path
 
 CACHE = Path.home() / ".cache" / "ecosim" / "solara-cdn"
 
@@ -64,7 +64,7 @@ def browser_page():
         pytest.skip("npm is needed to fetch the dashboard's browser assets without a CDN")
     from playwright.sync_api import sync_playwright
 
-    from simulator.dashboard_assets import prefetch
+    from simulator.dashboard.assets import prefetch
 
     prefetch(CACHE, port=free_port())
     with DashboardServer(port=free_port(), cache_dir=CACHE) as server, sync_playwright() as p:

@@ -12,10 +12,10 @@ import yaml
 from conftest import small_config
 
 from simulator.config import from_dict
-from simulator.events import EVENT_COLUMNS
-from simulator.metrics import STEP_METRICS, SUMMARY_METRICS
-from simulator.runner import run_simulation, write_run
-from simulator.vocabulary import PLATFORM_KIND
+from simulator.core.events import EVENT_COLUMNS
+from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.observe.metrics import STEP_METRICS, SUMMARY_METRICS
+from simulator.run.runner import run_simulation, write_run
 
 MIX = {"name": "mix", "shares": {"platform_first": 0.4, "diversification": 0.3, "opportunistic": 0.3}}
 STRATEGIES = ["opportunistic", "diversification", "platform_first", MIX]

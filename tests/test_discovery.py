@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import ecosim, sweep_dirs
 
-from simulator.discovery import box_table, find_box, main
+from simulator.analysis.discovery import box_table, find_box, main
 
 
 def test_prim_recovers_a_planted_box() -> None:

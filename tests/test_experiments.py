@@ -14,13 +14,13 @@ from conftest import ecosim, sweep_dirs
 from hydra import compose, initialize_config_dir
 
 from simulator import ModelConfig
-from simulator.cli import CONFIG_DIR, run_job
-from simulator.collect import collect
-from simulator.compare import compare, report
-from simulator.resume import ERROR_FILE, ResultIndex, config_hash
-from simulator.runner import run_simulation
-from simulator.seeds import run_seed
-from simulator.sweeps import model_config
+from simulator.analysis.collect import collect
+from simulator.analysis.compare import compare, report
+from simulator.cli.app import CONFIG_DIR, run_job
+from simulator.cli.sweeps import model_config
+from simulator.core.seeds import run_seed
+from simulator.run.resume import ERROR_FILE, ResultIndex, config_hash
+from simulator.run.runner import run_simulation
 from simulator.validation import validate
 
 EXPERIMENTS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
@@ -59,7 +59,7 @@ def test_failed_job_records_its_error_and_is_not_indexed(tmp_path: Path, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("planted failure")
 
-    monkeypatch.setattr("simulator.cli.run_simulation", broken)
+    monkeypatch.setattr("simulator.cli.app.run_simulation", broken)
     config = ModelConfig(n_smbs=20, steps=2)
     out = run_job(config, tmp_path / "job", sweeping=True, results_dir=tmp_path / "results")
     assert "failed" in out
@@ -131,7 +131,7 @@ def test_collect_and_report_a_sweep(tmp_path: Path) -> None:
     assert "mean_revenue_hhi" in text and path.exists()
     assert len(list(path.parent.glob("*.png"))) >= 3
     cli = subprocess.run(
-        [sys.executable, "-m", "simulator.collect", str(sweep)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "simulator.analysis.collect", str(sweep)], capture_output=True, text=True, timeout=120
     )
     assert cli.returncode == 1 and "failed" in cli.stdout  # failures make the collector's exit non-zero
     assert pd.read_parquet(sweep / "runs.parquet").shape[0] == 6

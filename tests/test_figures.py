@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator import ModelConfig
+from simulator.analysis.figures import final_network, main
 from simulator.config import ShockConfig
-from simulator.figures import final_network, main
-from simulator.runner import run_simulation, write_run
+from simulator.run.runner import run_simulation, write_run
 
 
 def test_run_figures_are_written_as_png_and_svg(tmp_path: Path) -> None:

@@ -14,12 +14,12 @@ import pytest
 from conftest import channel_mask, small_config, traded_ids
 
 from simulator.agents import SMB
-from simulator.economy import FLOWS
-from simulator.metrics import summary as summarize
+from simulator.core.vocabulary import ENDING_EVENTS, PLATFORM_KIND
 from simulator.model import EcosystemModel
-from simulator.runner import run_simulation
+from simulator.observe.metrics import summary as summarize
+from simulator.rules.economy import FLOWS
+from simulator.run.runner import run_simulation
 from simulator.strategies import STRATEGIES
-from simulator.vocabulary import ENDING_EVENTS, PLATFORM_KIND
 
 COSTS = [f for f in FLOWS if f != "revenue"]
 TRADE_PAYMENTS = ["platform_fees", "partner_shares", "vendor_fees", "support_retainers", "credit_interest"]

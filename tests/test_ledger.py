@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.events import EVENT_COLUMNS, EventLog
-from simulator.ledger import AllianceLedger
-from simulator.vocabulary import COMMITTED, ENDED, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.core.events import EVENT_COLUMNS, EventLog
+from simulator.core.ledger import AllianceLedger
+from simulator.core.vocabulary import COMMITTED, ENDED, PILOT, PLATFORM_KIND, TECHNOLOGY
 
 N_PARTNERS = 5
 N_PLATFORMS = 2

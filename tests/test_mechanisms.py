@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import mean_summary, run_seeds, small_config
 
+from simulator.core.population import PlatformPopulation
+from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.model import EcosystemModel
-from simulator.population import PlatformPopulation
-from simulator.vocabulary import PLATFORM_KIND
 
 
 def _events(results, event=None, reason=None):

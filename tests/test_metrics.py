@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.metrics import compound_growth, gini, herfindahl, sales_shares
+from simulator.observe.metrics import compound_growth, gini, herfindahl, sales_shares
 
 
 def test_compound_growth_known_values():
@@ -73,8 +73,8 @@ def test_gini_edge_cases():
 def test_network_structure_reflects_concentrated_and_spread_portfolios():
     """A single-platform population has constraint 1 and degree 1; diversifiers broker more."""
     from simulator import ModelConfig
-    from simulator.network import degrees, network_structure
-    from simulator.runner import run_simulation
+    from simulator.observe.network import degrees, network_structure
+    from simulator.run.runner import run_simulation
 
     single = run_simulation(ModelConfig(n_smbs=120, n_partners=16, steps=30, strategy={"name": "platform_first"}))
     spread = run_simulation(ModelConfig(n_smbs=120, n_partners=16, steps=30, strategy={"name": "diversification"}))

@@ -8,9 +8,9 @@ import pytest
 
 from simulator import ConfigError, EcosystemModel, ModelConfig
 from simulator.config import AllianceConfig, PlatformConfig, ShockConfig
-from simulator.runner import run_simulation
+from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, PLATFORM_KIND
+from simulator.run.runner import run_simulation
 from simulator.validation import validate
-from simulator.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, PLATFORM_KIND
 
 SEEDS = (0, 1, 2, 3)
 

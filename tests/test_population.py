@@ -7,8 +7,8 @@ import pytest
 from conftest import small_config
 
 from simulator.config import PARTNER_ROLES
+from simulator.core.vocabulary import PLATFORM_KIND, TECHNOLOGY
 from simulator.model import EcosystemModel
-from simulator.vocabulary import PLATFORM_KIND, TECHNOLOGY
 
 
 @pytest.mark.parametrize("n_partners", [0, 1, 7, 25, 40])

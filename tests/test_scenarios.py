@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
 
-from simulator.cli import CONFIG_DIR, group_options
-from simulator.runner import RunResult, run_simulation
-from simulator.sweeps import model_config
+from simulator.cli.app import CONFIG_DIR, group_options
+from simulator.cli.sweeps import model_config
+from simulator.run.runner import RunResult, run_simulation
 
 SEEDS = (0, 1, 2)
 LESSONS = (

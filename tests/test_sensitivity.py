@@ -9,7 +9,8 @@ import pytest
 from conftest import ecosim, sweep_dirs
 
 from simulator import ConfigError, ModelConfig
-from simulator.sensitivity import analyze_function, apply_design, load_space, main, write_design
+from simulator.analysis.sensitivity import analyze_function, load_space, main, write_design
+from simulator.config import apply_design
 
 ISHIGAMI = {"num_vars": 4, "names": ["x1", "x2", "x3", "unused"], "bounds": [[-np.pi, np.pi]] * 4}
 

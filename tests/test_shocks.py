@@ -9,10 +9,10 @@ import pytest
 
 from simulator import ConfigError, EcosystemModel, ModelConfig
 from simulator.config import ResilienceConfig, ShockConfig
-from simulator.resilience import shock_response
-from simulator.runner import run_simulation
+from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.observe.resilience import shock_response
+from simulator.run.runner import run_simulation
 from simulator.validation import validate
-from simulator.vocabulary import PLATFORM_KIND
 
 SEEDS = (0, 1, 2)
 START = 30

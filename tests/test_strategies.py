@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from simulator import ConfigError, EcosystemModel, ModelConfig
-from simulator.metrics import STRATEGY_SUMMARY_METRICS, summary
-from simulator.runner import run_simulation
+from simulator.core.vocabulary import CONTRACTUAL, PLATFORM_KIND
+from simulator.observe.metrics import STRATEGY_SUMMARY_METRICS, summary
+from simulator.run.runner import run_simulation
 from simulator.strategies import MIX, STRATEGIES, build_population
-from simulator.vocabulary import CONTRACTUAL, PLATFORM_KIND
 
 SEEDS = (0, 1, 2)
 

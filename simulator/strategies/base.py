@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from simulator.config import param
-from simulator.vocabulary import CONTRACTUAL
+from simulator.core.vocabulary import CONTRACTUAL
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -58,7 +58,7 @@ class PartnerOffers:
     size
         The partner's size (monthly own income).
     alliance_type
-        Alliance type code the alliance would have (see :data:`simulator.vocabulary.ALLIANCE_TYPES`).
+        Alliance type code the alliance would have (see :data:`simulator.core.vocabulary.ALLIANCE_TYPES`).
     feasible
         Offers the partner would accept and the SMB may take (no duplicate, no exclusivity
         conflict).

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator import value
 from simulator.config import param
+from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.rules import value
 from simulator.strategies.base import (
     AllianceSeeker,
     PartnerOffers,
@@ -16,7 +17,6 @@ from simulator.strategies.base import (
     invest_from_revenue,
 )
 from simulator.strategies.registry import register
-from simulator.vocabulary import PLATFORM_KIND
 
 
 @dataclass

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.config import param
-from simulator.review import expected_now
+from simulator.core.vocabulary import ALLIANCE_FORMS
+from simulator.rules.review import expected_now
 from simulator.strategies.base import AllianceSeeker, ReviewDecision, SeekerParams, TermsRequest
 from simulator.strategies.registry import register
-from simulator.vocabulary import ALLIANCE_FORMS
 
 
 @dataclass

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
+from simulator.core.vocabulary import INNOVATION
 from simulator.strategies.base import AllianceSeeker, PartnerOffers, SeekerParams, TermsRequest, invest_from_revenue
 from simulator.strategies.registry import register
-from simulator.vocabulary import INNOVATION
 
 
 @dataclass

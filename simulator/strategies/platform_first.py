@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
+from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.strategies.base import (
     PlatformOffers,
     ReviewDecision,
@@ -15,7 +16,6 @@ from simulator.strategies.base import (
     TermsRequest,
 )
 from simulator.strategies.registry import register
-from simulator.vocabulary import PLATFORM_KIND
 
 
 @dataclass

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
-from simulator.review import expected_now
+from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.rules.review import expected_now
 from simulator.strategies.base import AllianceSeeker, ReviewDecision, SeekerParams, TermsRequest
 from simulator.strategies.registry import register
-from simulator.vocabulary import PLATFORM_KIND
 
 
 @dataclass

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
+from simulator.config import check_dataclass_values
 from simulator.errors import ConfigError
 from simulator.strategies.base import Strategy
 
@@ -42,7 +43,6 @@ def make_strategy(spec: Mapping[str, Any], key: str = "strategy") -> Strategy:
     ConfigError
         For an unknown name, an unknown parameter or a value outside its range.
     """
-    from simulator.validation import check_dataclass_values
 
     if not isinstance(spec, Mapping) or "name" not in spec:
         raise ConfigError(key, "must be a mapping with a 'name' key")

@@ -1,0 +1,1 @@
+"""Analysis of finished runs: collect, compare, figures, sensitivity, calibration, discovery."""

@@ -1,0 +1,250 @@
+"""Standard figures for papers and slides, as PNG and SVG.
+
+``ecosim-figures results/<scenario>/<run>`` renders, from one run's outputs:
+
+- ``network``: the final alliance network (rebuilt from ``events.parquet``), firms shaped and
+  coloured by kind, alliances coloured by type;
+- ``growth``: total revenue and SMB survival over time;
+- ``lock_in``: revenue concentration, largest-platform share, own-channel share and exit cost
+  over time;
+- ``platform_shares``: each platform's share of platform sales over time;
+- ``shock_response`` (runs with shocks): total revenue around the first shock with the
+  pre-shock level, the recovery threshold and the recovery step marked, and the no-shock twin
+  when there is one.
+
+Given a sweep directory it renders, per swept column (``--by``), each metric's mean by level
+with 95% intervals and revenue and survival bands over time (see :mod:`simulator.analysis.compare`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from simulator.core.vocabulary import ALLIANCE_TYPES, ENDING_EVENTS
+
+KIND_STYLE = {
+    "smb": ("o", "#377eb8", 12),
+    "complementary_business": ("s", "#1b9e77", 40),
+    "technology_provider": ("s", "#7570b3", 40),
+    "marketing_distribution": ("s", "#d95f02", 40),
+    "support_service": ("s", "#66a61e", 40),
+    "platform": ("*", "#e41a1c", 260),
+}
+TYPE_COLOURS = dict(
+    zip(ALLIANCE_TYPES, ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6a6a6"), strict=True)
+)
+FORMATS = ("png", "svg")
+
+
+def save(fig: plt.Figure, out_dir: Path, name: str) -> list[Path]:
+    """Write a figure as PNG and SVG; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in FORMATS:
+        path = out_dir / f"{name}.{fmt}"
+        fig.savefig(path, dpi=150, bbox_inches="tight")
+        paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def final_network(events: pd.DataFrame) -> nx.Graph:
+    """The alliances active at the end of the run, replayed from the event log."""
+    rows = events[events.alliance_id >= 0]
+    ended = set(rows[rows.event.isin(sorted(ENDING_EVENTS))].alliance_id)
+    formed = rows[(rows.event == "formed") & ~rows.alliance_id.isin(ended)]
+    graph = nx.Graph()
+    for r in formed.itertuples():
+        graph.add_node(f"smb{r.smb_id}", kind="smb")
+        graph.add_node(f"c{r.counterpart_id}", kind=str(r.counterpart_kind))
+        graph.add_edge(f"smb{r.smb_id}", f"c{r.counterpart_id}", type=str(r.alliance_type))
+    return graph
+
+
+def network_figure(events: pd.DataFrame, seed: int = 0) -> plt.Figure:
+    """Draw the final alliance network."""
+    graph = final_network(events)
+    fig, ax = plt.subplots(figsize=(8, 8))
+    if graph.number_of_nodes() == 0:
+        ax.text(0.5, 0.5, "no active alliances at the end", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    pos = nx.spring_layout(graph, seed=seed, k=1.5 / np.sqrt(graph.number_of_nodes()))
+    for kind_type, colour in TYPE_COLOURS.items():
+        edges = [(u, v) for u, v, t in graph.edges(data="type") if t == kind_type]
+        if edges:
+            nx.draw_networkx_edges(
+                graph, pos, edgelist=edges, edge_color=colour, width=0.6, alpha=0.5, ax=ax, label=kind_type
+            )
+    for kind, (marker, colour, size) in KIND_STYLE.items():
+        nodes = [n for n, k in graph.nodes(data="kind") if k == kind]
+        if nodes:
+            nx.draw_networkx_nodes(
+                graph,
+                pos,
+                nodelist=nodes,
+                node_shape=marker,
+                node_color=colour,
+                node_size=size,
+                ax=ax,
+                label=kind.replace("_", " "),
+            )
+    ax.set_title(f"Alliance network at the end: {graph.number_of_nodes()} firms, {graph.number_of_edges()} alliances")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    ax.axis("off")
+    return fig
+
+
+def growth_figure(ts: pd.DataFrame) -> plt.Figure:
+    """Total revenue and survival over time."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+    top.plot(ts.step, ts.total_revenue, color="#1f77b4")
+    top.set_ylabel("total SMB revenue per month")
+    top.set_title("Growth and survival")
+    bottom.plot(ts.step, ts.survival_rate, color="#2ca02c")
+    bottom.set_ylabel("share of SMBs alive")
+    bottom.set_xlabel("step (month)")
+    for ax in (top, bottom):
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
+def lock_in_figure(ts: pd.DataFrame) -> plt.Figure:
+    """Lock-in indicators over time."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for column, label in (
+        ("mean_revenue_hhi", "revenue HHI over channels"),
+        ("mean_largest_platform_share", "largest-platform share"),
+        ("mean_direct_share", "own-channel share"),
+    ):
+        left.plot(ts.step, ts[column], label=label)
+    left.set_ylim(0, 1.05)
+    left.set_ylabel("mean over alive SMBs")
+    left.legend(fontsize=8)
+    right.plot(ts.step, ts.mean_exit_cost_ratio, color="#8c564b")
+    right.set_ylabel("exit cost / monthly revenue")
+    for ax in (left, right):
+        ax.set_xlabel("step (month)")
+        ax.grid(True, alpha=0.3)
+    fig.suptitle("Lock-in over time")
+    fig.tight_layout()
+    return fig
+
+
+def platform_shares_figure(ts: pd.DataFrame) -> plt.Figure:
+    """Stacked platform sales shares over time."""
+    columns = sorted(c for c in ts.columns if c.startswith("platform_") and c.endswith("_share"))
+    fig, ax = plt.subplots(figsize=(8, 4))
+    if columns:
+        ax.stackplot(ts.step, *(ts[c] for c in columns), labels=[c.split("_")[1] for c in columns], alpha=0.8)
+        ax.legend(title="platform", fontsize=8, loc="upper left")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("step (month)")
+    ax.set_ylabel("share of platform sales")
+    ax.set_title("Platform market shares")
+    return fig
+
+
+def shock_response_figure(
+    ts: pd.DataFrame, resilience: dict, twin: pd.DataFrame | None, recovery_fraction: float
+) -> plt.Figure:
+    """Revenue around the first shock with the recovery marked."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.plot(ts.step, ts.total_revenue, label="with shock", color="#d62728")
+    if twin is not None:
+        ax.plot(twin.step, twin.total_revenue, label="no-shock twin", color="#7f7f7f", linestyle="--")
+    start, level = resilience["shock_start"], resilience["pre_shock_revenue"]
+    ax.axvline(start, color="black", linewidth=0.8, label=f"shock at step {start}")
+    ax.axhline(level, color="#1f77b4", linewidth=0.8, label="pre-shock level")
+    ax.axhline(
+        recovery_fraction * level, color="#1f77b4", linewidth=0.8, linestyle=":", label=f"{recovery_fraction:.0%} of it"
+    )
+    ax.plot(
+        [resilience["trough_step"]],
+        [resilience["trough_revenue"]],
+        "v",
+        color="black",
+        label=f"trough (depth {resilience['depth']:.0%})",
+    )
+    if resilience["recovered"]:
+        step = start + resilience["recovery_steps"]
+        ax.axvline(step, color="#2ca02c", linewidth=1.2, label=f"recovered after {resilience['recovery_steps']} steps")
+    else:
+        ax.text(0.98, 0.05, "not recovered by the end (censored)", transform=ax.transAxes, ha="right")
+    ax.set_xlabel("step (month)")
+    ax.set_ylabel("total SMB revenue per month")
+    ax.set_title("Shock response")
+    ax.legend(fontsize=8, loc="lower left")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def run_figures(run_dir: Path, out_dir: Path) -> list[Path]:
+    """Render every standard figure of one run."""
+    ts = pd.read_parquet(run_dir / "timeseries.parquet")
+    events = pd.read_parquet(run_dir / "events.parquet")
+    summary = json.loads((run_dir / "summary.json").read_text())
+    paths = save(network_figure(events), out_dir, "network")
+    paths += save(growth_figure(ts), out_dir, "growth")
+    paths += save(lock_in_figure(ts), out_dir, "lock_in")
+    paths += save(platform_shares_figure(ts), out_dir, "platform_shares")
+    if summary.get("resilience"):
+        twin = pd.read_parquet(run_dir / "twin" / "timeseries.parquet") if (run_dir / "twin").is_dir() else None
+        import yaml
+
+        config = yaml.safe_load((run_dir / "config.yaml").read_text())
+        fraction = config.get("resilience", {}).get("recovery_fraction", 0.95)
+        paths += save(shock_response_figure(ts, summary["resilience"], twin, fraction), out_dir, "shock_response")
+    return paths
+
+
+def sweep_figures(sweep_dir: Path, out_dir: Path, by: str) -> list[Path]:
+    """Metric-by-level and time-band figures of a sweep."""
+    from simulator.analysis.collect import collect
+    from simulator.analysis.compare import compare, plot_bands, plot_levels
+
+    collected = collect(sweep_dir)
+    table = compare(collected.runs, by)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pngs = plot_levels(table, by, out_dir) + plot_bands(collected.steps, by, out_dir)
+    return pngs
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``ecosim-figures RUN_OR_SWEEP_DIR [--out DIR] [--by COLUMN]``."""
+    parser = argparse.ArgumentParser(
+        prog="ecosim-figures", description="Render the standard figures of a run or a sweep."
+    )
+    parser.add_argument("path", type=Path, help="a run directory (with summary.json) or a sweep directory")
+    parser.add_argument("--out", type=Path, default=None, help="output directory (default: PATH/figures)")
+    parser.add_argument("--by", default="strategy", help="for a sweep: the swept column to compare (default: strategy)")
+    args = parser.parse_args(argv)
+    out = args.out or args.path / "figures"
+    try:
+        if (args.path / "summary.json").exists():
+            paths = run_figures(args.path, out)
+        elif args.path.is_dir():
+            paths = sweep_figures(args.path, out, args.by)
+        else:
+            raise FileNotFoundError(f"{args.path} is neither a run nor a sweep directory")
+    except (FileNotFoundError, KeyError) as err:
+        print(f"ecosim-figures: error: {err.args[0] if err.args else err}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(paths)} files to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Hydra command line: ``ecosim`` / ``python -m simulator`` and the sweep callbacks."""

@@ -1,0 +1,192 @@
+"""The alliance ledger: every alliance the model ever formed, as columns of numpy arrays.
+
+One row per alliance, never deleted (ended alliances keep their history for duration metrics).
+Rows are appended in batches and addressed by alliance id, which is the row number. The ledger
+keeps two indexes the model needs every step: the ids of active alliances and a set of active
+(SMB, counterpart) pairs for duplicate checks; both are rebuilt lazily after a change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from simulator.core.vocabulary import ENDED, PLATFORM_KIND
+
+COLUMNS: dict[str, Any] = {
+    # members
+    "smb": np.int32,  # SMB array index
+    "smb_uid": np.int64,  # SMB Mesa unique_id
+    "kind": np.int8,  # counterpart kind code (partner role or platform)
+    "counterpart": np.int32,  # partner or platform array index
+    "counterpart_uid": np.int64,  # counterpart Mesa unique_id
+    # what it is
+    "type": np.int8,
+    "form": np.int8,
+    "phase": np.int8,
+    # terms
+    "share": np.float64,  # partner's revenue share, or the platform's fee
+    "exclusive": np.bool_,
+    "exit_cost": np.float64,  # termination cost due when the SMB leaves a committed alliance
+    "info_sharing": np.float64,
+    "equity_stake": np.float64,
+    "review_interval": np.int32,
+    "pilot_steps": np.int32,  # length of the pilot (0: started committed)
+    # state
+    "formed_step": np.int32,
+    "ended_step": np.int32,
+    "end_reason": object,
+    "base_weight": np.float64,  # channel weight before scope, trust and exclusivity
+    "complementarity": np.float64,
+    "trust": np.float64,
+    "expected_value": np.float64,  # the SMB's forecast of monthly value at formation
+    "value_ema": np.float64,  # smoothed realized monthly value to the SMB
+    "value_to_smb": np.float64,  # last step's value to the SMB
+    "value_to_partner": np.float64,  # last step's income to the counterpart
+    "revenue": np.float64,  # last step's SMB revenue through this alliance (channel alliances)
+    "smb_dependence": np.float64,
+    "partner_dependence": np.float64,
+    "specific_investment": np.float64,  # sunk at commitment (incl. equity capital)
+    "exit_cost_paid": np.float64,  # termination or switching cost the SMB paid when it left
+    "knowledge_gained": np.float64,
+    "knowledge_leaked": np.float64,
+    "data_held": np.float64,  # platform memberships: share of the member's data the platform holds
+}
+
+
+class AllianceLedger:
+    """Column store of alliances with an index of the active ones.
+
+    Columns are read and written as attributes: ``ledger.trust[ids] += 0.1``. Attribute access
+    returns a view of the filled part of the column.
+
+    Parameters
+    ----------
+    n_counterparts
+        Number of counterpart slots (partners plus platforms), used to key (SMB, counterpart)
+        pairs.
+    n_partners
+        Number of partner slots; platform ``p`` is counterpart slot ``n_partners + p``.
+    capacity
+        Initial number of rows to allocate (grows by doubling).
+    """
+
+    def __init__(self, n_counterparts: int, n_partners: int, capacity: int = 1024) -> None:
+        self._n_counterparts = max(int(n_counterparts), 1)
+        self._n_partners = int(n_partners)
+        self._capacity = max(int(capacity), 16)
+        self._data = {name: np.empty(self._capacity, dtype=dtype) for name, dtype in COLUMNS.items()}
+        self.size = 0
+        self._active: np.ndarray | None = None
+        self._pair_keys: np.ndarray | None = None
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        data = self.__dict__.get("_data")
+        if data is not None and name in data:
+            return data[name][: self.size]
+        raise AttributeError(name)
+
+    def __len__(self) -> int:
+        return self.size
+
+    # ----------------------------------------------------------------- writing
+    def add(self, **columns: Any) -> np.ndarray:
+        """Append a batch of alliances and return their ids.
+
+        Parameters
+        ----------
+        **columns
+            One array (or scalar) per column; all arrays have the batch length. Columns not
+            given start at zero (``ended_step`` at -1, ``end_reason`` at ``""``).
+
+        Returns
+        -------
+        numpy.ndarray
+            The new alliance ids.
+        """
+        n = len(columns["smb"])
+        if n == 0:
+            return np.empty(0, dtype=np.int64)
+        self._reserve(self.size + n)
+        rows = slice(self.size, self.size + n)
+        for name, column in self._data.items():
+            if name in columns:
+                column[rows] = columns[name]
+            elif name == "ended_step":
+                column[rows] = -1
+            elif name == "end_reason":
+                column[rows] = ""
+            else:
+                column[rows] = 0
+        ids = np.arange(self.size, self.size + n)
+        self.size += n
+        self._invalidate()
+        return ids
+
+    def end(self, ids: np.ndarray, step: int, reason: str | np.ndarray) -> None:
+        """Mark alliances as ended at ``step`` with ``reason``."""
+        if len(ids) == 0:
+            return
+        self.phase[ids] = ENDED
+        self.ended_step[ids] = step
+        self.end_reason[ids] = reason
+        self._invalidate()
+
+    def touch(self) -> None:
+        """Tell the ledger that phases changed outside :meth:`add` and :meth:`end`."""
+        self._invalidate()
+
+    # ----------------------------------------------------------------- indexes
+    @property
+    def active_ids(self) -> np.ndarray:
+        """Ids of alliances that have not ended, ascending."""
+        if self._active is None:
+            self._active = np.flatnonzero(self.phase != ENDED)
+        return self._active
+
+    def pair_keys(self, smb: np.ndarray, kind: np.ndarray, counterpart: np.ndarray) -> np.ndarray:
+        """Integer keys of (SMB, counterpart) pairs, unique across partners and platforms."""
+        slot = np.where(kind == PLATFORM_KIND, self._n_partners + counterpart, counterpart)
+        return smb.astype(np.int64) * self._n_counterparts + slot
+
+    def has_pair(self, smb: np.ndarray, kind: np.ndarray, counterpart: np.ndarray) -> np.ndarray:
+        """Whether each (SMB, counterpart) pair already has an active alliance."""
+        if self._pair_keys is None:
+            ids = self.active_ids
+            self._pair_keys = np.sort(self.pair_keys(self.smb[ids], self.kind[ids], self.counterpart[ids]))
+        keys = self.pair_keys(smb, kind, counterpart)
+        if len(self._pair_keys) == 0:
+            return np.zeros(keys.shape, dtype=bool)
+        pos = np.searchsorted(self._pair_keys, keys)
+        pos = np.minimum(pos, len(self._pair_keys) - 1)
+        return self._pair_keys[pos] == keys
+
+    def count_by_smb(self, ids: np.ndarray, n_smbs: int) -> np.ndarray:
+        """Number of the given alliances held by each SMB."""
+        return np.bincount(self.smb[ids], minlength=n_smbs)
+
+    def sum_by_smb(self, ids: np.ndarray, values: np.ndarray, n_smbs: int) -> np.ndarray:
+        """Sum of ``values`` (one per id) over the alliances of each SMB."""
+        return np.bincount(self.smb[ids], weights=values, minlength=n_smbs)
+
+    def max_by_smb(self, ids: np.ndarray, values: np.ndarray, n_smbs: int) -> np.ndarray:
+        """Largest of ``values`` (one per id) over the alliances of each SMB; 0 where none."""
+        out = np.zeros(n_smbs)
+        np.maximum.at(out, self.smb[ids], values)
+        return out
+
+    # ----------------------------------------------------------------- internals
+    def _reserve(self, needed: int) -> None:
+        if needed <= self._capacity:
+            return
+        while self._capacity < needed:
+            self._capacity *= 2
+        for name, column in self._data.items():
+            grown = np.empty(self._capacity, dtype=column.dtype)
+            grown[: self.size] = column[: self.size]
+            self._data[name] = grown
+
+    def _invalidate(self) -> None:
+        self._active = None
+        self._pair_keys = None

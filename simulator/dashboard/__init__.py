@@ -1,0 +1,1 @@
+"""The browser dashboard (Mesa's SolaraViz): ``ecosim-dashboard``."""

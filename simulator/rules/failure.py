@@ -1,0 +1,76 @@
+"""Firm failure: partners that fail or exit, SMBs that run out of cash.
+
+- Each partner fails with probability ``partner.failure_hazard`` per step. Its alliances end
+  (event ``partner_failed``, reason ``partner_exit``) and, with ``partner.replace_failed``, a new
+  firm of the same role takes its slot with a fresh id.
+- An SMB whose cash plus credit lines stays below zero for more than ``smb.grace_steps``
+  consecutive steps fails (cash flow is the top SMB challenge in the sources). Its alliances
+  end (event ``smb_failed``, reason ``cash_flow``) and its agent leaves the model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.rules.review import end_alliances
+
+if TYPE_CHECKING:
+    from simulator.model import EcosystemModel
+
+
+def fail_partners(model: EcosystemModel) -> np.ndarray:
+    """Refill slots whose entrants arrive now, then draw this step's partner failures.
+
+    Returns the failed slots.
+    """
+    partners = model.partners
+    arriving = np.flatnonzero(~partners.alive & (partners.return_step == model.steps))
+    if len(arriving):
+        model.refill_partners(arriving)
+    hazard = model.config.partner.failure_hazard
+    if partners.n == 0 or hazard <= 0:
+        return np.zeros(0, dtype=np.int64)
+    failed = np.flatnonzero(partners.alive & (model.rng.random(partners.n) < hazard))
+    fail_partner_slots(model, failed, "partner_exit")
+    return failed
+
+
+def fail_partner_slots(model: EcosystemModel, slots: np.ndarray, reason: str, return_step: int | None = None) -> None:
+    """End the partners in ``slots``: their alliances end (event ``partner_failed``) and their
+    agents leave. With ``partner.replace_failed`` an entrant takes each slot at ``return_step``
+    (at once when None); otherwise the slots stay empty."""
+    if len(slots) == 0:
+        return
+    ledger = model.ledger
+    ids = ledger.active_ids
+    hit = ids[(ledger.kind[ids] != PLATFORM_KIND) & np.isin(ledger.counterpart[ids], slots)]
+    model.events.record(model.steps, "partner_failed", hit, reason)
+    end_alliances(model, hit, reason)
+    model.remove_partners(slots)
+    if model.config.partner.replace_failed:
+        if return_step is None:
+            model.refill_partners(slots)
+        else:
+            model.partners.return_step[slots] = return_step
+
+
+def fail_smbs(model: EcosystemModel) -> np.ndarray:
+    """Fail SMBs that stayed below their liquidity floor too long; return their indices."""
+    smbs = model.smbs
+    below = smbs.alive & (smbs.cash + smbs.credit_line < 0)
+    smbs.below_floor_steps = np.where(below, smbs.below_floor_steps + 1, 0)
+    failed = np.flatnonzero(smbs.alive & (smbs.below_floor_steps > model.config.smb.grace_steps))
+    if len(failed) == 0:
+        return failed
+    smbs.alive[failed] = False
+    smbs.failed_step[failed] = model.steps
+    ledger = model.ledger
+    ids = ledger.active_ids
+    hit = ids[np.isin(ledger.smb[ids], failed)]
+    model.events.record(model.steps, "smb_failed", hit, "cash_flow")
+    end_alliances(model, hit, "cash_flow")
+    model.remove_smbs(failed)
+    return failed

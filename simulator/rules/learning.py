@@ -1,0 +1,84 @@
+"""What firms and relationships learn each step: knowledge, automation and trust.
+
+- Knowledge transfer runs both ways in every partner alliance (the learning race): the SMB
+  absorbs ``learning_rate x info_sharing x absorptive capacity x gap`` of each capability the
+  partner is better at, and the partner absorbs from the SMB at a fixed absorptive capacity.
+  Innovation alliances transfer twice as much; pilots transfer at pilot scope.
+- Automation rises toward the best vendor's technology level while a technology alliance is
+  active, and decays without one (the vendor dependence of automation).
+- Trust grows when an alliance delivers at least what was expected and decays otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.core.population import TECHNOLOGY_DIM
+from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.rules.review import expected_now
+from simulator.rules.value import INNOVATION_LEARNING_FACTOR
+
+if TYPE_CHECKING:
+    from simulator.model import EcosystemModel
+
+PARTNER_ABSORPTIVE_CAPACITY = 0.5
+"""Absorptive capacity of partner firms (they are established firms; fixed)."""
+
+
+def transfer_knowledge(model: EcosystemModel) -> None:
+    """Move knowledge across every active partner alliance, both ways."""
+    cfg = model.config.alliance
+    smbs, partners, ledger = model.smbs, model.partners, model.ledger
+    ids = ledger.active_ids
+    rows = ids[ledger.kind[ids] != PLATFORM_KIND]
+    if len(rows) == 0:
+        return
+    holder = ledger.smb[rows]
+    other = ledger.counterpart[rows]
+    scope = np.where(ledger.phase[rows] == PILOT, cfg.pilot_scope, 1.0)
+    intensity = cfg.learning_rate * ledger.info_sharing[rows] * scope
+    intensity *= np.where(ledger.type[rows] == INNOVATION, INNOVATION_LEARNING_FACTOR, 1.0)
+    intensity *= 1.0 + cfg.equity_learning_bonus * ledger.equity_stake[rows]
+
+    smb_cap = smbs.capability[holder]
+    partner_cap = partners.capability[other]
+    absorb = smbs.absorptive_capacity()[holder]
+    inflow = (intensity * absorb)[:, None] * np.clip(partner_cap - smb_cap, 0.0, None)
+    outflow = (intensity * PARTNER_ABSORPTIVE_CAPACITY)[:, None] * np.clip(smb_cap - partner_cap, 0.0, None)
+
+    np.add.at(smbs.capability, holder, inflow)
+    np.add.at(partners.capability, other, outflow)
+    np.clip(smbs.capability, 0.0, 1.0, out=smbs.capability)
+    np.clip(partners.capability, 0.0, 1.0, out=partners.capability)
+    gained = inflow.sum(axis=1)
+    smbs.knowledge += np.bincount(holder, weights=gained, minlength=smbs.n)
+    ledger.knowledge_gained[rows] += gained
+    ledger.knowledge_leaked[rows] += outflow.sum(axis=1)
+
+
+def adopt_automation(model: EcosystemModel) -> None:
+    """Raise automation toward the vendors' level, or let it decay without a vendor."""
+    rate = model.config.alliance.adoption_rate
+    smbs, ledger = model.smbs, model.ledger
+    ids = ledger.active_ids
+    rows = ids[ledger.kind[ids] == TECHNOLOGY]
+    level = model.partners.capability[ledger.counterpart[rows], TECHNOLOGY_DIM]
+    target = ledger.max_by_smb(rows, level, smbs.n)
+    has_vendor = np.bincount(ledger.smb[rows], minlength=smbs.n) > 0
+    rising = has_vendor & (target > smbs.automation)
+    smbs.automation[rising] += rate * (target - smbs.automation)[rising]
+    # without a vendor automation decays; interoperable (modular) systems keep more of it
+    decay = 0.5 * rate * smbs.switching_factor
+    smbs.automation[~has_vendor] *= (1.0 - decay)[~has_vendor]
+
+
+def update_trust(model: EcosystemModel) -> None:
+    """Grow trust where this step's value met expectations, decay it where it did not."""
+    cfg = model.config.alliance
+    ledger = model.ledger
+    ids = ledger.active_ids
+    met = ledger.value_to_smb[ids] >= expected_now(model, ids)
+    trust = ledger.trust[ids]
+    ledger.trust[ids] = np.where(met, trust + cfg.trust_growth * (1.0 - trust), trust * (1.0 - cfg.trust_decay))

@@ -1,0 +1,122 @@
+"""Platforms as actors: availability, data capture and own-offer entry, fee governance.
+
+- Availability: a platform is down during a scheduled outage shock or, with
+  ``platform.outage_rate``, a random outage of ``platform.outage_steps`` steps; a platform that
+  is down sells nothing.
+- Data capture: every membership's ``data_held`` grows by
+  ``data_capture x info_sharing x (1 - data_held)`` per step (information-sharing terms limit
+  it). Data held raises the member's switching cost by ``data_lock_in`` months at most. When
+  the mean data held on a sector's members passes ``entry_threshold`` the platform enters the
+  sector with its own offer (``entry`` ramps from 0 to 1 as data rises to 1) and members there
+  lose ``commoditization x entry`` of their reach through it (margin erosion).
+- Governance: every ``governance_interval`` steps a platform sets its fee by its policy:
+  ``fixed`` never changes it; ``lock_in_responsive`` raises it by ``fee_step`` while its members'
+  mean switching cost exceeds ``lock_in_threshold`` months of platform revenue (and lowers it
+  otherwise); ``competitive`` lowers it while a rival has more members and raises it when it
+  leads. Fees stay within [``fee_min``, ``fee_max``]; every change reprices the members' terms
+  (event ``renegotiated``, reason ``governance``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.core.vocabulary import PLATFORM_KIND
+
+if TYPE_CHECKING:
+    from simulator.model import EcosystemModel
+
+
+def update_availability(model: EcosystemModel) -> None:
+    """Start random outages and set which platforms are up this step."""
+    platforms = model.platforms
+    if platforms.n == 0:
+        return
+    step = model.steps
+    if (platforms.outage_rate > 0).any():
+        starting = (platforms.down_until <= step) & (model.rng.random(platforms.n) < platforms.outage_rate)
+        for p in np.flatnonzero(starting):
+            platforms.down_until[p] = step + platforms.settings[p].outage_steps
+            model.events.record_market_event(
+                step, "platform_outage", f"platform {p} down for {platforms.settings[p].outage_steps} steps"
+            )
+    platforms.up = ~platforms.shock_down & (platforms.down_until <= step)
+
+
+def capture_data(model: EcosystemModel) -> None:
+    """Grow the data platforms hold on members; update their entry into members' sectors."""
+    platforms, ledger, smbs = model.platforms, model.ledger, model.smbs
+    if platforms.n == 0 or not (platforms.data_capture > 0).any():
+        return
+    ids = ledger.active_ids
+    rows = ids[ledger.kind[ids] == PLATFORM_KIND]
+    p = ledger.counterpart[rows]
+    held = ledger.data_held[rows]
+    ledger.data_held[rows] = held + platforms.data_capture[p] * ledger.info_sharing[rows] * (1.0 - held)
+    sectors = platforms.entry.shape[1]
+    cell = p.astype(np.int64) * sectors + smbs.sector[ledger.smb[rows]]
+    total = np.bincount(cell, weights=ledger.data_held[rows], minlength=platforms.n * sectors)
+    count = np.bincount(cell, minlength=platforms.n * sectors)
+    mean_data = (total / np.maximum(count, 1)).reshape(platforms.n, sectors)
+    threshold = platforms.entry_threshold[:, None]
+    target = np.clip((mean_data - threshold) / (1.0 - threshold), 0.0, 1.0)
+    entering = (platforms.entry == 0) & (target > 0)
+    platforms.entry = np.maximum(platforms.entry, target)  # a platform does not leave a market
+    for q, s in zip(*np.nonzero(entering), strict=True):
+        model.events.record_market_event(model.steps, "platform_entry", f"platform {q} entered sector {s}")
+
+
+def govern_fees(model: EcosystemModel) -> None:
+    """Let platforms whose decision is due set their fees by their governance policy."""
+    platforms, ledger = model.platforms, model.ledger
+    step = model.steps
+    changed = []
+    for p, settings in enumerate(platforms.settings):
+        if settings.governance == "fixed" or step % settings.governance_interval != 0:
+            continue
+        if settings.governance == "lock_in_responsive":
+            direction = 1.0 if _member_lock_in(model, p) > settings.lock_in_threshold else -1.0
+        else:  # competitive
+            rivals = np.delete(platforms.members, p)
+            direction = -1.0 if len(rivals) and rivals.max() > platforms.members[p] else 1.0
+        new = float(np.clip(platforms.fee[p] + direction * settings.fee_step, settings.fee_min, settings.fee_max))
+        if new != platforms.fee[p]:
+            platforms.fee[p] = new
+            changed.append(p)
+    if changed:
+        ids = ledger.active_ids
+        members = ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], changed)]
+        reprice_members(model, members, "governance")
+
+
+def reprice_members(model: EcosystemModel, members: np.ndarray, reason: str) -> None:
+    """Apply the platforms' current fees to these memberships' terms, logging each change."""
+    ledger = model.ledger
+    ledger.share[members] = model.platforms.fee[ledger.counterpart[members]]
+    model.events.record(model.steps, "renegotiated", members, reason)
+
+
+def switching_months(model: EcosystemModel, rows: np.ndarray) -> np.ndarray:
+    """Cost of leaving each membership, in months of its platform revenue.
+
+    ``(switching_cost_base + switching_cost_growth x tenure + data_lock_in x data_held)``, scaled
+    by the SMB's ``switching_factor`` (modular systems switch cheaply).
+    """
+    platforms, ledger = model.platforms, model.ledger
+    p = ledger.counterpart[rows]
+    tenure = model.steps - ledger.formed_step[rows]
+    months = (
+        platforms.switching_cost_base[p]
+        + platforms.switching_cost_growth[p] * tenure
+        + platforms.data_lock_in[p] * ledger.data_held[rows]
+    )
+    return months * model.smbs.switching_factor[ledger.smb[rows]]
+
+
+def _member_lock_in(model: EcosystemModel, p: int) -> float:
+    ledger = model.ledger
+    ids = ledger.active_ids
+    rows = ids[(ledger.kind[ids] == PLATFORM_KIND) & (ledger.counterpart[ids] == p)]
+    return float(switching_months(model, rows).mean()) if len(rows) else 0.0

@@ -1,0 +1,197 @@
+"""The alliance lifecycle after formation: pilot to commit, review, renegotiation, dissolution.
+
+- A pilot that has run its ``pilot_steps`` commits (event ``pilot_committed``) when its
+  smoothed realized value reaches ``commit_threshold`` of what the SMB expected; the SMB then
+  pays the relation-specific investment. Otherwise it dissolves (reason ``pilot_failed``) at
+  the pilot's reduced exit cost.
+- Every ``review_interval`` steps a committed alliance is reviewed: partner alliances' revenue
+  shares move toward the share the current bargaining power implies (event ``renegotiated``),
+  and the SMB's strategy decides which to dissolve, by default those delivering less than
+  ``dissolve_threshold`` of their expected value (reason ``underperforming``). The SMB pays
+  the exit cost the terms set (to partners) or the switching cost (leaving a platform).
+- Each step every active alliance also dissolves with probability ``alliance.base_hazard``
+  (reason ``base_hazard``, no exit cost: the exogenous hazard stands for causes outside the
+  model).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.core.vocabulary import COMMITTED, COMPLEMENTARY, CONTRACTUAL, MARKETING, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.rules import value
+
+if TYPE_CHECKING:
+    from simulator.model import EcosystemModel
+
+
+def review_alliances(model: EcosystemModel) -> None:
+    """Run pilot decisions, periodic reviews and the base hazard for this step."""
+    _decide_pilots(model)
+    _review_committed(model)
+    _apply_base_hazard(model)
+
+
+def dissolve(model: EcosystemModel, ids: np.ndarray, reason: str | np.ndarray, pay_exit_cost: bool = True) -> None:
+    """End alliances by the SMB's (or fate's) decision, settling the exit cost.
+
+    Parameters
+    ----------
+    model
+        The model.
+    ids
+        Alliances to end.
+    reason
+        Reason written to the event log (one for all, or one per alliance).
+    pay_exit_cost
+        Whether the SMB pays the terms' exit cost: to the partner for partner alliances, as a
+        switching cost lost for platforms. A pilot costs ``pilot_exit_fraction`` of it.
+    """
+    if len(ids) == 0:
+        return
+    ledger, smbs = model.ledger, model.smbs
+    if pay_exit_cost:
+        fraction = np.where(ledger.phase[ids] == PILOT, model.config.alliance.pilot_exit_fraction, 1.0)
+        cost = ledger.exit_cost[ids] * fraction
+        ledger.exit_cost_paid[ids] = cost
+        holder = ledger.smb[ids]
+        smbs.cash -= np.bincount(holder, weights=cost, minlength=smbs.n)
+        on_platform = ledger.kind[ids] == PLATFORM_KIND
+        model.flows["switching_costs"] += cost[on_platform].sum()
+        model.flows["exit_costs"] += cost[~on_platform].sum()
+        partner_rows = ~on_platform
+        model.partners.income += np.bincount(
+            ledger.counterpart[ids][partner_rows], weights=cost[partner_rows], minlength=model.partners.n
+        )
+    model.events.record(model.steps, "dissolved", ids, reason)
+    end_alliances(model, ids, reason)
+
+
+def end_alliances(model: EcosystemModel, ids: np.ndarray, reason: str | np.ndarray) -> None:
+    """Close alliances in the ledger and update platform membership counts (no event)."""
+    ledger = model.ledger
+    on_platform = ledger.kind[ids] == PLATFORM_KIND
+    if model.platforms.n and on_platform.any():
+        model.platforms.members -= np.bincount(ledger.counterpart[ids][on_platform], minlength=model.platforms.n)
+    ledger.end(ids, model.steps, reason)
+
+
+def commit(model: EcosystemModel, ids: np.ndarray) -> None:
+    """Make alliances committed; the SMB pays the relation-specific investment.
+
+    The investment is ``specific_investment_months + equity_capital_months x equity_stake``
+    months of the expected value; it is sunk (it leaves the ecosystem) and raises the
+    alliance's relational rent.
+    """
+    ledger = model.ledger
+    ledger.phase[ids] = COMMITTED
+    ledger.touch()
+    cfg = model.config.alliance
+    months = cfg.specific_investment_months + cfg.equity_capital_months * ledger.equity_stake[ids]
+    investment = months * np.maximum(ledger.expected_value[ids], 0.0)
+    ledger.specific_investment[ids] = investment
+    model.smbs.cash -= np.bincount(ledger.smb[ids], weights=investment, minlength=model.smbs.n)
+    model.flows["specific_investment"] += investment.sum()
+
+
+def expected_now(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
+    """The value the SMB expects from each alliance this step.
+
+    Its forecast, scaled by what the alliance can deliver at its age: a sales-partner pilot
+    runs at ``pilot_scope``; a technology alliance delivers its savings as automation is
+    adopted, ``1 - (1 - adoption_rate) ** age`` of them after ``age`` steps.
+    """
+    cfg = model.config.alliance
+    ledger = model.ledger
+    kind = ledger.kind[ids]
+    scoped = (ledger.phase[ids] == PILOT) & ((kind == COMPLEMENTARY) | (kind == MARKETING))
+    age = model.steps - ledger.formed_step[ids]
+    ramp = np.where(kind == TECHNOLOGY, 1.0 - (1.0 - cfg.adoption_rate) ** age, 1.0)
+    return ledger.expected_value[ids] * np.where(scoped, cfg.pilot_scope, 1.0) * ramp
+
+
+def _decide_pilots(model: EcosystemModel) -> None:
+    cfg = model.config.alliance
+    ledger = model.ledger
+    ids = ledger.active_ids
+    due = ids[(ledger.phase[ids] == PILOT) & (model.steps - ledger.formed_step[ids] >= ledger.pilot_steps[ids])]
+    if len(due) == 0:
+        return
+    paid_off = ledger.value_ema[due] >= cfg.commit_threshold * expected_now(model, due)
+    commit(model, due[paid_off])
+    model.events.record(model.steps, "pilot_committed", due[paid_off], "pilot_paid_off")
+    _count_reviews(model, due, paid_off)
+    dissolve(model, due[~paid_off], "pilot_failed")
+
+
+def _review_committed(model: EcosystemModel) -> None:
+    cfg = model.config.alliance
+    ledger = model.ledger
+    ids = ledger.active_ids
+    age = model.steps - ledger.formed_step[ids]
+    interval = np.maximum(ledger.review_interval[ids], 1)
+    due = ids[(ledger.phase[ids] == COMMITTED) & (age > 0) & (age % interval == 0)]
+    if len(due) == 0:
+        return
+    met = ledger.value_ema[due] >= expected_now(model, due)
+    _count_reviews(model, due, met)
+    # platform fees are the platform's to set; equity terms are fixed by ownership
+    _renegotiate(model, due[(ledger.kind[due] != PLATFORM_KIND) & (ledger.form[due] == CONTRACTUAL)])
+
+    underperforming = ledger.value_ema[due] < cfg.dissolve_threshold * expected_now(model, due)
+    strategy_of = model.smbs.strategy_id[ledger.smb[due]]
+    leaving: list[np.ndarray] = []
+    reasons: list[np.ndarray] = []
+    for sid, strategy in enumerate(model.strategies):
+        group = strategy_of == sid
+        if not group.any():
+            continue
+        decision = strategy.review(model, due[group], underperforming[group])
+        leaving.append(due[group][decision.dissolve])
+        reasons.append(np.asarray(decision.reason, dtype=object)[decision.dissolve])
+    if leaving:
+        dissolve(model, np.concatenate(leaving), np.concatenate(reasons))
+
+
+def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
+    """Move revenue shares toward what today's bargaining power implies."""
+    if len(ids) == 0:
+        return
+    cfg = model.config.alliance
+    ledger, smbs, partners = model.ledger, model.smbs, model.partners
+    other = ledger.counterpart[ids]
+    power = value.bargaining_power(
+        partners.size[other],
+        smbs.revenue[ledger.smb[ids]],
+        ledger.smb_dependence[ids],
+        ledger.partner_dependence[ids],
+        smbs.influence[ledger.smb[ids]],
+    )
+    target = value.negotiated_share(cfg, power)
+    current = ledger.share[ids]
+    new = current + cfg.renegotiation_speed * (target - current)
+    moved = np.abs(new - current) >= cfg.renegotiation_tolerance
+    changed = ids[moved]
+    ledger.share[changed] = new[moved]
+    reason = np.where(new[moved] > current[moved], "partner_power", "smb_power").astype(object)
+    model.events.record(model.steps, "renegotiated", changed, reason)
+
+
+def _count_reviews(model: EcosystemModel, ids: np.ndarray, met: np.ndarray) -> None:
+    """Feed review outcomes into partner reputations."""
+    ledger, partners = model.ledger, model.partners
+    rows = ledger.kind[ids] != PLATFORM_KIND
+    other = ledger.counterpart[ids][rows]
+    partners.reviews += np.bincount(other, minlength=partners.n)
+    partners.successes += np.bincount(other, weights=met[rows].astype(float), minlength=partners.n)
+
+
+def _apply_base_hazard(model: EcosystemModel) -> None:
+    hazard = model.config.alliance.base_hazard
+    if hazard <= 0:
+        return
+    ids = model.ledger.active_ids
+    hit = ids[model.rng.random(len(ids)) < hazard]
+    dissolve(model, hit, "base_hazard", pay_exit_cost=False)

@@ -1,0 +1,111 @@
+"""Value mechanics shared by forecasting (at formation) and realization (each step).
+
+Keeping both in one place means an SMB forecasts an alliance with the same formulas that later
+pay it out; only its forecasting error and what changes in between (trust, scope, demand,
+other alliances) separate expectation from realization.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.config import AllianceConfig, ModelConfig, SMBConfig
+from simulator.core.vocabulary import COMPLEMENTARY, INNOVATION, MARKETING
+
+INNOVATION_REACH_FACTOR = 0.5
+"""Innovation alliances reach fewer customers than supply-chain ones of the same partner."""
+INNOVATION_LEARNING_FACTOR = 2.0
+"""... and transfer more knowledge."""
+
+
+def complementarity(partner_capability: np.ndarray, smb_capability: np.ndarray) -> np.ndarray:
+    """How much a partner is strong where the SMB is weak.
+
+    The mean over competence dimensions of ``max(0, partner - smb)``; 0 when the partner is
+    nowhere better, 1 when it is perfect where the SMB has nothing.
+    """
+    return np.clip(partner_capability - smb_capability, 0.0, None).mean(axis=-1)
+
+
+def base_channel_weight(
+    config: ModelConfig, role: np.ndarray, alliance_type: np.ndarray, compl: np.ndarray
+) -> np.ndarray:
+    """Channel weight an alliance adds before scope, trust and exclusivity.
+
+    ``reach(role) * (0.5 + 2 * complementarity)``, halved for innovation alliances; zero for
+    roles that are not sales channels (technology providers, support services).
+    """
+    reach = np.zeros(role.shape)
+    reach[role == COMPLEMENTARY] = config.partner.complementary_business_reach
+    reach[role == MARKETING] = config.partner.marketing_distribution_reach
+    factor = np.where(alliance_type == INNOVATION, INNOVATION_REACH_FACTOR, 1.0)
+    return reach * (0.5 + 2.0 * compl) * factor
+
+
+def captured_share(total_weight: np.ndarray) -> np.ndarray:
+    """Share of an SMB's market it reaches through channels of total weight ``W``: 1 - e^-W."""
+    return 1.0 - np.exp(-total_weight)
+
+
+def channel_revenue(market_size: np.ndarray, total_weight: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Revenue through one channel: the captured market split in proportion to weights."""
+    return market_size * captured_share(total_weight) * weight / total_weight
+
+
+def bargaining_power(
+    partner_size: np.ndarray,
+    smb_size: np.ndarray,
+    smb_dependence: np.ndarray,
+    partner_dependence: np.ndarray,
+    smb_influence: np.ndarray | float = 0.0,
+) -> np.ndarray:
+    """The counterpart's bargaining power in [0, 1].
+
+    The mean of its relative size, ``P / (P + S)``, and the SMB's relative dependence,
+    ``d_smb / (d_smb + d_partner)``: the side that needs the deal less and is bigger wins more.
+    The SMB's ecosystem influence ``I`` in [0, 1) scales it down by ``(1 - I)``.
+    """
+    size_term = partner_size / np.maximum(partner_size + smb_size, 1e-12)
+    dep_total = smb_dependence + partner_dependence
+    dep_term = np.where(dep_total > 0, smb_dependence / np.maximum(dep_total, 1e-12), 0.5)
+    return 0.5 * (size_term + dep_term) * (1.0 - smb_influence)
+
+
+def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:
+    """The partner's revenue share: ``share_min + (share_max - share_min) * power``."""
+    return config.share_min + (config.share_max - config.share_min) * power
+
+
+MAX_SUPPLY_CHAIN_SAVING = 0.5
+"""Supply-chain alliances together save at most this share of variable cost."""
+
+
+def supply_chain_saving(config: AllianceConfig, compl: np.ndarray) -> np.ndarray:
+    """Share of variable cost a supply-chain alliance saves: ``saving x (0.5 + 2 x complementarity)``."""
+    return config.supply_chain_saving * (0.5 + 2.0 * compl)
+
+
+def variable_cost_rate(config: SMBConfig, automation: np.ndarray) -> np.ndarray:
+    """Variable cost per unit of revenue after automation."""
+    return config.variable_cost * (1.0 - config.automation_efficiency * automation)
+
+
+def automation_savings(config: SMBConfig, automation: np.ndarray, revenue: np.ndarray) -> np.ndarray:
+    """Variable cost saved by automation at this revenue."""
+    return config.variable_cost * config.automation_efficiency * automation * revenue
+
+
+def credit_line(config: AllianceConfig, fixed_cost: np.ndarray) -> np.ndarray:
+    """Credit line a support-service alliance grants: ``credit_months`` of fixed cost."""
+    return config.credit_months * fixed_cost
+
+
+def support_value(config: AllianceConfig, line: np.ndarray) -> np.ndarray:
+    """Monthly value of a credit line to the SMB: the interest it would cost on the open market
+    (twice the line's own rate) on the full line, i.e. ``2 * credit_interest * line``."""
+    return 2.0 * config.credit_interest * line
+
+
+def support_retainer(config: AllianceConfig, share: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """Monthly retainer the SMB pays a support service: its share of the line's value."""
+    return share * support_value(config, line)

@@ -1,0 +1,164 @@
+"""Run a configured simulation and write its outputs; no Hydra here.
+
+The output contract of one run directory:
+
+- ``config.yaml``: the resolved :class:`~simulator.config.ModelConfig`;
+- ``timeseries.parquet``: one row per step (columns in :data:`simulator.observe.metrics.STEP_METRICS`);
+- ``timeseries_by_strategy.parquet``: one row per step and strategy group
+  (columns in :data:`simulator.observe.metrics.STRATEGY_STEP_COLUMNS`);
+- ``events.parquet``: one row per alliance lifecycle event
+  (columns in :data:`simulator.core.events.EVENT_COLUMNS`);
+- ``summary.json``: final metrics (keys in :data:`simulator.observe.metrics.SUMMARY_METRICS`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from tqdm.auto import tqdm
+
+from simulator.config import ModelConfig
+from simulator.core.seeds import run_seed
+from simulator.model import EcosystemModel
+from simulator.observe.metrics import summary as summarize
+from simulator.observe.resilience import network_robustness, resilience_summary
+
+OUTPUT_FILES: tuple[str, ...] = (
+    "config.yaml",
+    "timeseries.parquet",
+    "timeseries_by_strategy.parquet",
+    "events.parquet",
+    "summary.json",
+)
+
+
+@dataclass
+class RunResult:
+    """Everything a finished run produced."""
+
+    model: EcosystemModel
+    timeseries: pd.DataFrame
+    timeseries_by_strategy: pd.DataFrame
+    events: pd.DataFrame
+    summary: dict[str, Any]
+    twin: RunResult | None = None
+    """The no-shock twin run, when ``config.twin`` is set and shocks are scheduled."""
+
+
+def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
+    """Build the model, run ``config.steps`` steps and gather the outputs.
+
+    With ``config.twin`` and scheduled shocks, the same configuration without its shocks runs
+    too (same seed, so both draw the same numbers until the first shock), and the summary's
+    resilience reports the loss against it.
+
+    Parameters
+    ----------
+    config
+        The run's configuration (validated by the model).
+    progress
+        Show a progress bar over steps on stderr.
+
+    Returns
+    -------
+    RunResult
+    """
+    twin = None
+    if config.twin and config.shocks:
+        twin = _run(replace(config, shocks=[], twin=False), progress, "no-shock twin")
+    result = _run(config, progress, "simulating")
+    result.twin = twin
+    result.summary["resilience"] = resilience_summary(
+        result.model,
+        result.timeseries,
+        result.timeseries_by_strategy,
+        None if twin is None else twin.timeseries,
+        None if twin is None else twin.timeseries_by_strategy,
+    )
+    return result
+
+
+def _run(config: ModelConfig, progress: bool, label: str) -> RunResult:
+    model = EcosystemModel(config)
+    for _ in tqdm(range(config.steps), desc=label, unit="step", disable=not progress, leave=False):
+        model.step()
+    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    timeseries.insert(0, "step", range(1, len(timeseries) + 1))
+    by_strategy = model.datacollector.get_table_dataframe("by_strategy")
+    summary = summarize(model)
+    summary["resilience"] = resilience_summary(model, timeseries, by_strategy)
+    summary["network_robustness"] = network_robustness(model)
+    return RunResult(model, timeseries, by_strategy, model.events.to_frame(), summary)
+
+
+def write_run(result: RunResult, out_dir: str | Path) -> Path:
+    """Write the output files (:data:`OUTPUT_FILES`) into ``out_dir``.
+
+    Raises
+    ------
+    FileExistsError
+        If ``out_dir`` already holds a run's outputs (earlier results are never overwritten).
+    """
+    out = Path(out_dir)
+    taken = [name for name in OUTPUT_FILES if (out / name).exists()]
+    if taken:
+        raise FileExistsError(f"{out} already holds {', '.join(taken)}; not overwriting an earlier run")
+    out.mkdir(parents=True, exist_ok=True)
+    config = result.model.config
+    with open(out / "config.yaml", "w") as fh:
+        yaml.safe_dump({**asdict(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False)
+    result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
+    result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
+    result.events.to_parquet(out / "events.parquet", index=False)
+    with open(out / "summary.json", "w") as fh:
+        json.dump(result.summary, fh, indent=2)
+    if result.twin is not None:
+        write_run(result.twin, out / "twin")
+    return out
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A short human-readable report of a run's summary."""
+    pct = "{:.1%}".format
+    shares = ", ".join(pct(s) for s in summary["platform_shares"]) or "no platforms"
+    lines = [
+        f"scenario {summary['scenario']}, strategy {summary['strategy']}, seed {summary['seed']}, "
+        f"{summary['steps']} steps, {summary['n_smbs']} SMBs",
+        f"  growth     survival {pct(summary['survival_rate'])}, total revenue growth "
+        f"{pct(summary['revenue_growth_total'])}/step, median SMB growth {pct(summary['median_revenue_growth'])}/step",
+        f"  lock-in    revenue HHI {summary['mean_revenue_hhi']:.3f}, largest platform share "
+        f"{pct(summary['mean_largest_platform_share'])}, exit cost {summary['mean_exit_cost_ratio']:.2f}x revenue",
+        f"  platforms  sales shares {shares} (HHI {summary['platform_hhi']:.3f})",
+        f"  alliances  {summary['formations']} formed, {summary['renegotiations']} renegotiated, "
+        f"{summary['dissolutions']} ended ({pct(summary['early_failure_share'])} early), "
+        f"mean duration {summary['mean_duration']:.1f} steps, {summary['active_alliances']} active",
+        f"  network    density {summary['density']:.4f}, mean degree {summary['mean_degree']:.2f}",
+    ]
+    robustness = summary.get("network_robustness")
+    if robustness:
+        lines.append(
+            f"  robustness largest component kept under node removal: random {robustness['random_index']:.2f}, "
+            f"targeted {robustness['targeted_index']:.2f}"
+        )
+    shock = summary.get("resilience")
+    if shock:
+        recovery = f"recovered in {shock['recovery_steps']} steps" if shock["recovered"] else "not recovered"
+        twin = "" if shock["loss_vs_twin"] is None else f", revenue lost vs no-shock twin {pct(shock['loss_vs_twin'])}"
+        lines.append(
+            f"  resilience shock at step {shock['shock_start']}: revenue drop {pct(shock['depth'])}, {recovery}, "
+            f"survival through it {pct(shock['survival_through_shock'])}{twin}"
+        )
+    groups = summary.get("by_strategy", {})
+    if len(groups) > 1:
+        lines.append("  by strategy (share: survival, revenue HHI, largest platform share, alliances per SMB)")
+        for name, g in groups.items():
+            lines.append(
+                f"    {name:<26} {pct(g['share'])}: {pct(g['survival_rate'])}, {g['mean_revenue_hhi']:.3f}, "
+                f"{pct(g['mean_largest_platform_share'])}, {g['alliances_per_smb']:.2f}"
+            )
+    return "\n".join(lines)
