@@ -20,11 +20,10 @@ from simulator.core.ledger import AllianceLedger
 from simulator.core.market import Market
 from simulator.core.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.core.seeds import STREAMS, stream
-from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.observe.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, mix_columns, step_metrics, strategy_step_rows
 from simulator.rules.economy import FLOWS, trade
-from simulator.rules.failure import fail_partner_slots, fail_partners, fail_smbs
-from simulator.rules.formation import best_fresh_offer, form_alliances
+from simulator.rules.failure import fail_partners, fail_smbs
+from simulator.rules.formation import form_alliances
 from simulator.rules.learning import adopt_automation, transfer_knowledge, update_trust
 from simulator.rules.platforms import capture_data, govern_fees, update_availability
 from simulator.rules.review import review_alliances
@@ -96,7 +95,6 @@ class EcosystemModel(mesa.Model):
         self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
         self.last_metrics: dict[str, float] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
-        self._holdings: tuple[np.ndarray, ...] | None = None
 
         columns = list(STEP_METRICS) + mix_columns()
         for p in range(self.platforms.n):
@@ -146,50 +144,7 @@ class EcosystemModel(mesa.Model):
         for _ in range(self.config.steps if steps is None else steps):
             self.step()
 
-    # ------------------------------------------------------------------ indexes the mechanisms share
-    def holdings(self) -> tuple[np.ndarray, np.ndarray]:
-        """Active (partner alliances, platform memberships) per SMB."""
-        ledger = self.ledger
-        ids = ledger.active_ids
-        on_platform = ledger.kind[ids] == PLATFORM_KIND
-        n = self.smbs.n
-        return (
-            ledger.count_by_smb(ids[~on_platform], n),
-            ledger.count_by_smb(ids[on_platform], n),
-        )
-
-    def role_holdings(self) -> np.ndarray:
-        """Active alliances per SMB and partner role, shape (n_smbs, 4)."""
-        ledger = self.ledger
-        ids = ledger.active_ids
-        ids = ids[ledger.kind[ids] != PLATFORM_KIND]
-        flat = ledger.smb[ids].astype(np.int64) * 4 + ledger.kind[ids]
-        return np.bincount(flat, minlength=self.smbs.n * 4).reshape(self.smbs.n, 4)
-
-    def exclusive_holdings(self) -> np.ndarray:
-        """Whether each SMB holds an exclusive alliance in each partner role, shape (n_smbs, 4)."""
-        ledger = self.ledger
-        ids = ledger.active_ids
-        ids = ids[(ledger.kind[ids] != PLATFORM_KIND) & ledger.exclusive[ids]]
-        flat = ledger.smb[ids].astype(np.int64) * 4 + ledger.kind[ids]
-        return np.bincount(flat, minlength=self.smbs.n * 4).reshape(self.smbs.n, 4) > 0
-
-    def partner_load(self) -> np.ndarray:
-        """Active alliances per partner slot."""
-        ledger = self.ledger
-        ids = ledger.active_ids
-        ids = ids[ledger.kind[ids] != PLATFORM_KIND]
-        return np.bincount(ledger.counterpart[ids], minlength=self.partners.n)
-
-    def best_fresh_offer(self, smbs_idx: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-        """Best expected value a fresh search finds for each SMB, same counterpart kind."""
-        return best_fresh_offer(self, smbs_idx, kinds)
-
     # ------------------------------------------------------------------ agent bookkeeping
-    def fail_partner_slots(self, slots: np.ndarray, reason: str, return_step: int | None = None) -> None:
-        """Make the partners in ``slots`` fail now (see :func:`simulator.rules.failure.fail_partner_slots`)."""
-        fail_partner_slots(self, slots, reason, return_step)
-
     def remove_partners(self, slots: np.ndarray) -> None:
         """Remove the partners' agents and mark their slots empty."""
         for slot in slots:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, replace
+from dataclasses import fields
 
-from simulator.config import ModelConfig, PlatformConfig, check_dataclass_values, partner_role_shares
+from simulator.config import ModelConfig, PlatformConfig, check_dataclass_values, partner_role_shares, platform_configs
 from simulator.errors import ConfigError
 
 SHARE_TOLERANCE = 1e-6
@@ -43,15 +43,6 @@ def validate(config: ModelConfig) -> None:
     from simulator.shocks import ShockSchedule
 
     ShockSchedule.build(config)
-
-
-def platform_configs(config: ModelConfig) -> list[PlatformConfig]:
-    """Each platform's settings: the shared ``platform`` defaults with its ``per_platform`` overrides."""
-    shared = replace(config.platform, per_platform=[])
-    overrides = list(config.platform.per_platform) + [{}] * max(
-        config.n_platforms - len(config.platform.per_platform), 0
-    )
-    return [replace(shared, **dict(o or {})) for o in overrides[: config.n_platforms]]
 
 
 def _check_platforms(config: ModelConfig) -> None:

@@ -190,9 +190,9 @@ def check_terms(model, before, seen):
     ids = ledger.active_ids
     keys = ledger.pair_keys(ledger.smb[ids], ledger.kind[ids], ledger.counterpart[ids])
     assert len(np.unique(keys)) == len(keys)
-    assert (model.partner_load() <= model.partners.capacity).all()
-    exclusive = model.exclusive_holdings()
-    assert (model.role_holdings()[exclusive] == 1).all()
+    assert (model.ledger.partner_load() <= model.partners.capacity).all()
+    exclusive = model.ledger.exclusive_holdings(model.smbs.n)
+    assert (model.ledger.role_holdings(model.smbs.n)[exclusive] == 1).all()
     seen["exclusive"] += int(exclusive.sum())
 
 

@@ -64,7 +64,7 @@ def test_platform_first_uses_one_platform():
         model = EcosystemModel(small_config("platform_first", seed=seed))
         for _ in range(model.config.steps):
             model.step()
-            _, platforms_held = model.holdings()
+            _, platforms_held = model.ledger.holdings(model.smbs.n)
             assert platforms_held.max() <= 1
         assert model.last_metrics["mean_largest_platform_share"] > 0
         ids = model.ledger.active_ids

@@ -32,19 +32,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from simulator.core.vocabulary import ALLIANCE_TYPES, ENDING_EVENTS
+from simulator.core.vocabulary import ENDING_EVENTS, KIND_STYLE, TYPE_COLOURS
 
-KIND_STYLE = {
-    "smb": ("o", "#377eb8", 12),
-    "complementary_business": ("s", "#1b9e77", 40),
-    "technology_provider": ("s", "#7570b3", 40),
-    "marketing_distribution": ("s", "#d95f02", 40),
-    "support_service": ("s", "#66a61e", 40),
-    "platform": ("*", "#e41a1c", 260),
-}
-TYPE_COLOURS = dict(
-    zip(ALLIANCE_TYPES, ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6a6a6"), strict=True)
-)
 FORMATS = ("png", "svg")
 
 

@@ -10,7 +10,6 @@ from simulator.config.design import apply_design, set_parameter
 from simulator.config.schema import (
     GOVERNANCE_POLICIES,
     PARTNER_ROLES,
-    SHOCK_KINDS,
     AllianceConfig,
     MarketConfig,
     ModelConfig,
@@ -22,12 +21,12 @@ from simulator.config.schema import (
     from_dict,
     param,
     partner_role_shares,
+    platform_configs,
 )
 
 __all__ = [
     "GOVERNANCE_POLICIES",
     "PARTNER_ROLES",
-    "SHOCK_KINDS",
     "AllianceConfig",
     "MarketConfig",
     "ModelConfig",
@@ -41,5 +40,6 @@ __all__ = [
     "from_dict",
     "param",
     "partner_role_shares",
+    "platform_configs",
     "set_parameter",
 ]

@@ -10,7 +10,7 @@ One step of the model stands for one month.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 PARTNER_ROLES: tuple[str, ...] = (
@@ -306,22 +306,11 @@ class AllianceConfig:
     )
 
 
-SHOCK_KINDS: tuple[str, ...] = (
-    "partner_failure",
-    "platform_fee_hike",
-    "platform_policy_change",
-    "platform_delisting",
-    "platform_outage",
-    "demand_shock",
-    "credit_squeeze",
-)
-
-
 @dataclass
 class ShockConfig:
     """One scheduled shock (see :mod:`simulator.shocks` for what each kind does)."""
 
-    kind: str = param("demand_shock", "What happens.", choices=SHOCK_KINDS)
+    kind: str = param("demand_shock", "What happens: a kind registered in simulator.shocks (SHOCKS).")
     start: int = param(60, "Step at which the shock hits.", ge=1)
     duration: int = param(12, "Steps until its effect is undone (0: permanent).", ge=0)
     size: float = param(
@@ -425,3 +414,12 @@ def _dataclass_type(cls: type, name: str) -> type | None:
 def partner_role_shares(config: PartnerConfig) -> dict[str, float]:
     """Return the population share of each partner role, keyed by role name."""
     return {role: getattr(config, f"{role}_share") for role in PARTNER_ROLES}
+
+
+def platform_configs(config: ModelConfig) -> list[PlatformConfig]:
+    """Each platform's settings: the shared ``platform`` defaults with its ``per_platform`` overrides."""
+    shared = replace(config.platform, per_platform=[])
+    overrides = list(config.platform.per_platform) + [{}] * max(
+        config.n_platforms - len(config.platform.per_platform), 0
+    )
+    return [replace(shared, **dict(o or {})) for o in overrides[: config.n_platforms]]

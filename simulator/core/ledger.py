@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.core.vocabulary import ENDED, PLATFORM_KIND
+from simulator.core.vocabulary import ENDED, PARTNER_ROLES, PLATFORM_KIND
 
 COLUMNS: dict[str, Any] = {
     # members
@@ -177,6 +177,35 @@ class AllianceLedger:
         return out
 
     # ----------------------------------------------------------------- internals
+    # ------------------------------------------------------------------ queries the mechanisms share
+    def holdings(self, n_smbs: int) -> tuple[np.ndarray, np.ndarray]:
+        """Active (partner alliances, platform memberships) per SMB."""
+        ids = self.active_ids
+        on_platform = self.kind[ids] == PLATFORM_KIND
+        return self.count_by_smb(ids[~on_platform], n_smbs), self.count_by_smb(ids[on_platform], n_smbs)
+
+    def role_holdings(self, n_smbs: int) -> np.ndarray:
+        """Active alliances per SMB and partner role, shape (n_smbs, number of roles)."""
+        return self._by_smb_and_role(self._partner_ids(), n_smbs)
+
+    def exclusive_holdings(self, n_smbs: int) -> np.ndarray:
+        """Whether each SMB holds an exclusive alliance in each partner role, shape (n_smbs, roles)."""
+        ids = self._partner_ids()
+        return self._by_smb_and_role(ids[self.exclusive[ids]], n_smbs) > 0
+
+    def partner_load(self) -> np.ndarray:
+        """Active alliances per partner slot."""
+        return np.bincount(self.counterpart[self._partner_ids()], minlength=self._n_partners)
+
+    def _partner_ids(self) -> np.ndarray:
+        ids = self.active_ids
+        return ids[self.kind[ids] != PLATFORM_KIND]
+
+    def _by_smb_and_role(self, ids: np.ndarray, n_smbs: int) -> np.ndarray:
+        n_roles = len(PARTNER_ROLES)
+        flat = self.smb[ids].astype(np.int64) * n_roles + self.kind[ids]
+        return np.bincount(flat, minlength=n_smbs * n_roles).reshape(n_smbs, n_roles)
+
     def _reserve(self, needed: int) -> None:
         if needed <= self._capacity:
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.config import ModelConfig, partner_role_shares
+from simulator.config import ModelConfig, partner_role_shares, platform_configs
 from simulator.core.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
@@ -157,8 +157,6 @@ class PlatformPopulation:
     """
 
     def __init__(self, config: ModelConfig) -> None:
-        from simulator.validation import platform_configs
-
         settings = platform_configs(config)
         n = config.n_platforms
         self.n = n

@@ -52,3 +52,17 @@ EVENTS: tuple[str, ...] = (
 outage starts) and ``platform_entry`` (a platform enters a sector with its own offer)."""
 
 ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})
+
+KIND_STYLE: dict[str, tuple[str, str, int]] = {
+    "smb": ("o", "#377eb8", 12),
+    "complementary_business": ("s", "#1b9e77", 40),
+    "technology_provider": ("s", "#7570b3", 40),
+    "marketing_distribution": ("s", "#d95f02", 40),
+    "support_service": ("s", "#66a61e", 40),
+    "platform": ("*", "#e41a1c", 260),
+}
+TYPE_COLOURS: dict[str, str] = dict(
+    zip(ALLIANCE_TYPES, ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6a6a6"), strict=True)
+)
+"""Marker, colour and size of each kind of firm, and the colour of each alliance type, in every
+figure and the dashboard."""

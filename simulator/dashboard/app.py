@@ -26,9 +26,8 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from simulator.analysis.figures import KIND_STYLE, TYPE_COLOURS
 from simulator.config import PARTNER_ROLES, ModelConfig, PlatformConfig, ShockConfig
-from simulator.core.vocabulary import ALLIANCE_TYPES, PLATFORM_KIND
+from simulator.core.vocabulary import ALLIANCE_TYPES, KIND_STYLE, PLATFORM_KIND, TYPE_COLOURS
 from simulator.errors import ConfigError
 from simulator.model import EcosystemModel
 from simulator.shocks import SHOCKS

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.core.decisions import PartnerOffers, PlatformOffers, TermsRequest, market_terms
 from simulator.core.population import TECHNOLOGY_DIM
 from simulator.core.vocabulary import (
     COMMITTED,
@@ -33,10 +34,10 @@ from simulator.core.vocabulary import (
 )
 from simulator.rules import value
 from simulator.rules.review import commit, expected_now
-from simulator.strategies.base import PartnerOffers, PlatformOffers, Strategy, TermsRequest
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
+    from simulator.strategies.base import Strategy
 
 ROLE_TYPE = {
     COMPLEMENTARY: SUPPLY_CHAIN,
@@ -61,7 +62,7 @@ def form_alliances(model: EcosystemModel) -> None:
     """Run one step of partner and platform search for every strategy group."""
     smbs = model.smbs
     rng = model.rng
-    partners_held, platforms_held = model.holdings()
+    partners_held, platforms_held = model.ledger.holdings(model.smbs.n)
     partner_batches: list[dict[str, np.ndarray]] = []
     platform_batches: list[dict[str, np.ndarray]] = []
     for sid, strategy in enumerate(model.strategies):
@@ -115,7 +116,7 @@ def evaluate_partner_offers(
     smbs, partners, ledger = model.smbs, model.partners, model.ledger
     m, k = len(smbs_idx), cfg.alliance.candidates
     rng = model.rng
-    load = model.partner_load()
+    load = model.ledger.partner_load()
     available = np.flatnonzero(partners.alive & (load < partners.capacity))
     none_available = len(available) == 0
     if none_available:  # sample a placeholder; every offer is marked infeasible below
@@ -128,9 +129,11 @@ def evaluate_partner_offers(
     compl = value.complementarity(partners.capability[cand], smb_cap)
 
     if request is None:
-        request = Strategy().terms(model, smbs_idx)
+        request = market_terms(cfg.alliance, smbs.switching_factor[smbs_idx])
     channel = (role == COMPLEMENTARY) | (role == MARKETING)
-    held_roles = np.take_along_axis(model.role_holdings()[smbs_idx], role.astype(np.int64), axis=1) > 0
+    held_roles = (
+        np.take_along_axis(model.ledger.role_holdings(model.smbs.n)[smbs_idx], role.astype(np.int64), axis=1) > 0
+    )
     exclusive = channel & request.accept_exclusivity[:, None] & ~held_roles
     weight = value.base_channel_weight(cfg, role, alliance_type, compl)
     full_weight = weight * (1.0 + cfg.alliance.exclusivity_premium * exclusive)
@@ -173,7 +176,7 @@ def evaluate_partner_offers(
     partner_income = net_share * gross_flow
     reservation = cfg.partner.reservation_share * size_p * (1.0 + load[cand] / partners.capacity[cand])
     pairs_taken = ledger.has_pair(np.repeat(smbs_idx, k), role.reshape(-1), cand.reshape(-1)).reshape(m, k)
-    exclusive_roles = model.exclusive_holdings()[smbs_idx]  # (m, roles) bool
+    exclusive_roles = model.ledger.exclusive_holdings(model.smbs.n)[smbs_idx]  # (m, roles) bool
     blocked = np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1) & (not replacing)
     feasible = (partner_income >= reservation) & ~pairs_taken & ~blocked & (gross_flow > 0)
     if none_available:
@@ -295,7 +298,7 @@ def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> 
         return
     cfg = model.config
     partners = model.partners
-    spare = partners.capacity - model.partner_load()
+    spare = partners.capacity - model.ledger.partner_load()
     order = model.rng.permutation(len(p["smb"]))
     order = order[np.argsort(p["partner"][order], kind="stable")]
     grouped = p["partner"][order]

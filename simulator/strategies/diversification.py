@@ -47,7 +47,7 @@ class Diversification(Strategy):
         return partners, np.full(len(members), p.platforms)
 
     def score_partners(self, model, members, offers: PartnerOffers) -> np.ndarray:
-        held = model.role_holdings()[members]  # (m, roles)
+        held = model.ledger.role_holdings(model.smbs.n)[members]  # (m, roles)
         overlap = np.take_along_axis(held, offers.role.astype(np.int64), axis=1) > 0
         score = super().score_partners(model, members, offers)
         discounted = score * (1.0 - self.params.role_overlap_penalty * overlap)

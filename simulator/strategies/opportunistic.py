@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
+from simulator.rules.formation import best_fresh_offer
 from simulator.strategies.base import AllianceSeeker, ReviewDecision, SeekerParams, TermsRequest
 from simulator.strategies.registry import register
 
@@ -48,7 +49,7 @@ class Opportunistic(AllianceSeeker):
         ledger = model.ledger
         candidates = np.flatnonzero(~decision.dissolve)
         ids = alliances[candidates]
-        best = model.best_fresh_offer(ledger.smb[ids], ledger.kind[ids])
+        best = best_fresh_offer(model, ledger.smb[ids], ledger.kind[ids])
         interval = np.maximum(ledger.review_interval[ids], 1)
         hurdle = (1.0 + self.params.switch_margin) * ledger.value_ema[ids] + ledger.exit_cost[ids] / interval
         better = best > np.maximum(hurdle, 0.0)
