@@ -51,7 +51,9 @@ class SMBPopulation:
         self.knowledge = np.zeros(n)
         self.alive = np.ones(n, dtype=bool)
         self.below_floor_steps = np.zeros(n, dtype=np.int64)
-        self.failed_step = np.full(n, -1, dtype=np.int64)
+        self.birth_step = np.zeros(n, dtype=np.int64)  # step the firm entered (age = step - birth_step)
+        self.failed_step = np.full(n, -1, dtype=np.int64)  # step it exited (-1: alive)
+        self.exit_cause = np.full(n, -1, dtype=np.int8)  # index into EXIT_CAUSES (-1: alive)
         self.strategy_id = np.zeros(n, dtype=np.int64)
         # bookkeeping of the last step
         self.market_size = self.potential * self.quality()

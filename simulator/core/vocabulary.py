@@ -53,6 +53,10 @@ outage starts) and ``platform_entry`` (a platform enters a sector with its own o
 
 ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})
 
+EXIT_CAUSES: tuple[str, ...] = ("cash_flow",)
+"""Why an SMB left the ecosystem: ``cash_flow`` (cash below its liquidity floor past the grace period)."""
+CASH_FLOW_EXIT = EXIT_CAUSES.index("cash_flow")
+
 KIND_STYLE: dict[str, tuple[str, str, int]] = {
     "smb": ("o", "#377eb8", 12),
     "complementary_business": ("s", "#1b9e77", 40),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.core.vocabulary import CASH_FLOW_EXIT, PLATFORM_KIND
 from simulator.rules.review import end_alliances
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ def fail_smbs(model: EcosystemModel) -> np.ndarray:
         return failed
     smbs.alive[failed] = False
     smbs.failed_step[failed] = model.steps
+    smbs.exit_cause[failed] = CASH_FLOW_EXIT
     ledger = model.ledger
     ids = ledger.active_ids
     hit = ids[np.isin(ledger.smb[ids], failed)]
