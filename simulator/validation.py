@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 
-from simulator.config import ModelConfig, PlatformConfig, check_dataclass_values, partner_role_shares, platform_configs
+from simulator.config import ModelConfig, PlatformConfig, check_dataclass_values, platform_configs
+from simulator.core.roles import ROLES, reach_key, role_shares, share_key
 from simulator.errors import ConfigError
 
 SHARE_TOLERANCE = 1e-6
@@ -28,11 +29,7 @@ def validate(config: ModelConfig) -> None:
     from simulator.strategies import build_population
 
     check_dataclass_values(config, "")
-    shares = partner_role_shares(config.partner)
-    total = sum(shares.values())
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        listed = ", ".join(f"{k}_share={v:g}" for k, v in shares.items())
-        raise ConfigError("partner", f"role shares must sum to 1, got {total:g} ({listed})")
+    _check_roles(config)
     _ordered(config.alliance.share_min, config.alliance.share_max, "alliance.share_min", "alliance.share_max")
     _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
     _check_platforms(config)
@@ -43,6 +40,21 @@ def validate(config: ModelConfig) -> None:
     from simulator.shocks import ShockSchedule
 
     ShockSchedule.build(config)
+
+
+def _check_roles(config: ModelConfig) -> None:
+    """Every partner role (:data:`simulator.core.roles.ROLES`) has its configuration fields, and
+    the role shares sum to 1."""
+    for role in ROLES:
+        keys = [share_key(role), reach_key(role)] if role.sells else [share_key(role)]
+        for key in keys:
+            if not hasattr(config.partner, key):
+                raise ConfigError(f"partner.{key}", f"missing: role {role.name} needs it in PartnerConfig")
+    shares = role_shares(config.partner)
+    total = float(shares.sum())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        listed = ", ".join(f"{share_key(r)}={v:g}" for r, v in zip(ROLES, shares, strict=True))
+        raise ConfigError("partner", f"role shares must sum to 1, got {total:g} ({listed})")
 
 
 def _check_platforms(config: ModelConfig) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from simulator.config import ModelConfig, from_dict
-from simulator.core.vocabulary import COMPLEMENTARY, MARKETING, PLATFORM_KIND
+from simulator.core.roles import SELLS
+from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.model import EcosystemModel
 from simulator.run.runner import RunResult, run_simulation
 
@@ -71,7 +72,7 @@ def traded_ids(model: EcosystemModel) -> np.ndarray:
 def channel_mask(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     """Which of ``ids`` are sales channels (platform memberships and sales partners)."""
     kind = model.ledger.kind[ids]
-    return (kind == PLATFORM_KIND) | (kind == COMPLEMENTARY) | (kind == MARKETING)
+    return (kind == PLATFORM_KIND) | SELLS[kind]
 
 
 def ecosim(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -7,7 +7,10 @@ import pytest
 
 from simulator.core.events import EVENT_COLUMNS, EventLog
 from simulator.core.ledger import AllianceLedger
-from simulator.core.vocabulary import COMMITTED, ENDED, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.core.roles import PARTNER_ROLES
+from simulator.core.vocabulary import COMMITTED, ENDED, PILOT, PLATFORM_KIND
+
+TECHNOLOGY = PARTNER_ROLES.index("technology_provider")
 
 N_PARTNERS = 5
 N_PLATFORMS = 2

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import small_config
 
-from simulator.config import PARTNER_ROLES
-from simulator.core.vocabulary import PLATFORM_KIND, TECHNOLOGY
+from simulator.core.roles import PARTNER_ROLES
+from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.model import EcosystemModel
 
 
@@ -38,7 +38,7 @@ def test_single_role_population():
     model.run(10)
     ids = model.ledger.active_ids
     kinds = model.ledger.kind[ids]
-    assert (kinds[kinds != PLATFORM_KIND] == TECHNOLOGY).all()
+    assert (kinds[kinds != PLATFORM_KIND] == PARTNER_ROLES.index("technology_provider")).all()
 
 
 def test_initial_smbs_match_configuration():

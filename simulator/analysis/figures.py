@@ -32,6 +32,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ENDING_EVENTS, KIND_STYLE, TYPE_COLOURS
 
 FORMATS = ("png", "svg")
@@ -77,6 +78,7 @@ def network_figure(events: pd.DataFrame, seed: int = 0) -> plt.Figure:
             nx.draw_networkx_edges(
                 graph, pos, edgelist=edges, edge_color=colour, width=0.6, alpha=0.5, ax=ax, label=kind_type
             )
+    labels = {role.name: role.label for role in ROLES}
     for kind, (marker, colour, size) in KIND_STYLE.items():
         nodes = [n for n, k in graph.nodes(data="kind") if k == kind]
         if nodes:
@@ -88,7 +90,7 @@ def network_figure(events: pd.DataFrame, seed: int = 0) -> plt.Figure:
                 node_color=colour,
                 node_size=size,
                 ax=ax,
-                label=kind.replace("_", " "),
+                label=labels.get(kind, kind.replace("_", " ")),
             )
     ax.set_title(f"Alliance network at the end: {graph.number_of_nodes()} firms, {graph.number_of_edges()} alliances")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)

@@ -9,7 +9,6 @@ from simulator.config.checks import check_dataclass_values
 from simulator.config.design import apply_design, set_parameter
 from simulator.config.schema import (
     GOVERNANCE_POLICIES,
-    PARTNER_ROLES,
     AllianceConfig,
     MarketConfig,
     ModelConfig,
@@ -20,13 +19,11 @@ from simulator.config.schema import (
     SMBConfig,
     from_dict,
     param,
-    partner_role_shares,
     platform_configs,
 )
 
 __all__ = [
     "GOVERNANCE_POLICIES",
-    "PARTNER_ROLES",
     "AllianceConfig",
     "MarketConfig",
     "ModelConfig",
@@ -39,7 +36,6 @@ __all__ = [
     "check_dataclass_values",
     "from_dict",
     "param",
-    "partner_role_shares",
     "platform_configs",
     "set_parameter",
 ]

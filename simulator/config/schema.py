@@ -13,14 +13,6 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-PARTNER_ROLES: tuple[str, ...] = (
-    "complementary_business",
-    "technology_provider",
-    "marketing_distribution",
-    "support_service",
-)
-"""The partner roles of the Digital Partnership Network source, in array-code order."""
-
 
 def param(
     default: Any,
@@ -99,7 +91,12 @@ class SMBConfig:
 
 @dataclass
 class PartnerConfig:
-    """Partner firms in the four DPN roles."""
+    """Partner firms in the DPN roles.
+
+    The roles and what they do are the table :data:`simulator.core.roles.ROLES`; each role has
+    its population share here, ``<role>_share``, and each role that sells its channel weight,
+    ``<role>_reach``.
+    """
 
     complementary_business_share: float = param(
         0.4, "Share of partners that are complementary businesses.", ge=0.0, le=1.0
@@ -409,11 +406,6 @@ def _dataclass_type(cls: type, name: str) -> type | None:
         if is_dataclass(made):
             return type(made)
     return None
-
-
-def partner_role_shares(config: PartnerConfig) -> dict[str, float]:
-    """Return the population share of each partner role, keyed by role name."""
-    return {role: getattr(config, f"{role}_share") for role in PARTNER_ROLES}
 
 
 def platform_configs(config: ModelConfig) -> list[PlatformConfig]:

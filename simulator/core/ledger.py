@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from simulator.core.vocabulary import ENDED, PARTNER_ROLES, PLATFORM_KIND
+from simulator.core.roles import ROLES
+from simulator.core.vocabulary import ENDED, PLATFORM_KIND
 
 COLUMNS: dict[str, Any] = {
     # members
@@ -202,7 +203,7 @@ class AllianceLedger:
         return ids[self.kind[ids] != PLATFORM_KIND]
 
     def _by_smb_and_role(self, ids: np.ndarray, n_smbs: int) -> np.ndarray:
-        n_roles = len(PARTNER_ROLES)
+        n_roles = len(ROLES)
         flat = self.smb[ids].astype(np.int64) * n_roles + self.kind[ids]
         return np.bincount(flat, minlength=n_smbs * n_roles).reshape(n_smbs, n_roles)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.config import ModelConfig, partner_role_shares, platform_configs
+from simulator.config import ModelConfig, platform_configs
+from simulator.core.roles import ROLES, role_shares
 from simulator.core.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
@@ -17,12 +18,10 @@ TECHNOLOGY_DIM = CAPABILITIES.index("technology")
 MARKETING_DIM = CAPABILITIES.index("marketing")
 
 ROLE_STRENGTHS: dict[int, tuple[int, ...]] = {
-    0: (CAPABILITIES.index("production"),),
-    1: (CAPABILITIES.index("technology"), CAPABILITIES.index("data")),
-    2: (CAPABILITIES.index("marketing"),),
-    3: (CAPABILITIES.index("finance"),),
+    code: tuple(CAPABILITIES.index(dim) for dim in role.strengths) for code, role in enumerate(ROLES)
 }
-"""Capability dimensions in which each partner role is strong (role code -> dimensions)."""
+"""Capability dimensions in which each partner role is strong (role code -> dimensions), from
+the roles table."""
 
 
 class SMBPopulation:
@@ -91,7 +90,7 @@ class SMBPopulation:
 
 
 class PartnerPopulation:
-    """Partner firms in the four DPN roles, held in fixed slots.
+    """Partner firms in the DPN roles (:data:`simulator.core.roles.ROLES`), held in fixed slots.
 
     When a partner fails its slot is emptied (``alive`` false) or, with
     ``partner.replace_failed``, refilled by a new entrant of the same role with a new id.
@@ -106,7 +105,7 @@ class PartnerPopulation:
 
     def __init__(self, config: ModelConfig, rng: np.random.Generator) -> None:
         n = config.n_partners
-        shares = np.array(list(partner_role_shares(config.partner).values()))
+        shares = role_shares(config.partner)
         self.n = n
         self.uid = np.zeros(n, dtype=np.int64)
         self.role = apportion(n, shares, rng)

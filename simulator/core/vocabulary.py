@@ -5,16 +5,16 @@ Arrays store the integer code (the position in each tuple); outputs write the na
 
 from __future__ import annotations
 
-from simulator.config import PARTNER_ROLES
+from simulator.core.roles import PARTNER_ROLES, ROLES
 
 CAPABILITIES: tuple[str, ...] = ("production", "marketing", "technology", "data", "finance")
 """Competence dimensions of every firm's capability vector."""
 
 COUNTERPART_KINDS: tuple[str, ...] = (*PARTNER_ROLES, "platform")
-"""What the SMB's counterpart in an alliance is: one of the four partner roles or a platform."""
+"""What the SMB's counterpart in an alliance is: one of the partner roles (:mod:`simulator.core.roles`)
+or a platform, which follows the roles."""
 
 PLATFORM_KIND = COUNTERPART_KINDS.index("platform")
-COMPLEMENTARY, TECHNOLOGY, MARKETING, SUPPORT = range(4)
 
 ALLIANCE_TYPES: tuple[str, ...] = (
     "supply_chain",
@@ -59,10 +59,7 @@ CASH_FLOW_EXIT = EXIT_CAUSES.index("cash_flow")
 
 KIND_STYLE: dict[str, tuple[str, str, int]] = {
     "smb": ("o", "#377eb8", 12),
-    "complementary_business": ("s", "#1b9e77", 40),
-    "technology_provider": ("s", "#7570b3", 40),
-    "marketing_distribution": ("s", "#d95f02", 40),
-    "support_service": ("s", "#66a61e", 40),
+    **{role.name: (role.marker, role.colour, role.size) for role in ROLES},
     "platform": ("*", "#e41a1c", 260),
 }
 TYPE_COLOURS: dict[str, str] = dict(

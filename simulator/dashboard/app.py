@@ -26,14 +26,14 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from simulator.config import PARTNER_ROLES, ModelConfig, PlatformConfig, ShockConfig
+from simulator.config import ModelConfig, PlatformConfig, ShockConfig
+from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ALLIANCE_TYPES, KIND_STYLE, PLATFORM_KIND, TYPE_COLOURS
 from simulator.errors import ConfigError
 from simulator.model import EcosystemModel
 from simulator.shocks import SHOCKS
 
 MIX_STRATEGIES = ("platform_first", "diversification", "multi_homing", "go_it_alone")
-ROLE_COLOURS = tuple(KIND_STYLE[role][1] for role in PARTNER_ROLES)
 DASHBOARD_SHOCKS = {
     "demand drop (30%, 12 steps)": {"kind": "demand_shock", "size": 0.3, "duration": 12},
     "largest platform outage (3 steps)": {"kind": "platform_outage", "size": 1.0, "duration": 3, "target": "largest"},
@@ -119,8 +119,8 @@ def network_layout(model: EcosystemModel) -> np.ndarray:
 
 
 def network_figure(model: DashboardModel) -> Figure:
-    """The alliance network now: SMBs (circles), partners (squares, by role), platforms
-    (stars); alliances coloured by type."""
+    """The alliance network now: SMBs (circles), partners in their role's style (the roles
+    table), platforms (stars); alliances coloured by type."""
     smbs, partners, ledger = model.smbs, model.partners, model.ledger
     ids = ledger.active_ids
     other = ledger.counterpart[ids] + np.where(ledger.kind[ids] == PLATFORM_KIND, smbs.n + partners.n, smbs.n)
@@ -135,18 +135,16 @@ def network_figure(model: DashboardModel) -> Figure:
                 LineCollection(segments, colors=TYPE_COLOURS[name], linewidths=0.6, alpha=0.5, label=name)
             )
     alive = smbs.alive
-    ax.scatter(*pos[: smbs.n][alive].T, s=14, c="#377eb8", marker="o", label="SMB", zorder=3)
+    marker, colour, _ = KIND_STYLE["smb"]
+    ax.scatter(*pos[: smbs.n][alive].T, s=14, c=colour, marker=marker, label="SMB", zorder=3)
     ax.scatter(*pos[: smbs.n][~alive].T, s=10, c="#cccccc", marker="x", label="failed SMB", zorder=3)
     part = pos[smbs.n : smbs.n + partners.n]
-    ax.scatter(
-        *part[partners.alive].T,
-        s=40,
-        c=[ROLE_COLOURS[r] for r in partners.role[partners.alive]],
-        marker="s",
-        label="partner",
-        zorder=4,
-    )
-    ax.scatter(*pos[smbs.n + partners.n :].T, s=220, c="#e41a1c", marker="*", label="platform", zorder=5)
+    for code, role in enumerate(ROLES):
+        shown = partners.alive & (partners.role == code)
+        if shown.any():
+            ax.scatter(*part[shown].T, s=role.size, c=role.colour, marker=role.marker, label=role.label, zorder=4)
+    marker, colour, _ = KIND_STYLE["platform"]
+    ax.scatter(*pos[smbs.n + partners.n :].T, s=220, c=colour, marker=marker, label="platform", zorder=5)
     ax.set_xlim(-1.15, 1.15)
     ax.set_ylim(-1.15, 1.15)
     ax.set_aspect("equal")

@@ -16,15 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.core.vocabulary import (
-    COMPLEMENTARY,
-    MARKETING,
-    PILOT,
-    PLATFORM_KIND,
-    SUPPLY_CHAIN,
-    SUPPORT,
-    TECHNOLOGY,
-)
+from simulator.core.roles import DELIVERS_AUTOMATION, DELIVERS_CREDIT, PAID_RETAINER, PAID_SAVINGS_SHARE, SELLS
+from simulator.core.vocabulary import PILOT, PLATFORM_KIND
 from simulator.rules import value
 from simulator.rules.platforms import switching_months
 
@@ -67,7 +60,7 @@ def trade(model: EcosystemModel) -> None:
 
     # --- channels ----------------------------------------------------------------------
     on_platform = kind == PLATFORM_KIND
-    sales_partner = (kind == COMPLEMENTARY) | (kind == MARKETING)
+    sales_partner = SELLS[kind]
     weight = np.zeros(len(ids))
     if platforms.n:
         platforms.member_share = platforms.members / max(int(smbs.alive.sum()), 1)
@@ -81,7 +74,7 @@ def trade(model: EcosystemModel) -> None:
     premium = 1.0 + cfg.alliance.exclusivity_premium * ledger.exclusive[ids]
     weight[sales_partner] = (ledger.base_weight[ids] * scope * premium * rent)[sales_partner]
     # supply chains: cost savings, and stock-outs in which the partner delivers nothing this step
-    supply = ledger.type[ids] == SUPPLY_CHAIN
+    supply = value.supplies(kind, ledger.type[ids])
     delivered = supply.copy()
     delivered[supply] = model.rng.random(int(supply.sum())) >= cfg.alliance.stockout_rate
     stockouts = supply & ~delivered
@@ -106,9 +99,9 @@ def trade(model: EcosystemModel) -> None:
     base_vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation)
     vc_rate = base_vc_rate * (1.0 - cost_cut)
     savings = value.automation_savings(cfg.smb, smbs.automation, revenue)
-    vendor = kind == TECHNOLOGY
+    vendor = DELIVERS_AUTOMATION[kind]
     vendors_held = np.bincount(holder[vendor], minlength=n)
-    support = kind == SUPPORT
+    support = DELIVERS_CREDIT[kind]
     line = np.where(support, value.credit_line(cfg.alliance, smbs.fixed_cost[holder]) * partners.credit_factor, 0.0)
     smbs.credit_line = np.bincount(holder, weights=line, minlength=n)
     drawn = np.clip(-smbs.cash, 0.0, smbs.credit_line)
@@ -118,9 +111,11 @@ def trade(model: EcosystemModel) -> None:
     payment = np.zeros(len(ids))  # SMB -> counterpart this step
     payment[on_platform | sales_partner] = (share * channel_rev)[on_platform | sales_partner]
     vendor_savings = np.where(vendor, savings[holder] / np.maximum(vendors_held[holder], 1), 0.0)
-    payment[vendor] = (share * vendor_savings)[vendor]
+    savings_share = PAID_SAVINGS_SHARE[kind]
+    payment[savings_share] = (share * vendor_savings)[savings_share]
     retainer = value.support_retainer(cfg.alliance, share, line)
-    payment[support] = (retainer + interest[holder] * line_part)[support]
+    retained = PAID_RETAINER[kind]
+    payment[retained] = (retainer + interest[holder] * line_part)[retained]
 
     value_to_smb = np.zeros(len(ids))
     gross = on_platform | sales_partner

@@ -16,21 +16,15 @@ import numpy as np
 
 from simulator.core.decisions import PartnerOffers, PlatformOffers, TermsRequest, market_terms
 from simulator.core.population import TECHNOLOGY_DIM
+from simulator.core.roles import DELIVERS_AUTOMATION, DELIVERS_CREDIT, INNOVATES, ROLES, SELLS
 from simulator.core.vocabulary import (
+    ALLIANCE_TYPES,
     COMMITTED,
-    COMPLEMENTARY,
     CONTRACTUAL,
     INNOVATION,
-    MARKETING,
-    MARKETING_SALES,
     PILOT,
     PLATFORM_KIND,
     PLATFORM_MEMBERSHIP,
-    SUPPLY_CHAIN,
-    SUPPORT,
-    SUPPORT_TYPE,
-    TECHNOLOGY,
-    TECHNOLOGY_INTEGRATION,
 )
 from simulator.rules import value
 from simulator.rules.review import commit, expected_now
@@ -39,16 +33,9 @@ if TYPE_CHECKING:
     from simulator.model import EcosystemModel
     from simulator.strategies.base import Strategy
 
-ROLE_TYPE = {
-    COMPLEMENTARY: SUPPLY_CHAIN,
-    TECHNOLOGY: TECHNOLOGY_INTEGRATION,
-    MARKETING: MARKETING_SALES,
-    SUPPORT: SUPPORT_TYPE,
-}
-"""Default DPN alliance type of each partner role (complementary businesses may instead form
-innovation alliances, see ``partner.innovation_share``)."""
-
-ROLE_TYPES = np.array([ROLE_TYPE[r] for r in sorted(ROLE_TYPE)], dtype=np.int8)
+ROLE_TYPES = np.array([ALLIANCE_TYPES.index(role.alliance_type) for role in ROLES], dtype=np.int8)
+"""DPN alliance type code of each partner role's alliances (roles that innovate form innovation
+alliances instead with probability ``partner.innovation_share``)."""
 
 INITIAL_TRUST = 0.2
 PLATFORM_NOISE_FACTOR = 0.25
@@ -123,14 +110,14 @@ def evaluate_partner_offers(
         available = np.zeros(1, dtype=np.int64)
     cand = available[rng.integers(0, len(available), size=(m, k))]
     role = partners.role[cand]
-    innovation = (role == COMPLEMENTARY) & (rng.random((m, k)) < cfg.partner.innovation_share)
+    innovation = INNOVATES[role] & (rng.random((m, k)) < cfg.partner.innovation_share)
     alliance_type = np.where(innovation, INNOVATION, ROLE_TYPES[role]).astype(np.int8)
     smb_cap = smbs.capability[smbs_idx][:, None, :]
     compl = value.complementarity(partners.capability[cand], smb_cap)
 
     if request is None:
         request = market_terms(cfg.alliance, smbs.switching_factor[smbs_idx])
-    channel = (role == COMPLEMENTARY) | (role == MARKETING)
+    channel = SELLS[role]
     held_roles = (
         np.take_along_axis(model.ledger.role_holdings(model.smbs.n)[smbs_idx], role.astype(np.int64), axis=1) > 0
     )
@@ -148,8 +135,8 @@ def evaluate_partner_offers(
     vendor_level = partners.capability[cand, TECHNOLOGY_DIM]
     # the savings of the automation the vendor would add to what the SMB has
     added = np.clip(vendor_level - automation, 0.0, None)
-    savings = value.automation_savings(cfg.smb, added, revenue_now) * (role == TECHNOLOGY)
-    line = value.credit_line(cfg.alliance, smbs.fixed_cost[smbs_idx])[:, None] * (role == SUPPORT)
+    savings = value.automation_savings(cfg.smb, added, revenue_now) * DELIVERS_AUTOMATION[role]
+    line = value.credit_line(cfg.alliance, smbs.fixed_cost[smbs_idx])[:, None] * DELIVERS_CREDIT[role]
     line *= partners.credit_factor
     support = value.support_value(cfg.alliance, line)
     gross_flow = channel_rev + savings + support  # what the alliance moves each month
@@ -165,7 +152,7 @@ def evaluate_partner_offers(
 
     vc_rate = value.variable_cost_rate(cfg.smb, automation)
     supply_saving = np.where(
-        alliance_type == SUPPLY_CHAIN, value.supply_chain_saving(cfg.alliance, compl) * vc_rate * revenue_now, 0.0
+        value.supplies(role, alliance_type), value.supply_chain_saving(cfg.alliance, compl) * vc_rate * revenue_now, 0.0
     )
     true_value = np.where(
         channel, (1.0 - net_share - vc_rate) * channel_rev + supply_saving, (1.0 - net_share) * (savings + support)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.core.population import TECHNOLOGY_DIM
-from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.core.roles import DELIVERS_AUTOMATION
+from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND
 from simulator.rules.review import expected_now
 from simulator.rules.value import INNOVATION_LEARNING_FACTOR
 
@@ -63,7 +64,7 @@ def adopt_automation(model: EcosystemModel) -> None:
     rate = model.config.alliance.adoption_rate
     smbs, ledger = model.smbs, model.ledger
     ids = ledger.active_ids
-    rows = ids[ledger.kind[ids] == TECHNOLOGY]
+    rows = ids[DELIVERS_AUTOMATION[ledger.kind[ids]]]
     level = model.partners.capability[ledger.counterpart[rows], TECHNOLOGY_DIM]
     target = ledger.max_by_smb(rows, level, smbs.n)
     has_vendor = np.bincount(ledger.smb[rows], minlength=smbs.n) > 0

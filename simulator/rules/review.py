@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.core.vocabulary import COMMITTED, COMPLEMENTARY, CONTRACTUAL, MARKETING, PILOT, PLATFORM_KIND, TECHNOLOGY
+from simulator.core.roles import DELIVERS_AUTOMATION, SELLS
+from simulator.core.vocabulary import COMMITTED, CONTRACTUAL, PILOT, PLATFORM_KIND
 from simulator.rules import value
 
 if TYPE_CHECKING:
@@ -106,9 +107,9 @@ def expected_now(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     cfg = model.config.alliance
     ledger = model.ledger
     kind = ledger.kind[ids]
-    scoped = (ledger.phase[ids] == PILOT) & ((kind == COMPLEMENTARY) | (kind == MARKETING))
+    scoped = (ledger.phase[ids] == PILOT) & SELLS[kind]
     age = model.steps - ledger.formed_step[ids]
-    ramp = np.where(kind == TECHNOLOGY, 1.0 - (1.0 - cfg.adoption_rate) ** age, 1.0)
+    ramp = np.where(DELIVERS_AUTOMATION[kind], 1.0 - (1.0 - cfg.adoption_rate) ** age, 1.0)
     return ledger.expected_value[ids] * np.where(scoped, cfg.pilot_scope, 1.0) * ramp
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.config import AllianceConfig, ModelConfig, SMBConfig
-from simulator.core.vocabulary import COMPLEMENTARY, INNOVATION, MARKETING
+from simulator.core.roles import DELIVERS_SUPPLY, role_reach
+from simulator.core.vocabulary import INNOVATION
 
 INNOVATION_REACH_FACTOR = 0.5
 """Innovation alliances reach fewer customers than supply-chain ones of the same partner."""
@@ -32,12 +33,11 @@ def base_channel_weight(
 ) -> np.ndarray:
     """Channel weight an alliance adds before scope, trust and exclusivity.
 
-    ``reach(role) * (0.5 + 2 * complementarity)``, halved for innovation alliances; zero for
-    roles that are not sales channels (technology providers, support services).
+    ``reach(role) * (0.5 + 2 * complementarity)``, halved for innovation alliances, with
+    ``reach(role)`` the role's ``partner.<role>_reach`` if it sells and zero otherwise
+    (:func:`simulator.core.roles.role_reach`).
     """
-    reach = np.zeros(role.shape)
-    reach[role == COMPLEMENTARY] = config.partner.complementary_business_reach
-    reach[role == MARKETING] = config.partner.marketing_distribution_reach
+    reach = role_reach(config.partner)[role]
     factor = np.where(alliance_type == INNOVATION, INNOVATION_REACH_FACTOR, 1.0)
     return reach * (0.5 + 2.0 * compl) * factor
 
@@ -78,6 +78,12 @@ def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:
 
 MAX_SUPPLY_CHAIN_SAVING = 0.5
 """Supply-chain alliances together save at most this share of variable cost."""
+
+
+def supplies(kind: np.ndarray, alliance_type: np.ndarray) -> np.ndarray:
+    """Whether each alliance supplies inputs (supply-chain savings, stock-outs): its partner's
+    role delivers supply-chain savings and it was not formed as an innovation alliance."""
+    return DELIVERS_SUPPLY[kind] & (alliance_type != INNOVATION)
 
 
 def supply_chain_saving(config: AllianceConfig, compl: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.config import ModelConfig
-from simulator.core.vocabulary import PARTNER_ROLES
+from simulator.core.roles import PARTNER_ROLES
 from simulator.errors import ConfigError
 from simulator.rules.failure import fail_partner_slots
 from simulator.shocks.base import Shock, register
