@@ -54,7 +54,8 @@ def test_lookups_are_indexed_by_counterpart_kind(name):
     "change, message",
     [
         ({"payment": "retainer"}, "revenue share exactly when it sells"),
-        ({"sells": False, "payment": "savings_share", "delivers": ()}, "does not deliver"),
+        ({"sells": False, "payment": "savings_share", "delivers": ()}, "exactly when it delivers automation"),
+        ({"delivers": ("supply_chain_savings", "credit_line")}, "exactly when it delivers credit_line"),
         ({"alliance_type": "marketing_sales"}, "supply_chain type"),
         ({"delivers": ("teleportation",)}, "not among"),
         ({"payment": "barter"}, "payment must be one of"),

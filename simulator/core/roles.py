@@ -29,7 +29,7 @@ variable cost, with occasional stock-outs; not in its innovation alliances), ``a
 technology level, which the SMB adopts), ``credit_line`` (credit the SMB may draw)."""
 
 _PAID_FOR: dict[str, str] = {"savings_share": "automation", "retainer": "credit_line"}
-"""The delivery each non-sales payment is the price of."""
+"""The delivery each payment other than a revenue share is the price of (one each way)."""
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,14 @@ class Role:
             raise ValueError(f"role {self.name}: delivers {sorted(unknown)}, not among {DELIVERIES}")
         if self.sells != (self.payment == "revenue_share"):
             raise ValueError(f"role {self.name}: a role is paid a revenue share exactly when it sells")
-        paid_for = _PAID_FOR.get(self.payment)
-        if paid_for is not None and paid_for not in self.delivers:
-            raise ValueError(f"role {self.name}: a {self.payment} is paid for {paid_for}, which it does not deliver")
+        for payment, delivery in _PAID_FOR.items():
+            if (self.payment == payment) != (delivery in self.delivers):
+                raise ValueError(f"role {self.name}: a role is paid a {payment} exactly when it delivers {delivery}")
         supplies = "supply_chain_savings" in self.delivers
         if supplies and not self.sells:
             raise ValueError(f"role {self.name}: supply-chain savings come with sales (a supplier sells too)")
         if supplies != (self.alliance_type == "supply_chain"):
             raise ValueError(f"role {self.name}: supply-chain savings go with the supply_chain type")
-        if not (self.sells or self.delivers):
-            raise ValueError(f"role {self.name}: delivers nothing")
 
 
 ROLES: tuple[Role, ...] = (

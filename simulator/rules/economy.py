@@ -12,6 +12,7 @@ cash above ``smb.cash_cap_months`` of fixed cost, which the owners take out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,137 +47,286 @@ VALUE_SMOOTHING = 0.3
 
 
 def trade(model: EcosystemModel) -> None:
-    """Realize one step of sales, payments and alliance value; update cash."""
-    cfg = model.config
-    smbs, partners, platforms, ledger = model.smbs, model.partners, model.platforms, model.ledger
-    n = smbs.n
-    flows = model.flows
-    ids = ledger.active_ids
-    holder = ledger.smb[ids]
-    kind = ledger.kind[ids]
-    other = ledger.counterpart[ids]
-    # an SMB owning part of an alliance gets that part of the partner's take back
-    share = ledger.share[ids] * (1.0 - ledger.equity_stake[ids])
+    """Realize one step of sales, payments and alliance value; update cash.
 
-    # --- channels ----------------------------------------------------------------------
-    on_platform = kind == PLATFORM_KIND
-    sales_partner = SELLS[kind]
+    The steps are those of ODD 7.2 (channels and market capture), 7.23 (supply-chain deliveries)
+    and 7.6 (payments, cash, counterpart income, alliance state, lock-in indicators).
+    """
+    alliances = _active_alliances(model)
+    weight, scope = _channel_weights(model, alliances)
+    supply = _supply_deliveries(model, alliances, weight, scope)
+    sales = _capture_market(model, alliances, weight)
+    pay = _payments(model, alliances, sales, supply)
+    _settle_cash(model, alliances, sales, pay, supply.cost_cut)
+    _counterpart_income(model, alliances, sales, pay)
+    _alliance_state(model, alliances, sales, pay)
+    _lock_in_indicators(model, alliances, sales)
+
+
+@dataclass
+class Alliances:
+    """The active alliances at trade, one entry per alliance."""
+
+    ids: np.ndarray
+    smb_idx: np.ndarray  # the SMB of each alliance
+    kind: np.ndarray
+    counterpart: np.ndarray
+    net_share: np.ndarray  # the counterpart's take, after the SMB's equity stake returns its part
+    on_platform: np.ndarray
+    sales_partner: np.ndarray
+
+    @property
+    def revenue_share(self) -> np.ndarray:
+        """Channels paid a share of the sales through them: platform memberships and sales partners."""
+        return self.on_platform | self.sales_partner
+
+
+@dataclass
+class SupplyDeliveries:
+    """What the supply-chain alliances delivered this step (ODD 7.23)."""
+
+    supplies: np.ndarray  # per alliance: a supply-chain alliance (delivering or not)
+    saving: np.ndarray  # per alliance: its part of the SMB's capped variable-cost saving
+    cost_cut: np.ndarray  # per SMB: share of variable cost saved, at most max_supply_chain_saving
+
+
+@dataclass
+class Sales:
+    """Revenue this step: per SMB and per alliance (sales channels only)."""
+
+    revenue: np.ndarray  # per SMB
+    channel_revenue: np.ndarray  # per alliance
+
+
+@dataclass
+class Payments:
+    """What each alliance costs and brings the SMB this step (ODD 7.6)."""
+
+    payment: np.ndarray  # per alliance: SMB to counterpart
+    value_to_smb: np.ndarray  # per alliance
+    retainer: np.ndarray  # per alliance: support services' retainer (0 for others)
+    interest: np.ndarray  # per alliance: interest on the credit drawn on its line (0 for others)
+    base_vc_rate: np.ndarray  # per SMB: variable cost rate before supply-chain savings
+    automation_savings: np.ndarray  # per SMB
+    vendors_held: np.ndarray  # per SMB: technology alliances (pilots included)
+
+
+def _active_alliances(model: EcosystemModel) -> Alliances:
+    ledger = model.ledger
+    ids = ledger.active_ids
+    kind = ledger.kind[ids]
+    return Alliances(
+        ids=ids,
+        smb_idx=ledger.smb[ids],
+        kind=kind,
+        counterpart=ledger.counterpart[ids],
+        net_share=ledger.share[ids] * (1.0 - ledger.equity_stake[ids]),
+        on_platform=kind == PLATFORM_KIND,
+        sales_partner=SELLS[kind],
+    )
+
+
+def _channel_weights(model: EcosystemModel, alliances: Alliances) -> tuple[np.ndarray, np.ndarray]:
+    """Channel weight of each alliance before stock-outs (ODD 7.2), and its scope."""
+    cfg = model.config.alliance
+    smbs, platforms, ledger = model.smbs, model.platforms, model.ledger
+    ids = alliances.ids
     weight = np.zeros(len(ids))
     if platforms.n:
         platforms.member_share = platforms.members / max(int(smbs.alive.sum()), 1)
-        p = other[on_platform]
-        erosion = platforms.commoditization[p] * platforms.entry[p, smbs.sector[holder[on_platform]]]
-        weight[on_platform] = platforms.channel_weight()[p] * (1.0 - erosion)
-    scope = np.where(ledger.phase[ids] == PILOT, cfg.alliance.pilot_scope, 1.0)
-    rent = 1.0 + cfg.alliance.relational_rent * ledger.trust[ids] * np.minimum(
+        p = alliances.counterpart[alliances.on_platform]
+        erosion = (
+            platforms.commoditization[p] * platforms.entry[p, smbs.sector[alliances.smb_idx[alliances.on_platform]]]
+        )
+        weight[alliances.on_platform] = platforms.channel_weight()[p] * (1.0 - erosion)
+    scope = np.where(ledger.phase[ids] == PILOT, cfg.pilot_scope, 1.0)
+    rent = 1.0 + cfg.relational_rent * ledger.trust[ids] * np.minimum(
         ledger.specific_investment[ids] / np.maximum(ledger.expected_value[ids], 1e-9), 1.0
     )
-    premium = 1.0 + cfg.alliance.exclusivity_premium * ledger.exclusive[ids]
+    premium = 1.0 + cfg.exclusivity_premium * ledger.exclusive[ids]
+    sales_partner = alliances.sales_partner
     weight[sales_partner] = (ledger.base_weight[ids] * scope * premium * rent)[sales_partner]
-    # supply chains: cost savings, and stock-outs in which the partner delivers nothing this step
-    supply = value.supplies(kind, ledger.type[ids])
-    delivered = supply.copy()
-    delivered[supply] = model.rng.random(int(supply.sum())) >= cfg.alliance.stockout_rate
-    stockouts = supply & ~delivered
+    return weight, scope
+
+
+def _supply_deliveries(
+    model: EcosystemModel, alliances: Alliances, weight: np.ndarray, scope: np.ndarray
+) -> SupplyDeliveries:
+    """Draw stock-outs (their channel weight drops to 0) and the capped variable-cost savings of
+    the supply-chain alliances that delivered (ODD 7.23)."""
+    cfg = model.config.alliance
+    ledger = model.ledger
+    supplies = value.supplies(alliances.kind, ledger.type[alliances.ids])
+    delivered = supplies.copy()
+    delivered[supplies] = model.rng.random(int(supplies.sum())) >= cfg.stockout_rate
+    stockouts = supplies & ~delivered
     weight[stockouts] = 0.0
     model.stockouts = int(stockouts.sum())
-    saving = np.where(delivered, value.supply_chain_saving(cfg.alliance, ledger.complementarity[ids]) * scope, 0.0)
-    total_saving = np.bincount(holder, weights=saving, minlength=n)
+    saving = np.where(delivered, value.supply_chain_saving(cfg, ledger.complementarity[alliances.ids]) * scope, 0.0)
+    total_saving = np.bincount(alliances.smb_idx, weights=saving, minlength=model.smbs.n)
     cost_cut = np.minimum(total_saving, value.MAX_SUPPLY_CHAIN_SAVING)
-    saving *= (cost_cut / np.maximum(total_saving, 1e-12))[holder]  # each alliance's part of the capped cut
+    saving *= (cost_cut / np.maximum(total_saving, 1e-12))[alliances.smb_idx]  # each alliance's part of the capped cut
+    return SupplyDeliveries(supplies=supplies, saving=saving, cost_cut=cost_cut)
 
+
+def _capture_market(model: EcosystemModel, alliances: Alliances, weight: np.ndarray) -> Sales:
+    """Market size, captured share and its split over the channels (ODD 7.1, 7.2)."""
+    smbs = model.smbs
+    n = smbs.n
+    smb_idx = alliances.smb_idx
     smbs.market_size = np.where(
         smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector) * smbs.quality(), 0.0
     )
-    direct_weight = smbs.direct_weight(cfg.smb.direct_reach)
-    total_weight = direct_weight + np.bincount(holder, weights=weight, minlength=n)
+    direct_weight = smbs.direct_weight(model.config.smb.direct_reach)
+    total_weight = direct_weight + np.bincount(smb_idx, weights=weight, minlength=n)
     smbs.channel_weight = total_weight
     revenue = smbs.market_size * value.captured_share(total_weight)
-    channel_rev = value.channel_revenue(smbs.market_size[holder], total_weight[holder], weight)
+    channel_revenue = value.channel_revenue(smbs.market_size[smb_idx], total_weight[smb_idx], weight)
     smbs.direct_revenue = value.channel_revenue(smbs.market_size, total_weight, direct_weight)
+    return Sales(revenue=revenue, channel_revenue=channel_revenue)
 
-    # --- payments per alliance -----------------------------------------------------------
+
+def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply: SupplyDeliveries) -> Payments:
+    """Each alliance's payment to its counterpart and value to the SMB (ODD 7.6, table)."""
+    cfg = model.config
+    smbs = model.smbs
+    n = smbs.n
+    smb_idx, kind, share = alliances.smb_idx, alliances.kind, alliances.net_share
+    revenue, channel_rev = sales.revenue, sales.channel_revenue
     base_vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation)
-    vc_rate = base_vc_rate * (1.0 - cost_cut)
-    savings = value.automation_savings(cfg.smb, smbs.automation, revenue)
+    automation_savings = value.automation_savings(cfg.smb, smbs.automation, revenue)
     vendor = DELIVERS_AUTOMATION[kind]
-    vendors_held = np.bincount(holder[vendor], minlength=n)
-    support = DELIVERS_CREDIT[kind]
-    line = np.where(support, value.credit_line(cfg.alliance, smbs.fixed_cost[holder]) * partners.credit_factor, 0.0)
-    smbs.credit_line = np.bincount(holder, weights=line, minlength=n)
-    drawn = np.clip(-smbs.cash, 0.0, smbs.credit_line)
-    interest = cfg.alliance.credit_interest * drawn
-    line_part = np.where(support, line / np.maximum(smbs.credit_line[holder], 1e-12), 0.0)
+    vendors_held = np.bincount(smb_idx[vendor], minlength=n)
+    line, interest = _credit(model, alliances)
 
-    payment = np.zeros(len(ids))  # SMB -> counterpart this step
-    payment[on_platform | sales_partner] = (share * channel_rev)[on_platform | sales_partner]
-    vendor_savings = np.where(vendor, savings[holder] / np.maximum(vendors_held[holder], 1), 0.0)
+    payment = np.zeros(len(alliances.ids))
+    gross = alliances.revenue_share
+    payment[gross] = (share * channel_rev)[gross]
+    vendor_savings = np.where(vendor, automation_savings[smb_idx] / np.maximum(vendors_held[smb_idx], 1), 0.0)
     savings_share = PAID_SAVINGS_SHARE[kind]
     payment[savings_share] = (share * vendor_savings)[savings_share]
     retainer = value.support_retainer(cfg.alliance, share, line)
     retained = PAID_RETAINER[kind]
-    payment[retained] = (retainer + interest[holder] * line_part)[retained]
+    payment[retained] = (retainer + interest)[retained]
 
-    value_to_smb = np.zeros(len(ids))
-    gross = on_platform | sales_partner
+    value_to_smb = np.zeros(len(alliances.ids))
     # channel margins before supply-chain savings, which are credited to the supply chains alone
-    value_to_smb[gross] = ((1.0 - share - base_vc_rate[holder]) * channel_rev)[gross]
-    value_to_smb[vendor] = ((1.0 - share) * vendor_savings)[vendor]
-    value_to_smb[supply] += (saving * base_vc_rate[holder] * revenue[holder])[supply]
-    value_to_smb[support] = (value.support_value(cfg.alliance, line) - retainer)[support]
+    value_to_smb[gross] = ((1.0 - share - base_vc_rate[smb_idx]) * channel_rev)[gross]
+    value_to_smb[savings_share] = ((1.0 - share) * vendor_savings)[savings_share]
+    supplies = supply.supplies
+    value_to_smb[supplies] += (supply.saving * base_vc_rate[smb_idx] * revenue[smb_idx])[supplies]
+    value_to_smb[retained] = (value.support_value(cfg.alliance, line) - retainer)[retained]
+    return Payments(
+        payment=payment,
+        value_to_smb=value_to_smb,
+        retainer=np.where(retained, retainer, 0.0),
+        interest=np.where(retained, interest, 0.0),
+        base_vc_rate=base_vc_rate,
+        automation_savings=automation_savings,
+        vendors_held=vendors_held,
+    )
 
-    # --- cash ------------------------------------------------------------------------------
-    paid = np.bincount(holder, weights=payment, minlength=n)
-    smbs.platform_fees = np.bincount(holder[on_platform], weights=payment[on_platform], minlength=n)
-    smbs.vendor_dependence = np.where(vendors_held > 0, savings / np.maximum(revenue, 1e-9), 0.0)
-    variable_cost = vc_rate * revenue
+
+def _credit(model: EcosystemModel, alliances: Alliances) -> tuple[np.ndarray, np.ndarray]:
+    """Each alliance's credit line and the interest on what the SMB drew on it (0 for alliances
+    that grant no credit); sets the SMBs' total credit lines."""
+    cfg = model.config.alliance
+    smbs = model.smbs
+    smb_idx = alliances.smb_idx
+    grants = DELIVERS_CREDIT[alliances.kind]
+    line = np.where(grants, value.credit_line(cfg, smbs.fixed_cost[smb_idx]) * model.partners.credit_factor, 0.0)
+    smbs.credit_line = np.bincount(smb_idx, weights=line, minlength=smbs.n)
+    drawn = np.clip(-smbs.cash, 0.0, smbs.credit_line)
+    interest = cfg.credit_interest * drawn
+    line_part = np.where(grants, line / np.maximum(smbs.credit_line[smb_idx], 1e-12), 0.0)
+    return line, interest[smb_idx] * line_part
+
+
+def _settle_cash(
+    model: EcosystemModel, alliances: Alliances, sales: Sales, pay: Payments, cost_cut: np.ndarray
+) -> None:
+    """Net income into cash, the owners' payout, and the step's money flows (ODD 7.6)."""
+    cfg = model.config.smb
+    smbs = model.smbs
+    n = smbs.n
+    smb_idx, on_platform = alliances.smb_idx, alliances.on_platform
+    revenue = sales.revenue
+    paid = np.bincount(smb_idx, weights=pay.payment, minlength=n)
+    smbs.platform_fees = np.bincount(smb_idx[on_platform], weights=pay.payment[on_platform], minlength=n)
+    smbs.vendor_dependence = np.where(pay.vendors_held > 0, pay.automation_savings / np.maximum(revenue, 1e-9), 0.0)
+    variable_cost = pay.base_vc_rate * (1.0 - cost_cut) * revenue
     fixed_cost = np.where(smbs.alive, smbs.fixed_cost, 0.0)
     smbs.net_income = revenue - variable_cost - fixed_cost - paid
     smbs.cash = np.where(smbs.alive, smbs.cash + smbs.net_income, smbs.cash)
     # owners take out what exceeds the cash buffer
-    smbs.payout = np.where(smbs.alive, np.maximum(smbs.cash - cfg.smb.cash_cap_months * smbs.fixed_cost, 0.0), 0.0)
+    smbs.payout = np.where(smbs.alive, np.maximum(smbs.cash - cfg.cash_cap_months * smbs.fixed_cost, 0.0), 0.0)
     smbs.cash -= smbs.payout
     smbs.revenue = revenue
     first = (smbs.first_revenue == 0) & smbs.alive
     smbs.first_revenue[first] = revenue[first]
 
+    flows = model.flows
+    kind = alliances.kind
     flows["revenue"] += revenue.sum()
     flows["variable_cost"] += variable_cost.sum()
     flows["fixed_cost"] += fixed_cost.sum()
-    flows["platform_fees"] += payment[on_platform].sum()
-    flows["partner_shares"] += payment[sales_partner].sum()
-    flows["vendor_fees"] += payment[vendor].sum()
-    flows["support_retainers"] += retainer[support].sum()
-    flows["credit_interest"] += (interest[holder] * line_part)[support].sum()
+    flows["platform_fees"] += pay.payment[on_platform].sum()
+    flows["partner_shares"] += pay.payment[alliances.sales_partner].sum()
+    flows["vendor_fees"] += pay.payment[PAID_SAVINGS_SHARE[kind]].sum()
+    retained = PAID_RETAINER[kind]
+    flows["support_retainers"] += pay.retainer[retained].sum()
+    flows["credit_interest"] += pay.interest[retained].sum()
     flows["owner_payouts"] += smbs.payout.sum()
 
-    # --- counterpart income ------------------------------------------------------------------
-    if platforms.n:
-        platforms.sales = np.bincount(other[on_platform], weights=channel_rev[on_platform], minlength=platforms.n)
-        platforms.income = np.bincount(other[on_platform], weights=payment[on_platform], minlength=platforms.n)
-    from_partners = ~on_platform
-    partners.income = np.bincount(other[from_partners], weights=payment[from_partners], minlength=partners.n)
 
-    # --- alliance state ----------------------------------------------------------------------
+def _counterpart_income(model: EcosystemModel, alliances: Alliances, sales: Sales, pay: Payments) -> None:
+    """Every payment is its counterpart's income; platforms also book the sales through them."""
+    platforms, partners = model.platforms, model.partners
+    on_platform, counterpart = alliances.on_platform, alliances.counterpart
+    if platforms.n:
+        platforms.sales = np.bincount(
+            counterpart[on_platform], weights=sales.channel_revenue[on_platform], minlength=platforms.n
+        )
+        platforms.income = np.bincount(
+            counterpart[on_platform], weights=pay.payment[on_platform], minlength=platforms.n
+        )
+    from_partners = ~on_platform
+    partners.income = np.bincount(counterpart[from_partners], weights=pay.payment[from_partners], minlength=partners.n)
+
+
+def _alliance_state(model: EcosystemModel, alliances: Alliances, sales: Sales, pay: Payments) -> None:
+    """Realized value, its smoothed record, dependences and platform switching costs (ODD 7.6)."""
+    ledger, platforms, partners = model.ledger, model.platforms, model.partners
+    ids, on_platform, counterpart = alliances.ids, alliances.on_platform, alliances.counterpart
+    gross = alliances.revenue_share
+    channel_rev, value_to_smb, payment = sales.channel_revenue, pay.value_to_smb, pay.payment
     ledger.revenue[ids] = np.where(gross, channel_rev, 0.0)
     ledger.value_to_smb[ids] = value_to_smb
     ledger.value_to_partner[ids] = payment
     ledger.value_ema[ids] = (1 - VALUE_SMOOTHING) * ledger.value_ema[ids] + VALUE_SMOOTHING * value_to_smb
     ledger.smb_dependence[ids] = np.where(gross, channel_rev, np.maximum(value_to_smb, 0.0)) / np.maximum(
-        revenue[holder], 1e-9
+        sales.revenue[alliances.smb_idx], 1e-9
     )
     counterpart_income = np.zeros(len(ids))
     if platforms.n:
-        counterpart_income[on_platform] = platforms.income[other[on_platform]]
-    counterpart_income[from_partners] = partners.income[other[from_partners]]
+        counterpart_income[on_platform] = platforms.income[counterpart[on_platform]]
+    from_partners = ~on_platform
+    counterpart_income[from_partners] = partners.income[counterpart[from_partners]]
     ledger.partner_dependence[ids] = payment / np.maximum(counterpart_income, 1e-9)
     ledger.exit_cost[ids[on_platform]] = switching_months(model, ids[on_platform]) * channel_rev[on_platform]
 
-    # --- lock-in indicators per SMB ------------------------------------------------------------
+
+def _lock_in_indicators(model: EcosystemModel, alliances: Alliances, sales: Sales) -> None:
+    """Per-SMB revenue concentration, largest channel and platform shares, exit cost (ODD 9.1)."""
+    smbs, ledger = model.smbs, model.ledger
+    n = smbs.n
+    ids, smb_idx, on_platform = alliances.ids, alliances.smb_idx, alliances.on_platform
+    gross = alliances.revenue_share
+    revenue, channel_rev = sales.revenue, sales.channel_revenue
     safe_rev = np.maximum(revenue, 1e-12)
-    squares = smbs.direct_revenue**2 + np.bincount(holder, weights=channel_rev**2, minlength=n)
+    squares = smbs.direct_revenue**2 + np.bincount(smb_idx, weights=channel_rev**2, minlength=n)
     smbs.revenue_hhi = np.where(revenue > 0, squares / safe_rev**2, 1.0)
-    channel_share = channel_rev / safe_rev[holder]
+    channel_share = channel_rev / safe_rev[smb_idx]
     smbs.largest_channel_share = ledger.max_by_smb(ids[gross], channel_share[gross], n)
     smbs.largest_platform_share = ledger.max_by_smb(ids[on_platform], channel_share[on_platform], n)
-    smbs.exit_cost = np.bincount(holder, weights=ledger.exit_cost[ids], minlength=n)
+    smbs.exit_cost = np.bincount(smb_idx, weights=ledger.exit_cost[ids], minlength=n)

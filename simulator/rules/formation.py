@@ -10,6 +10,7 @@ places are settled in random order. Formation is vectorized over all searchers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,17 +54,17 @@ def form_alliances(model: EcosystemModel) -> None:
     partner_batches: list[dict[str, np.ndarray]] = []
     platform_batches: list[dict[str, np.ndarray]] = []
     for sid, strategy in enumerate(model.strategies):
-        members = np.flatnonzero(smbs.alive & (smbs.strategy_id == sid))
-        if len(members) == 0:
+        group_smb_idx = np.flatnonzero(smbs.alive & (smbs.strategy_id == sid))
+        if len(group_smb_idx) == 0:
             continue
-        want_partners, want_platforms = strategy.alliance_targets(model, members)
-        searching = rng.random(len(members)) < model.config.alliance.search_rate
-        seek_partner = members[searching & (partners_held[members] < want_partners)]
-        seek_platform = members[searching & (platforms_held[members] < want_platforms)]
-        if len(seek_partner) and model.partners.n:
-            partner_batches.append(_choose_partner(model, strategy, seek_partner))
-        if len(seek_platform) and model.platforms.n:
-            platform_batches.append(_choose_platform(model, strategy, seek_platform))
+        want_partners, want_platforms = strategy.alliance_targets(model, group_smb_idx)
+        searching = rng.random(len(group_smb_idx)) < model.config.alliance.search_rate
+        partner_smb_idx = group_smb_idx[searching & (partners_held[group_smb_idx] < want_partners)]
+        platform_smb_idx = group_smb_idx[searching & (platforms_held[group_smb_idx] < want_platforms)]
+        if len(partner_smb_idx) and model.partners.n:
+            partner_batches.append(_choose_partner(model, strategy, partner_smb_idx))
+        if len(platform_smb_idx) and model.platforms.n:
+            platform_batches.append(_choose_platform(model, strategy, platform_smb_idx))
     if partner_batches:
         _form_partner_alliances(model, _concat(partner_batches))
     if platform_batches:
@@ -72,17 +73,17 @@ def form_alliances(model: EcosystemModel) -> None:
 
 def evaluate_partner_offers(
     model: EcosystemModel,
-    smbs_idx: np.ndarray,
+    smb_idx: np.ndarray,
     request: TermsRequest | None = None,
     replacing: bool = False,
 ) -> tuple[PartnerOffers, dict[str, np.ndarray]]:
-    """Sample candidate partners for each SMB in ``smbs_idx`` and evaluate them.
+    """Sample candidate partners for each SMB in ``smb_idx`` and evaluate them (ODD 7.4).
 
     Parameters
     ----------
     model
         The model.
-    smbs_idx
+    smb_idx
         SMB indices, one row of offers each.
     request
         The terms each SMB asks for (exclusivity, equity stake, share premium...); the
@@ -100,114 +101,55 @@ def evaluate_partner_offers(
         The negotiated terms behind each offer (share, type, flows) for forming the alliance.
     """
     cfg = model.config
-    smbs, partners, ledger = model.smbs, model.partners, model.ledger
-    m, k = len(smbs_idx), cfg.alliance.candidates
-    rng = model.rng
-    load = model.ledger.partner_load()
-    available = np.flatnonzero(partners.alive & (load < partners.capacity))
-    none_available = len(available) == 0
-    if none_available:  # sample a placeholder; every offer is marked infeasible below
-        available = np.zeros(1, dtype=np.int64)
-    cand = available[rng.integers(0, len(available), size=(m, k))]
+    smbs, partners = model.smbs, model.partners
+    cand, load, found = _sample_candidates(model, len(smb_idx))
     role = partners.role[cand]
-    innovation = INNOVATES[role] & (rng.random((m, k)) < cfg.partner.innovation_share)
-    alliance_type = np.where(innovation, INNOVATION, ROLE_TYPES[role]).astype(np.int8)
-    smb_cap = smbs.capability[smbs_idx][:, None, :]
-    compl = value.complementarity(partners.capability[cand], smb_cap)
-
+    alliance_type = _offer_types(model, role)
+    compl = value.complementarity(partners.capability[cand], smbs.capability[smb_idx][:, None, :])
     if request is None:
-        request = market_terms(cfg.alliance, smbs.switching_factor[smbs_idx])
-    channel = SELLS[role]
-    held_roles = (
-        np.take_along_axis(model.ledger.role_holdings(model.smbs.n)[smbs_idx], role.astype(np.int64), axis=1) > 0
-    )
-    exclusive = channel & request.accept_exclusivity[:, None] & ~held_roles
-    weight = value.base_channel_weight(cfg, role, alliance_type, compl)
-    full_weight = weight * (1.0 + cfg.alliance.exclusivity_premium * exclusive)
-
-    # forecasts are for the committed alliance at full scope, at today's demand
-    market = smbs.market_size[smbs_idx][:, None]
-    total = smbs.channel_weight[smbs_idx][:, None] + full_weight
-    revenue_now = np.maximum(smbs.revenue[smbs_idx], 1e-9)[:, None]
-    channel_rev = np.where(channel, value.channel_revenue(market, total, full_weight), 0.0)
-
-    automation = smbs.automation[smbs_idx][:, None]
-    vendor_level = partners.capability[cand, TECHNOLOGY_DIM]
-    # the savings of the automation the vendor would add to what the SMB has
-    added = np.clip(vendor_level - automation, 0.0, None)
-    savings = value.automation_savings(cfg.smb, added, revenue_now) * DELIVERS_AUTOMATION[role]
-    line = value.credit_line(cfg.alliance, smbs.fixed_cost[smbs_idx])[:, None] * DELIVERS_CREDIT[role]
-    line *= partners.credit_factor
-    support = value.support_value(cfg.alliance, line)
-    gross_flow = channel_rev + savings + support  # what the alliance moves each month
-
-    smb_dep = gross_flow / (revenue_now + channel_rev)
-    size_p = partners.size[cand]
-    share_guess = value.negotiated_share(cfg.alliance, 0.5)
-    partner_dep = share_guess * gross_flow / (partners.income[cand] + share_guess * gross_flow + 1e-12)
-    influence = smbs.influence[smbs_idx][:, None]
-    power = value.bargaining_power(size_p, revenue_now, smb_dep, partner_dep, influence)
-    share = np.clip(value.negotiated_share(cfg.alliance, power) + request.share_premium[:, None], 0.0, 1.0)
+        request = market_terms(cfg.alliance, smbs.switching_factor[smb_idx])
+    flows = _forecast_flows(model, smb_idx, cand, alliance_type, compl, request)
+    share = _negotiate(model, smb_idx, cand, flows, request)
     net_share = share * (1.0 - request.equity_stake[:, None])  # owners get their part of the take back
-
-    vc_rate = value.variable_cost_rate(cfg.smb, automation)
-    supply_saving = np.where(
-        value.supplies(role, alliance_type), value.supply_chain_saving(cfg.alliance, compl) * vc_rate * revenue_now, 0.0
-    )
-    true_value = np.where(
-        channel, (1.0 - net_share - vc_rate) * channel_rev + supply_saving, (1.0 - net_share) * (savings + support)
-    )
-    noise = np.exp(cfg.alliance.evaluation_noise * rng.standard_normal((m, k)))
-    expected_value = true_value * noise
-
-    partner_income = net_share * gross_flow
-    reservation = cfg.partner.reservation_share * size_p * (1.0 + load[cand] / partners.capacity[cand])
-    pairs_taken = ledger.has_pair(np.repeat(smbs_idx, k), role.reshape(-1), cand.reshape(-1)).reshape(m, k)
-    exclusive_roles = model.ledger.exclusive_holdings(model.smbs.n)[smbs_idx]  # (m, roles) bool
-    blocked = np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1) & (not replacing)
-    feasible = (partner_income >= reservation) & ~pairs_taken & ~blocked & (gross_flow > 0)
-    if none_available:
-        feasible[:] = False
-
-    degree = load.astype(float)
-    centrality = degree[cand] / max(degree.max(), 1.0)
+    expected_value = _forecast_value(model, smb_idx, role, alliance_type, compl, flows, net_share)
+    feasible = _acceptable(model, smb_idx, cand, load, flows, net_share, replacing) & found
     offers = PartnerOffers(
         partner=cand,
         role=role,
         complementarity=compl,
         expected_value=expected_value,
-        expected_revenue=channel_rev,
+        expected_revenue=flows.channel_revenue,
         reputation=partners.reputation()[cand],
-        centrality=centrality,
-        size=size_p,
+        centrality=_centrality(load, cand),
+        size=partners.size[cand],
         alliance_type=alliance_type,
         feasible=feasible,
     )
     terms = {
         "type": alliance_type,
         "share": share,
-        "exclusive": exclusive,
-        "base_weight": weight,
-        "gross_flow": gross_flow,
+        "exclusive": flows.exclusive,
+        "base_weight": flows.base_weight,
+        "gross_flow": flows.gross,
     }
     return offers, terms
 
 
-def evaluate_platform_offers(model: EcosystemModel, smbs_idx: np.ndarray) -> PlatformOffers:
-    """Evaluate every platform for each SMB in ``smbs_idx``, shape (m, n_platforms)."""
+def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray) -> PlatformOffers:
+    """Evaluate every platform for each SMB in ``smb_idx``, shape (m, n_platforms)."""
     cfg = model.config
     smbs, platforms = model.smbs, model.platforms
-    m = len(smbs_idx)
-    erosion = platforms.commoditization[None, :] * platforms.entry[:, smbs.sector[smbs_idx]].T
+    m = len(smb_idx)
+    erosion = platforms.commoditization[None, :] * platforms.entry[:, smbs.sector[smb_idx]].T
     weight = platforms.channel_weight()[None, :] * (1.0 - erosion)
-    market = smbs.market_size[smbs_idx][:, None]
-    total = smbs.channel_weight[smbs_idx][:, None] + weight
+    market = smbs.market_size[smb_idx][:, None]
+    total = smbs.channel_weight[smb_idx][:, None] + weight
     revenue = value.channel_revenue(market, total, weight)
-    vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation[smbs_idx])[:, None]
+    vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation[smb_idx])[:, None]
     true_value = (1.0 - platforms.fee[None, :] - vc_rate) * revenue
     noise = np.exp(PLATFORM_NOISE_FACTOR * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n)))
     member = model.ledger.has_pair(
-        np.repeat(smbs_idx, platforms.n),
+        np.repeat(smb_idx, platforms.n),
         np.full(m * platforms.n, PLATFORM_KIND),
         np.tile(np.arange(platforms.n), m),
     ).reshape(m, platforms.n)
@@ -215,25 +157,25 @@ def evaluate_platform_offers(model: EcosystemModel, smbs_idx: np.ndarray) -> Pla
         expected_value=true_value * noise,
         member_share=np.broadcast_to(platforms.member_share, (m, platforms.n)),
         fee=np.broadcast_to(platforms.fee, (m, platforms.n)),
-        feasible=~member & (platforms.barred_until[smbs_idx] <= model.steps),
+        feasible=~member & (platforms.barred_until[smb_idx] <= model.steps),
     )
 
 
-def best_fresh_offer(model: EcosystemModel, smbs_idx: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+def best_fresh_offer(model: EcosystemModel, smb_idx: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     """Best feasible expected value a fresh search would find, for the same counterpart kind.
 
     Used at review by strategies that leave for a better alternative. Returns 0 where the
     search finds nothing.
     """
-    best = np.zeros(len(smbs_idx))
+    best = np.zeros(len(smb_idx))
     on_platform = kinds == PLATFORM_KIND
     if on_platform.any() and model.platforms.n:
-        offers = evaluate_platform_offers(model, smbs_idx[on_platform])
+        offers = evaluate_platform_offers(model, smb_idx[on_platform])
         vals = np.where(offers.feasible, offers.expected_value, 0.0)
         best[on_platform] = vals.max(axis=1, initial=0.0)
     rest = ~on_platform
     if rest.any() and model.partners.n:
-        offers, _ = evaluate_partner_offers(model, smbs_idx[rest], replacing=True)
+        offers, _ = evaluate_partner_offers(model, smb_idx[rest], replacing=True)
         same_kind = offers.role == kinds[rest][:, None]
         vals = np.where(offers.feasible & same_kind, offers.expected_value, 0.0)
         best[rest] = vals.max(axis=1, initial=0.0)
@@ -241,16 +183,161 @@ def best_fresh_offer(model: EcosystemModel, smbs_idx: np.ndarray, kinds: np.ndar
 
 
 # ------------------------------------------------------------------------ internals
-def _choose_partner(model: EcosystemModel, strategy: Strategy, seekers: np.ndarray) -> dict[str, np.ndarray]:
-    request = strategy.terms(model, seekers)
-    offers, terms = evaluate_partner_offers(model, seekers, request)
-    scores = strategy.score_partners(model, seekers, offers)
+@dataclass
+class OfferFlows:
+    """What a partner offer would move each month, forecast at today's state for the committed
+    alliance at full scope (ODD 7.4, forecast of a partner offer); shape (m, k) each."""
+
+    base_weight: np.ndarray  # channel weight before scope, trust and exclusivity
+    exclusive: np.ndarray  # whether the terms are exclusive
+    channel_revenue: np.ndarray  # sales through it (sales channels; 0 for others)
+    automation_savings: np.ndarray  # savings of the automation it adds (0 where it brings none)
+    credit_value: np.ndarray  # value of its credit line (0 where it grants none)
+    gross: np.ndarray  # the sum of the three: the alliance's gross monthly flow
+    revenue_now: np.ndarray  # the SMB's last revenue (at least 1e-9), shape (m, 1)
+
+
+def _sample_candidates(model: EcosystemModel, m: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Draw ``alliance.candidates`` partners with spare capacity per searching SMB, with
+    replacement; return them, the partners' loads, and whether any partner had spare capacity
+    (if none had, the candidates are placeholders to be marked infeasible)."""
+    partners = model.partners
+    load = model.ledger.partner_load()
+    available = np.flatnonzero(partners.alive & (load < partners.capacity))
+    found = len(available) > 0
+    if not found:
+        available = np.zeros(1, dtype=np.int64)
+    cand = available[model.rng.integers(0, len(available), size=(m, model.config.alliance.candidates))]
+    return cand, load, found
+
+
+def _offer_types(model: EcosystemModel, role: np.ndarray) -> np.ndarray:
+    """The DPN type of each offer: its role's type, or innovation for a share
+    ``partner.innovation_share`` of the offers of roles that innovate."""
+    innovation = INNOVATES[role] & (model.rng.random(role.shape) < model.config.partner.innovation_share)
+    return np.where(innovation, INNOVATION, ROLE_TYPES[role]).astype(np.int8)
+
+
+def _forecast_flows(
+    model: EcosystemModel,
+    smb_idx: np.ndarray,
+    cand: np.ndarray,
+    alliance_type: np.ndarray,
+    compl: np.ndarray,
+    request: TermsRequest,
+) -> OfferFlows:
+    """Forecast each offer's sales, automation savings and credit value (ODD 7.4)."""
+    cfg = model.config
+    smbs, partners = model.smbs, model.partners
+    role = partners.role[cand]
+    sells = SELLS[role]
+    held_roles = np.take_along_axis(model.ledger.role_holdings(smbs.n)[smb_idx], role.astype(np.int64), axis=1) > 0
+    exclusive = sells & request.accept_exclusivity[:, None] & ~held_roles
+    weight = value.base_channel_weight(cfg, role, alliance_type, compl)
+    full_weight = weight * (1.0 + cfg.alliance.exclusivity_premium * exclusive)
+    market = smbs.market_size[smb_idx][:, None]
+    total = smbs.channel_weight[smb_idx][:, None] + full_weight
+    revenue_now = np.maximum(smbs.revenue[smb_idx], 1e-9)[:, None]
+    channel_revenue = np.where(sells, value.channel_revenue(market, total, full_weight), 0.0)
+    # the savings of the automation the vendor would add to what the SMB has
+    added = np.clip(partners.capability[cand, TECHNOLOGY_DIM] - smbs.automation[smb_idx][:, None], 0.0, None)
+    automation_savings = value.automation_savings(cfg.smb, added, revenue_now) * DELIVERS_AUTOMATION[role]
+    line = value.credit_line(cfg.alliance, smbs.fixed_cost[smb_idx])[:, None] * DELIVERS_CREDIT[role]
+    line *= partners.credit_factor
+    credit_value = value.support_value(cfg.alliance, line)
+    return OfferFlows(
+        base_weight=weight,
+        exclusive=exclusive,
+        channel_revenue=channel_revenue,
+        automation_savings=automation_savings,
+        credit_value=credit_value,
+        gross=channel_revenue + automation_savings + credit_value,
+        revenue_now=revenue_now,
+    )
+
+
+def _negotiate(
+    model: EcosystemModel, smb_idx: np.ndarray, cand: np.ndarray, flows: OfferFlows, request: TermsRequest
+) -> np.ndarray:
+    """The partner's revenue share from both sides' bargaining power, plus the share premium the
+    SMB offers (ODD 7.4, bargaining power and negotiated share)."""
+    cfg = model.config.alliance
+    smbs, partners = model.smbs, model.partners
+    gross = flows.gross
+    smb_dep = gross / (flows.revenue_now + flows.channel_revenue)
+    share_guess = value.negotiated_share(cfg, 0.5)
+    partner_dep = share_guess * gross / (partners.income[cand] + share_guess * gross + 1e-12)
+    influence = smbs.influence[smb_idx][:, None]
+    power = value.bargaining_power(partners.size[cand], flows.revenue_now, smb_dep, partner_dep, influence)
+    return np.clip(value.negotiated_share(cfg, power) + request.share_premium[:, None], 0.0, 1.0)
+
+
+def _forecast_value(
+    model: EcosystemModel,
+    smb_idx: np.ndarray,
+    role: np.ndarray,
+    alliance_type: np.ndarray,
+    compl: np.ndarray,
+    flows: OfferFlows,
+    net_share: np.ndarray,
+) -> np.ndarray:
+    """The SMB's noisy forecast of each offer's monthly value to it (ODD 7.4, value forecast)."""
+    cfg = model.config
+    revenue_now = flows.revenue_now
+    vc_rate = value.variable_cost_rate(cfg.smb, model.smbs.automation[smb_idx][:, None])
+    supply_saving = np.where(
+        value.supplies(role, alliance_type), value.supply_chain_saving(cfg.alliance, compl) * vc_rate * revenue_now, 0.0
+    )
+    true_value = np.where(
+        SELLS[role],
+        (1.0 - net_share - vc_rate) * flows.channel_revenue + supply_saving,
+        (1.0 - net_share) * (flows.automation_savings + flows.credit_value),
+    )
+    noise = np.exp(cfg.alliance.evaluation_noise * model.rng.standard_normal(role.shape))
+    return true_value * noise
+
+
+def _acceptable(
+    model: EcosystemModel,
+    smb_idx: np.ndarray,
+    cand: np.ndarray,
+    load: np.ndarray,
+    flows: OfferFlows,
+    net_share: np.ndarray,
+    replacing: bool,
+) -> np.ndarray:
+    """Offers the partner accepts (its income reaches its reservation) and the SMB may take: no
+    alliance with this partner yet, no exclusive alliance in its role (unless replacing), and a
+    positive gross flow (ODD 7.4, acceptance and feasibility)."""
+    partners, ledger = model.partners, model.ledger
+    m, k = cand.shape
+    role = partners.role[cand]
+    partner_income = net_share * flows.gross
+    reservation = (
+        model.config.partner.reservation_share * partners.size[cand] * (1.0 + load[cand] / partners.capacity[cand])
+    )
+    pairs_taken = ledger.has_pair(np.repeat(smb_idx, k), role.reshape(-1), cand.reshape(-1)).reshape(m, k)
+    exclusive_roles = ledger.exclusive_holdings(model.smbs.n)[smb_idx]  # (m, roles) bool
+    blocked = np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1) & (not replacing)
+    return (partner_income >= reservation) & ~pairs_taken & ~blocked & (flows.gross > 0)
+
+
+def _centrality(load: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Each candidate's load over the largest load of any partner."""
+    degree = load.astype(float)
+    return degree[cand] / max(degree.max(), 1.0)
+
+
+def _choose_partner(model: EcosystemModel, strategy: Strategy, smb_idx: np.ndarray) -> dict[str, np.ndarray]:
+    request = strategy.terms(model, smb_idx)
+    offers, terms = evaluate_partner_offers(model, smb_idx, request)
+    scores = strategy.score_partners(model, smb_idx, offers)
     best = np.argmax(scores, axis=1)
-    rows = np.arange(len(seekers))
+    rows = np.arange(len(smb_idx))
     ok = np.isfinite(scores[rows, best]) & (scores[rows, best] > 0)
     pick = (rows[ok], best[ok])
     return {
-        "smb": seekers[ok],
+        "smb": smb_idx[ok],
         "partner": offers.partner[pick],
         "role": offers.role[pick],
         "type": terms["type"][pick],
@@ -264,15 +351,15 @@ def _choose_partner(model: EcosystemModel, strategy: Strategy, seekers: np.ndarr
     }
 
 
-def _choose_platform(model: EcosystemModel, strategy: Strategy, seekers: np.ndarray) -> dict[str, np.ndarray]:
-    data_sharing = strategy.terms(model, seekers).data_sharing
-    offers = evaluate_platform_offers(model, seekers)
-    scores = strategy.score_platforms(model, seekers, offers)
+def _choose_platform(model: EcosystemModel, strategy: Strategy, smb_idx: np.ndarray) -> dict[str, np.ndarray]:
+    data_sharing = strategy.terms(model, smb_idx).data_sharing
+    offers = evaluate_platform_offers(model, smb_idx)
+    scores = strategy.score_platforms(model, smb_idx, offers)
     best = np.argmax(scores, axis=1)
-    rows = np.arange(len(seekers))
+    rows = np.arange(len(smb_idx))
     ok = np.isfinite(scores[rows, best]) & (offers.expected_value[rows, best] > 0)
     return {
-        "smb": seekers[ok],
+        "smb": smb_idx[ok],
         "platform": best[ok],
         "expected_value": offers.expected_value[rows[ok], best[ok]],
         "data_sharing": data_sharing[ok],
