@@ -66,6 +66,12 @@ class SMBConfig:
     demand_dispersion: float = param(
         0.8, "Log-normal sigma of market potential across SMBs (size heterogeneity).", ge=0.0
     )
+    capability_alpha: float = param(
+        2.0, "First shape parameter of the Beta distribution of SMBs' initial capabilities.", gt=0.0
+    )
+    capability_beta: float = param(
+        2.0, "Second shape parameter of the Beta distribution of SMBs' initial capabilities.", gt=0.0
+    )
     direct_reach: float = param(
         0.7, "Weight of an SMB's own direct channel at marketing capability 0.5 (x (0.5 + marketing)).", gt=0.0, le=10.0
     )
@@ -113,6 +119,24 @@ class PartnerConfig:
     capacity_mean: float = param(12.0, "Mean number of alliances a partner can hold at once.", gt=0.0)
     size_median: float = param(400.0, "Median monthly own income of a partner (its size and power).", gt=0.0)
     size_dispersion: float = param(1.0, "Log-normal sigma of partner size.", ge=0.0)
+    capability_alpha: float = param(
+        2.0, "First shape parameter of the Beta distribution of partners' capabilities outside their strengths.", gt=0.0
+    )
+    capability_beta: float = param(
+        2.0,
+        "Second shape parameter of the Beta distribution of partners' capabilities outside their strengths.",
+        gt=0.0,
+    )
+    strength_alpha: float = param(
+        6.0,
+        "First shape parameter of the Beta distribution of partners' capabilities in their role's strengths.",
+        gt=0.0,
+    )
+    strength_beta: float = param(
+        2.0,
+        "Second shape parameter of the Beta distribution of partners' capabilities in their role's strengths.",
+        gt=0.0,
+    )
     failure_hazard: float = param(
         0.002, "Per-step probability that a partner fails or exits (1 - reliability).", ge=0.0, le=1.0
     )
@@ -121,11 +145,11 @@ class PartnerConfig:
         "Whether a new partner of the same role enters where one failed.",
     )
     complementary_business_reach: float = param(
-        0.25, "Channel weight a complementary business adds at complementarity 0.25.", ge=0.0
+        0.25, "Channel weight a complementary business adds at complementarity multiplier 1.", ge=0.0
     )
     marketing_distribution_reach: float = param(
         0.35,
-        "Channel weight a marketing and distribution partner adds at complementarity 0.25.",
+        "Channel weight a marketing and distribution partner adds at complementarity multiplier 1.",
         ge=0.0,
     )
     innovation_share: float = param(
@@ -140,6 +164,9 @@ class PartnerConfig:
         "Smallest expected monthly income from a deal, as a share of the partner's size, "
         "that it accepts when idle (doubles when full).",
         ge=0.0,
+    )
+    absorptive_capacity: float = param(
+        0.5, "Share of an SMB's knowledge a partner absorbs (fixed: partners are established firms).", ge=0.0, le=1.0
     )
 
 
@@ -217,6 +244,12 @@ class AllianceConfig:
         "Log-normal sigma of an SMB's error when it forecasts an alliance's value (calibrated, see docs/ODD.md).",
         ge=0.0,
     )
+    platform_noise_factor: float = param(
+        0.25,
+        "An SMB's forecast error about a platform, as a multiple of evaluation_noise (platforms' terms, "
+        "reach and size are public).",
+        ge=0.0,
+    )
     pilot_steps: int = param(
         0,
         "Pilot length every alliance has as a market norm (0: alliances start committed unless "
@@ -232,6 +265,9 @@ class AllianceConfig:
         0.5,
         "At review an alliance delivering less than this share of its expected value dissolves.",
         ge=0.0,
+    )
+    value_smoothing: float = param(
+        0.3, "Weight of the newest step in an alliance's smoothed realized value.", ge=0.0, le=1.0
     )
     share_min: float = param(0.1, "Partner revenue share when the SMB has all the bargaining power.", ge=0.0, le=1.0)
     share_max: float = param(
@@ -259,6 +295,7 @@ class AllianceConfig:
         0.08, "Share of the gap to full trust closed per step that meets expectations.", ge=0.0, le=1.0
     )
     trust_decay: float = param(0.05, "Share of trust lost per step that falls short of expectations.", ge=0.0, le=1.0)
+    initial_trust: float = param(0.2, "Trust of a new alliance or platform membership.", ge=0.0, le=1.0)
     relational_rent: float = param(
         0.5646,
         "Extra channel weight at full trust and one month of specific investment per month of value "
@@ -271,21 +308,54 @@ class AllianceConfig:
         ge=0.0,
         le=1.0,
     )
+    innovation_learning_factor: float = param(
+        2.0, "Knowledge transfer of an innovation alliance, as a multiple of another alliance's.", ge=0.0
+    )
+    innovation_reach_factor: float = param(
+        0.5,
+        "Channel weight of an innovation alliance, as a multiple of a supply-chain alliance's with the same partner.",
+        ge=0.0,
+    )
     adoption_rate: float = param(
         0.1, "Share of the gap to the vendor's automation level closed per step.", ge=0.0, le=1.0
+    )
+    automation_decay: float = param(
+        0.5,
+        "Share of its automation an SMB without a technology alliance loses per step, as a multiple of "
+        "adoption_rate (times the SMB's switching factor).",
+        ge=0.0,
+        le=1.0,
     )
     credit_months: float = param(
         2.0, "Credit line of a support-service alliance, in months of the SMB's fixed cost.", ge=0.0
     )
     credit_interest: float = param(0.01, "Interest per step on drawn credit.", ge=0.0, le=1.0)
+    credit_market_multiple: float = param(
+        2.0,
+        "Open-market interest on credit as a multiple of credit_interest: a credit line is worth this x "
+        "credit_interest x the line per month to the SMB.",
+        ge=0.0,
+    )
+    complementarity_floor: float = param(
+        0.5,
+        "Complementarity multiplier of a partner's reach and supply-chain saving at complementarity 0 "
+        "(the multiplier is complementarity_floor + complementarity_slope x complementarity).",
+        ge=0.0,
+    )
+    complementarity_slope: float = param(
+        2.0, "Rise of the complementarity multiplier per unit of complementarity.", ge=0.0
+    )
     supply_chain_saving: float = param(
         0.05,
-        "Share of variable cost a supply-chain alliance saves at complementarity 0.25 (scales with 0.5 + 2 x it).",
+        "Share of variable cost a supply-chain alliance saves at complementarity multiplier 1.",
         ge=0.0,
         le=1.0,
     )
     stockout_rate: float = param(
         0.03, "Per-step probability that a supply-chain partner fails to deliver (no sales or savings).", ge=0.0, le=1.0
+    )
+    max_supply_chain_saving: float = param(
+        0.5, "Largest share of variable cost an SMB's supply-chain alliances save together.", ge=0.0, le=1.0
     )
     equity_exit_multiplier: float = param(
         3.0, "Exit costs of equity alliances and joint ventures, as a multiple of a contract's.", ge=1.0

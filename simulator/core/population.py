@@ -41,7 +41,7 @@ class SMBPopulation:
         self.n = n
         self.uid = np.zeros(n, dtype=np.int64)
         self.sector = rng.integers(0, config.market.n_sectors, size=n)
-        self.capability = rng.beta(2.0, 2.0, size=(n, N_CAPABILITIES))
+        self.capability = rng.beta(c.capability_alpha, c.capability_beta, size=(n, N_CAPABILITIES))
         self.potential = c.demand_median * np.exp(c.demand_dispersion * rng.standard_normal(n))
         initial_direct = self.potential * self.quality() * (1.0 - np.exp(-self.direct_weight(c.direct_reach)))
         self.fixed_cost = initial_direct * rng.uniform(c.fixed_cost_low, c.fixed_cost_high, size=n)
@@ -128,8 +128,8 @@ class PartnerPopulation:
         if m == 0:
             return
         c = self._config
-        capability = rng.beta(2.0, 2.0, size=(m, N_CAPABILITIES))
-        strong = rng.beta(6.0, 2.0, size=(m, N_CAPABILITIES))
+        capability = rng.beta(c.capability_alpha, c.capability_beta, size=(m, N_CAPABILITIES))
+        strong = rng.beta(c.strength_alpha, c.strength_beta, size=(m, N_CAPABILITIES))
         for role, dims in ROLE_STRENGTHS.items():
             rows = self.role[slots] == role
             for d in dims:

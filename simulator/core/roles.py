@@ -186,6 +186,6 @@ def role_shares(partner: Any) -> np.ndarray:
 
 
 def role_reach(partner: Any) -> np.ndarray:
-    """Channel weight each role adds at complementarity 0.25: ``partner.<name>_reach`` for roles
-    that sell, 0 for the others; in array-code order."""
+    """Channel weight each role adds at complementarity multiplier 1: ``partner.<name>_reach``
+    for roles that sell, 0 for the others; in array-code order."""
     return np.array([getattr(partner, reach_key(role)) if role.sells else 0.0 for role in ROLES], dtype=float)

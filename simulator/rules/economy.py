@@ -42,9 +42,6 @@ FLOWS: tuple[str, ...] = (
 )
 """Money flows of one step, summed over SMBs; all but ``revenue`` reduce SMB cash."""
 
-VALUE_SMOOTHING = 0.3
-"""Weight of the newest step in an alliance's smoothed realized value."""
-
 
 def trade(model: EcosystemModel) -> None:
     """Realize one step of sales, payments and alliance value; update cash.
@@ -164,7 +161,7 @@ def _supply_deliveries(
     model.stockouts = int(stockouts.sum())
     saving = np.where(delivered, value.supply_chain_saving(cfg, ledger.complementarity[alliances.ids]) * scope, 0.0)
     total_saving = np.bincount(alliances.smb_idx, weights=saving, minlength=model.smbs.n)
-    cost_cut = np.minimum(total_saving, value.MAX_SUPPLY_CHAIN_SAVING)
+    cost_cut = np.minimum(total_saving, cfg.max_supply_chain_saving)
     saving *= (cost_cut / np.maximum(total_saving, 1e-12))[alliances.smb_idx]  # each alliance's part of the capped cut
     return SupplyDeliveries(supplies=supplies, saving=saving, cost_cut=cost_cut)
 
@@ -303,7 +300,8 @@ def _alliance_state(model: EcosystemModel, alliances: Alliances, sales: Sales, p
     ledger.revenue[ids] = np.where(gross, channel_rev, 0.0)
     ledger.value_to_smb[ids] = value_to_smb
     ledger.value_to_partner[ids] = payment
-    ledger.value_ema[ids] = (1 - VALUE_SMOOTHING) * ledger.value_ema[ids] + VALUE_SMOOTHING * value_to_smb
+    smoothing = model.config.alliance.value_smoothing
+    ledger.value_ema[ids] = (1 - smoothing) * ledger.value_ema[ids] + smoothing * value_to_smb
     ledger.smb_dependence[ids] = np.where(gross, channel_rev, np.maximum(value_to_smb, 0.0)) / np.maximum(
         sales.revenue[alliances.smb_idx], 1e-9
     )

@@ -38,10 +38,6 @@ ROLE_TYPES = np.array([ALLIANCE_TYPES.index(role.alliance_type) for role in ROLE
 """DPN alliance type code of each partner role's alliances (roles that innovate form innovation
 alliances instead with probability ``partner.innovation_share``)."""
 
-INITIAL_TRUST = 0.2
-PLATFORM_NOISE_FACTOR = 0.25
-"""Platforms' terms, reach and size are public: SMBs forecast them with a quarter of the error
-(``alliance.evaluation_noise``) they make about a partner."""
 REQUEST_TERMS = ("info_sharing", "pilot", "pilot_steps", "exit_months", "form", "equity_stake", "review_interval")
 """Terms the SMB's request fixes directly in the alliance record."""
 
@@ -147,7 +143,9 @@ def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray) -> Plat
     revenue = value.channel_revenue(market, total, weight)
     vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation[smb_idx])[:, None]
     true_value = (1.0 - platforms.fee[None, :] - vc_rate) * revenue
-    noise = np.exp(PLATFORM_NOISE_FACTOR * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n)))
+    noise = np.exp(
+        cfg.alliance.platform_noise_factor * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n))
+    )
     member = model.ledger.has_pair(
         np.repeat(smb_idx, platforms.n),
         np.full(m * platforms.n, PLATFORM_KIND),
@@ -265,7 +263,7 @@ def _negotiate(
     smbs, partners = model.smbs, model.partners
     gross = flows.gross
     smb_dep = gross / (flows.revenue_now + flows.channel_revenue)
-    share_guess = value.negotiated_share(cfg, 0.5)
+    share_guess = value.negotiated_share(cfg, 0.5)  # the midpoint share: neither side assumed stronger
     partner_dep = share_guess * gross / (partners.income[cand] + share_guess * gross + 1e-12)
     influence = smbs.influence[smb_idx][:, None]
     power = value.bargaining_power(partners.size[cand], flows.revenue_now, smb_dep, partner_dep, influence)
@@ -403,7 +401,7 @@ def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> 
         formed_step=model.steps,
         base_weight=take["base_weight"],
         complementarity=take["complementarity"],
-        trust=INITIAL_TRUST,
+        trust=cfg.alliance.initial_trust,
         expected_value=take["expected_value"],
         value_ema=0.0,  # set to what the SMB expects at age 0 right below
     )
@@ -430,7 +428,7 @@ def _join_platforms(model: EcosystemModel, p: dict[str, np.ndarray]) -> None:
         info_sharing=p["data_sharing"],
         review_interval=cfg.alliance.review_interval,
         formed_step=model.steps,
-        trust=INITIAL_TRUST,
+        trust=cfg.alliance.initial_trust,
         expected_value=p["expected_value"],
         value_ema=p["expected_value"],
     )

@@ -2,10 +2,12 @@
 
 - Knowledge transfer runs both ways in every partner alliance (the learning race): the SMB
   absorbs ``learning_rate x info_sharing x absorptive capacity x gap`` of each capability the
-  partner is better at, and the partner absorbs from the SMB at a fixed absorptive capacity.
-  Innovation alliances transfer twice as much; pilots transfer at pilot scope.
+  partner is better at, and the partner absorbs from the SMB at ``partner.absorptive_capacity``.
+  Innovation alliances transfer ``alliance.innovation_learning_factor`` times as much; pilots
+  transfer at pilot scope.
 - Automation rises toward the best vendor's technology level while a technology alliance is
-  active, and decays without one (the vendor dependence of automation).
+  active, and decays without one at ``alliance.automation_decay`` of the adoption rate (the
+  vendor dependence of automation).
 - Trust grows when an alliance delivers at least what was expected and decays otherwise.
 """
 
@@ -19,13 +21,9 @@ from simulator.core.population import TECHNOLOGY_DIM
 from simulator.core.roles import DELIVERS_AUTOMATION
 from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND
 from simulator.rules.review import expected_now
-from simulator.rules.value import INNOVATION_LEARNING_FACTOR
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
-
-PARTNER_ABSORPTIVE_CAPACITY = 0.5
-"""Absorptive capacity of partner firms (they are established firms; fixed)."""
 
 
 def transfer_knowledge(model: EcosystemModel) -> None:
@@ -40,14 +38,16 @@ def transfer_knowledge(model: EcosystemModel) -> None:
     other = ledger.counterpart[rows]
     scope = np.where(ledger.phase[rows] == PILOT, cfg.pilot_scope, 1.0)
     intensity = cfg.learning_rate * ledger.info_sharing[rows] * scope
-    intensity *= np.where(ledger.type[rows] == INNOVATION, INNOVATION_LEARNING_FACTOR, 1.0)
+    intensity *= np.where(ledger.type[rows] == INNOVATION, cfg.innovation_learning_factor, 1.0)
     intensity *= 1.0 + cfg.equity_learning_bonus * ledger.equity_stake[rows]
 
     smb_cap = smbs.capability[holder]
     partner_cap = partners.capability[other]
     absorb = smbs.absorptive_capacity()[holder]
     inflow = (intensity * absorb)[:, None] * np.clip(partner_cap - smb_cap, 0.0, None)
-    outflow = (intensity * PARTNER_ABSORPTIVE_CAPACITY)[:, None] * np.clip(smb_cap - partner_cap, 0.0, None)
+    outflow = (intensity * model.config.partner.absorptive_capacity)[:, None] * np.clip(
+        smb_cap - partner_cap, 0.0, None
+    )
 
     np.add.at(smbs.capability, holder, inflow)
     np.add.at(partners.capability, other, outflow)
@@ -61,7 +61,8 @@ def transfer_knowledge(model: EcosystemModel) -> None:
 
 def adopt_automation(model: EcosystemModel) -> None:
     """Raise automation toward the vendors' level, or let it decay without a vendor."""
-    rate = model.config.alliance.adoption_rate
+    cfg = model.config.alliance
+    rate = cfg.adoption_rate
     smbs, ledger = model.smbs, model.ledger
     ids = ledger.active_ids
     rows = ids[DELIVERS_AUTOMATION[ledger.kind[ids]]]
@@ -71,7 +72,7 @@ def adopt_automation(model: EcosystemModel) -> None:
     rising = has_vendor & (target > smbs.automation)
     smbs.automation[rising] += rate * (target - smbs.automation)[rising]
     # without a vendor automation decays; interoperable (modular) systems keep more of it
-    decay = 0.5 * rate * smbs.switching_factor
+    decay = cfg.automation_decay * rate * smbs.switching_factor
     smbs.automation[~has_vendor] *= (1.0 - decay)[~has_vendor]
 
 

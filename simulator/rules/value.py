@@ -13,11 +13,6 @@ from simulator.config import AllianceConfig, ModelConfig, SMBConfig
 from simulator.core.roles import DELIVERS_SUPPLY, role_reach
 from simulator.core.vocabulary import INNOVATION
 
-INNOVATION_REACH_FACTOR = 0.5
-"""Innovation alliances reach fewer customers than supply-chain ones of the same partner."""
-INNOVATION_LEARNING_FACTOR = 2.0
-"""... and transfer more knowledge."""
-
 
 def complementarity(partner_capability: np.ndarray, smb_capability: np.ndarray) -> np.ndarray:
     """How much a partner is strong where the SMB is weak.
@@ -33,13 +28,19 @@ def base_channel_weight(
 ) -> np.ndarray:
     """Channel weight an alliance adds before scope, trust and exclusivity.
 
-    ``reach(role) * (0.5 + 2 * complementarity)``, halved for innovation alliances, with
-    ``reach(role)`` the role's ``partner.<role>_reach`` if it sells and zero otherwise
-    (:func:`simulator.core.roles.role_reach`).
+    ``reach(role) x complementarity multiplier``, times ``alliance.innovation_reach_factor`` for
+    innovation alliances, with ``reach(role)`` the role's ``partner.<role>_reach`` if it sells
+    and zero otherwise (:func:`simulator.core.roles.role_reach`).
     """
     reach = role_reach(config.partner)[role]
-    factor = np.where(alliance_type == INNOVATION, INNOVATION_REACH_FACTOR, 1.0)
-    return reach * (0.5 + 2.0 * compl) * factor
+    factor = np.where(alliance_type == INNOVATION, config.alliance.innovation_reach_factor, 1.0)
+    return reach * complementarity_multiplier(config.alliance, compl) * factor
+
+
+def complementarity_multiplier(config: AllianceConfig, compl: np.ndarray) -> np.ndarray:
+    """How a partner's reach and supply-chain saving scale with complementarity:
+    ``complementarity_floor + complementarity_slope x complementarity`` (1 at 0.25 by default)."""
+    return config.complementarity_floor + config.complementarity_slope * compl
 
 
 def captured_share(total_weight: np.ndarray) -> np.ndarray:
@@ -76,10 +77,6 @@ def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:
     return config.share_min + (config.share_max - config.share_min) * power
 
 
-MAX_SUPPLY_CHAIN_SAVING = 0.5
-"""Supply-chain alliances together save at most this share of variable cost."""
-
-
 def supplies(kind: np.ndarray, alliance_type: np.ndarray) -> np.ndarray:
     """Whether each alliance supplies inputs (supply-chain savings, stock-outs): its partner's
     role delivers supply-chain savings and it was not formed as an innovation alliance."""
@@ -87,8 +84,9 @@ def supplies(kind: np.ndarray, alliance_type: np.ndarray) -> np.ndarray:
 
 
 def supply_chain_saving(config: AllianceConfig, compl: np.ndarray) -> np.ndarray:
-    """Share of variable cost a supply-chain alliance saves: ``saving x (0.5 + 2 x complementarity)``."""
-    return config.supply_chain_saving * (0.5 + 2.0 * compl)
+    """Share of variable cost a supply-chain alliance saves: ``supply_chain_saving x complementarity
+    multiplier``."""
+    return config.supply_chain_saving * complementarity_multiplier(config, compl)
 
 
 def variable_cost_rate(config: SMBConfig, automation: np.ndarray) -> np.ndarray:
@@ -108,8 +106,8 @@ def credit_line(config: AllianceConfig, fixed_cost: np.ndarray) -> np.ndarray:
 
 def support_value(config: AllianceConfig, line: np.ndarray) -> np.ndarray:
     """Monthly value of a credit line to the SMB: the interest it would cost on the open market
-    (twice the line's own rate) on the full line, i.e. ``2 * credit_interest * line``."""
-    return 2.0 * config.credit_interest * line
+    (``credit_market_multiple`` times the line's own rate) on the full line."""
+    return config.credit_market_multiple * config.credit_interest * line
 
 
 def support_retainer(config: AllianceConfig, share: np.ndarray, line: np.ndarray) -> np.ndarray:
