@@ -134,9 +134,9 @@ class EcosystemModel(mesa.Model):
             if len(members):
                 strategy.invest(self, members)
 
-    def spend(self, smbs_idx: np.ndarray, amounts: np.ndarray, flow: str = "strategy_investment") -> None:
-        """Take ``amounts`` of cash from SMBs ``smbs_idx`` (distinct) and book it as ``flow``."""
-        self.smbs.cash[smbs_idx] -= amounts
+    def spend(self, smb_idx: np.ndarray, amounts: np.ndarray, flow: str = "strategy_investment") -> None:
+        """Take ``amounts`` of cash from SMBs ``smb_idx`` (distinct) and book it as ``flow``."""
+        self.smbs.cash[smb_idx] -= amounts
         self.flows[flow] += float(np.sum(amounts))
 
     def run(self, steps: int | None = None) -> None:

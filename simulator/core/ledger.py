@@ -16,7 +16,7 @@ from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ENDED, PLATFORM_KIND
 
 COLUMNS: dict[str, Any] = {
-    # members
+    # the two sides
     "smb": np.int32,  # SMB array index
     "smb_uid": np.int64,  # SMB Mesa unique_id
     "kind": np.int8,  # counterpart kind code (partner role or platform)

@@ -364,21 +364,21 @@ def _choose_platform(model: EcosystemModel, strategy: Strategy, smb_idx: np.ndar
     }
 
 
-def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> None:
+def _form_partner_alliances(model: EcosystemModel, proposals: dict[str, np.ndarray]) -> None:
     """Settle competition for partners' free places, then record the alliances."""
-    if len(p["smb"]) == 0:
+    if len(proposals["smb"]) == 0:
         return
     cfg = model.config
     partners = model.partners
     spare = partners.capacity - model.ledger.partner_load()
-    order = model.rng.permutation(len(p["smb"]))
-    order = order[np.argsort(p["partner"][order], kind="stable")]
-    grouped = p["partner"][order]
+    order = model.rng.permutation(len(proposals["smb"]))
+    order = order[np.argsort(proposals["partner"][order], kind="stable")]
+    grouped = proposals["partner"][order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     lengths = np.diff(np.r_[starts, len(grouped)])
     rank = np.arange(len(grouped)) - np.repeat(starts, lengths)
     accepted = np.sort(order[rank < spare[grouped]])
-    take = {k: v[accepted] for k, v in p.items()}
+    take = {k: v[accepted] for k, v in proposals.items()}
     pilot = take["pilot"] & (take["pilot_steps"] > 0)
     equity = take["form"] != CONTRACTUAL
     exit_months = take["exit_months"] * np.where(equity, cfg.alliance.equity_exit_multiplier, 1.0)
@@ -410,30 +410,30 @@ def _form_partner_alliances(model: EcosystemModel, p: dict[str, np.ndarray]) -> 
     commit(model, ids[~pilot])
 
 
-def _join_platforms(model: EcosystemModel, p: dict[str, np.ndarray]) -> None:
-    if len(p["smb"]) == 0:
+def _join_platforms(model: EcosystemModel, proposals: dict[str, np.ndarray]) -> None:
+    if len(proposals["smb"]) == 0:
         return
     platforms = model.platforms
     cfg = model.config
     ids = model.ledger.add(
-        smb=p["smb"],
-        smb_uid=model.smbs.uid[p["smb"]],
+        smb=proposals["smb"],
+        smb_uid=model.smbs.uid[proposals["smb"]],
         kind=PLATFORM_KIND,
-        counterpart=p["platform"],
-        counterpart_uid=platforms.uid[p["platform"]],
+        counterpart=proposals["platform"],
+        counterpart_uid=platforms.uid[proposals["platform"]],
         type=PLATFORM_MEMBERSHIP,
         form=CONTRACTUAL,
         phase=COMMITTED,
-        share=platforms.fee[p["platform"]],
-        info_sharing=p["data_sharing"],
+        share=platforms.fee[proposals["platform"]],
+        info_sharing=proposals["data_sharing"],
         review_interval=cfg.alliance.review_interval,
         formed_step=model.steps,
         trust=cfg.alliance.initial_trust,
-        expected_value=p["expected_value"],
-        value_ema=p["expected_value"],
+        expected_value=proposals["expected_value"],
+        value_ema=proposals["expected_value"],
     )
     model.events.record(model.steps, "formed", ids, "search")
-    platforms.members += np.bincount(p["platform"], minlength=platforms.n)
+    platforms.members += np.bincount(proposals["platform"], minlength=platforms.n)
 
 
 def _concat(batches: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

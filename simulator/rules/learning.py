@@ -31,32 +31,32 @@ def transfer_knowledge(model: EcosystemModel) -> None:
     cfg = model.config.alliance
     smbs, partners, ledger = model.smbs, model.partners, model.ledger
     ids = ledger.active_ids
-    rows = ids[ledger.kind[ids] != PLATFORM_KIND]
-    if len(rows) == 0:
+    partner_ids = ids[ledger.kind[ids] != PLATFORM_KIND]
+    if len(partner_ids) == 0:
         return
-    holder = ledger.smb[rows]
-    other = ledger.counterpart[rows]
-    scope = np.where(ledger.phase[rows] == PILOT, cfg.pilot_scope, 1.0)
-    intensity = cfg.learning_rate * ledger.info_sharing[rows] * scope
-    intensity *= np.where(ledger.type[rows] == INNOVATION, cfg.innovation_learning_factor, 1.0)
-    intensity *= 1.0 + cfg.equity_learning_bonus * ledger.equity_stake[rows]
+    smb_idx = ledger.smb[partner_ids]
+    counterpart = ledger.counterpart[partner_ids]
+    scope = np.where(ledger.phase[partner_ids] == PILOT, cfg.pilot_scope, 1.0)
+    intensity = cfg.learning_rate * ledger.info_sharing[partner_ids] * scope
+    intensity *= np.where(ledger.type[partner_ids] == INNOVATION, cfg.innovation_learning_factor, 1.0)
+    intensity *= 1.0 + cfg.equity_learning_bonus * ledger.equity_stake[partner_ids]
 
-    smb_cap = smbs.capability[holder]
-    partner_cap = partners.capability[other]
-    absorb = smbs.absorptive_capacity()[holder]
+    smb_cap = smbs.capability[smb_idx]
+    partner_cap = partners.capability[counterpart]
+    absorb = smbs.absorptive_capacity()[smb_idx]
     inflow = (intensity * absorb)[:, None] * np.clip(partner_cap - smb_cap, 0.0, None)
     outflow = (intensity * model.config.partner.absorptive_capacity)[:, None] * np.clip(
         smb_cap - partner_cap, 0.0, None
     )
 
-    np.add.at(smbs.capability, holder, inflow)
-    np.add.at(partners.capability, other, outflow)
+    np.add.at(smbs.capability, smb_idx, inflow)
+    np.add.at(partners.capability, counterpart, outflow)
     np.clip(smbs.capability, 0.0, 1.0, out=smbs.capability)
     np.clip(partners.capability, 0.0, 1.0, out=partners.capability)
     gained = inflow.sum(axis=1)
-    smbs.knowledge += np.bincount(holder, weights=gained, minlength=smbs.n)
-    ledger.knowledge_gained[rows] += gained
-    ledger.knowledge_leaked[rows] += outflow.sum(axis=1)
+    smbs.knowledge += np.bincount(smb_idx, weights=gained, minlength=smbs.n)
+    ledger.knowledge_gained[partner_ids] += gained
+    ledger.knowledge_leaked[partner_ids] += outflow.sum(axis=1)
 
 
 def adopt_automation(model: EcosystemModel) -> None:
@@ -65,10 +65,10 @@ def adopt_automation(model: EcosystemModel) -> None:
     rate = cfg.adoption_rate
     smbs, ledger = model.smbs, model.ledger
     ids = ledger.active_ids
-    rows = ids[DELIVERS_AUTOMATION[ledger.kind[ids]]]
-    level = model.partners.capability[ledger.counterpart[rows], TECHNOLOGY_DIM]
-    target = ledger.max_by_smb(rows, level, smbs.n)
-    has_vendor = np.bincount(ledger.smb[rows], minlength=smbs.n) > 0
+    vendor_ids = ids[DELIVERS_AUTOMATION[ledger.kind[ids]]]
+    level = model.partners.capability[ledger.counterpart[vendor_ids], TECHNOLOGY_DIM]
+    target = ledger.max_by_smb(vendor_ids, level, smbs.n)
+    has_vendor = np.bincount(ledger.smb[vendor_ids], minlength=smbs.n) > 0
     rising = has_vendor & (target > smbs.automation)
     smbs.automation[rising] += rate * (target - smbs.automation)[rising]
     # without a vendor automation decays; interoperable (modular) systems keep more of it

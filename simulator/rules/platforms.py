@@ -51,13 +51,14 @@ def capture_data(model: EcosystemModel) -> None:
     if platforms.n == 0 or not (platforms.data_capture > 0).any():
         return
     ids = ledger.active_ids
-    rows = ids[ledger.kind[ids] == PLATFORM_KIND]
-    p = ledger.counterpart[rows]
-    held = ledger.data_held[rows]
-    ledger.data_held[rows] = held + platforms.data_capture[p] * ledger.info_sharing[rows] * (1.0 - held)
+    membership_ids = ids[ledger.kind[ids] == PLATFORM_KIND]
+    p = ledger.counterpart[membership_ids]
+    held = ledger.data_held[membership_ids]
+    sharing = ledger.info_sharing[membership_ids]
+    ledger.data_held[membership_ids] = held + platforms.data_capture[p] * sharing * (1.0 - held)
     sectors = platforms.entry.shape[1]
-    cell = p.astype(np.int64) * sectors + smbs.sector[ledger.smb[rows]]
-    total = np.bincount(cell, weights=ledger.data_held[rows], minlength=platforms.n * sectors)
+    cell = p.astype(np.int64) * sectors + smbs.sector[ledger.smb[membership_ids]]
+    total = np.bincount(cell, weights=ledger.data_held[membership_ids], minlength=platforms.n * sectors)
     count = np.bincount(cell, minlength=platforms.n * sectors)
     mean_data = (total / np.maximum(count, 1)).reshape(platforms.n, sectors)
     threshold = platforms.entry_threshold[:, None]
@@ -72,7 +73,7 @@ def govern_fees(model: EcosystemModel) -> None:
     """Let platforms whose decision is due set their fees by their governance policy."""
     platforms, ledger = model.platforms, model.ledger
     step = model.steps
-    changed = []
+    repriced = []
     for p, settings in enumerate(platforms.settings):
         if settings.governance == "fixed" or step % settings.governance_interval != 0:
             continue
@@ -84,39 +85,39 @@ def govern_fees(model: EcosystemModel) -> None:
         new = float(np.clip(platforms.fee[p] + direction * settings.fee_step, settings.fee_min, settings.fee_max))
         if new != platforms.fee[p]:
             platforms.fee[p] = new
-            changed.append(p)
-    if changed:
+            repriced.append(p)
+    if repriced:
         ids = ledger.active_ids
-        members = ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], changed)]
-        reprice_members(model, members, "governance")
+        membership_ids = ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], repriced)]
+        reprice_memberships(model, membership_ids, "governance")
 
 
-def reprice_members(model: EcosystemModel, members: np.ndarray, reason: str) -> None:
-    """Apply the platforms' current fees to these memberships' terms, logging each change."""
+def reprice_memberships(model: EcosystemModel, ids: np.ndarray, reason: str) -> None:
+    """Apply the platforms' current fees to the memberships ``ids``, logging each change."""
     ledger = model.ledger
-    ledger.share[members] = model.platforms.fee[ledger.counterpart[members]]
-    model.events.record(model.steps, "renegotiated", members, reason)
+    ledger.share[ids] = model.platforms.fee[ledger.counterpart[ids]]
+    model.events.record(model.steps, "renegotiated", ids, reason)
 
 
-def switching_months(model: EcosystemModel, rows: np.ndarray) -> np.ndarray:
+def switching_months(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     """Cost of leaving each membership, in months of its platform revenue.
 
     ``(switching_cost_base + switching_cost_growth x tenure + data_lock_in x data_held)``, scaled
     by the SMB's ``switching_factor`` (modular systems switch cheaply).
     """
     platforms, ledger = model.platforms, model.ledger
-    p = ledger.counterpart[rows]
-    tenure = model.steps - ledger.formed_step[rows]
+    p = ledger.counterpart[ids]
+    tenure = model.steps - ledger.formed_step[ids]
     months = (
         platforms.switching_cost_base[p]
         + platforms.switching_cost_growth[p] * tenure
-        + platforms.data_lock_in[p] * ledger.data_held[rows]
+        + platforms.data_lock_in[p] * ledger.data_held[ids]
     )
-    return months * model.smbs.switching_factor[ledger.smb[rows]]
+    return months * model.smbs.switching_factor[ledger.smb[ids]]
 
 
 def _member_lock_in(model: EcosystemModel, p: int) -> float:
     ledger = model.ledger
     ids = ledger.active_ids
-    rows = ids[(ledger.kind[ids] == PLATFORM_KIND) & (ledger.counterpart[ids] == p)]
-    return float(switching_months(model, rows).mean()) if len(rows) else 0.0
+    membership_ids = ids[(ledger.kind[ids] == PLATFORM_KIND) & (ledger.counterpart[ids] == p)]
+    return float(switching_months(model, membership_ids).mean()) if len(membership_ids) else 0.0

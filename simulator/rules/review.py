@@ -57,8 +57,8 @@ def dissolve(model: EcosystemModel, ids: np.ndarray, reason: str | np.ndarray, p
         fraction = np.where(ledger.phase[ids] == PILOT, model.config.alliance.pilot_exit_fraction, 1.0)
         cost = ledger.exit_cost[ids] * fraction
         ledger.exit_cost_paid[ids] = cost
-        holder = ledger.smb[ids]
-        smbs.cash -= np.bincount(holder, weights=cost, minlength=smbs.n)
+        smb_idx = ledger.smb[ids]
+        smbs.cash -= np.bincount(smb_idx, weights=cost, minlength=smbs.n)
         on_platform = ledger.kind[ids] == PLATFORM_KIND
         model.flows["switching_costs"] += cost[on_platform].sum()
         model.flows["exit_costs"] += cost[~on_platform].sum()
@@ -117,14 +117,14 @@ def _decide_pilots(model: EcosystemModel) -> None:
     cfg = model.config.alliance
     ledger = model.ledger
     ids = ledger.active_ids
-    due = ids[(ledger.phase[ids] == PILOT) & (model.steps - ledger.formed_step[ids] >= ledger.pilot_steps[ids])]
-    if len(due) == 0:
+    due_ids = ids[(ledger.phase[ids] == PILOT) & (model.steps - ledger.formed_step[ids] >= ledger.pilot_steps[ids])]
+    if len(due_ids) == 0:
         return
-    paid_off = ledger.value_ema[due] >= cfg.commit_threshold * expected_now(model, due)
-    commit(model, due[paid_off])
-    model.events.record(model.steps, "pilot_committed", due[paid_off], "pilot_paid_off")
-    _count_reviews(model, due, paid_off)
-    dissolve(model, due[~paid_off], "pilot_failed")
+    paid_off = ledger.value_ema[due_ids] >= cfg.commit_threshold * expected_now(model, due_ids)
+    commit(model, due_ids[paid_off])
+    model.events.record(model.steps, "pilot_committed", due_ids[paid_off], "pilot_paid_off")
+    _count_reviews(model, due_ids, paid_off)
+    dissolve(model, due_ids[~paid_off], "pilot_failed")
 
 
 def _review_committed(model: EcosystemModel) -> None:
@@ -133,24 +133,24 @@ def _review_committed(model: EcosystemModel) -> None:
     ids = ledger.active_ids
     age = model.steps - ledger.formed_step[ids]
     interval = np.maximum(ledger.review_interval[ids], 1)
-    due = ids[(ledger.phase[ids] == COMMITTED) & (age > 0) & (age % interval == 0)]
-    if len(due) == 0:
+    due_ids = ids[(ledger.phase[ids] == COMMITTED) & (age > 0) & (age % interval == 0)]
+    if len(due_ids) == 0:
         return
-    met = ledger.value_ema[due] >= expected_now(model, due)
-    _count_reviews(model, due, met)
+    met = ledger.value_ema[due_ids] >= expected_now(model, due_ids)
+    _count_reviews(model, due_ids, met)
     # platform fees are the platform's to set; equity terms are fixed by ownership
-    _renegotiate(model, due[(ledger.kind[due] != PLATFORM_KIND) & (ledger.form[due] == CONTRACTUAL)])
+    _renegotiate(model, due_ids[(ledger.kind[due_ids] != PLATFORM_KIND) & (ledger.form[due_ids] == CONTRACTUAL)])
 
-    underperforming = ledger.value_ema[due] < cfg.dissolve_threshold * expected_now(model, due)
-    strategy_of = model.smbs.strategy_id[ledger.smb[due]]
+    underperforming = ledger.value_ema[due_ids] < cfg.dissolve_threshold * expected_now(model, due_ids)
+    strategy_of = model.smbs.strategy_id[ledger.smb[due_ids]]
     leaving: list[np.ndarray] = []
     reasons: list[np.ndarray] = []
     for sid, strategy in enumerate(model.strategies):
         group = strategy_of == sid
         if not group.any():
             continue
-        decision = strategy.review(model, due[group], underperforming[group])
-        leaving.append(due[group][decision.dissolve])
+        decision = strategy.review(model, due_ids[group], underperforming[group])
+        leaving.append(due_ids[group][decision.dissolve])
         reasons.append(np.asarray(decision.reason, dtype=object)[decision.dissolve])
     if leaving:
         dissolve(model, np.concatenate(leaving), np.concatenate(reasons))
@@ -162,9 +162,9 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
         return
     cfg = model.config.alliance
     ledger, smbs, partners = model.ledger, model.smbs, model.partners
-    other = ledger.counterpart[ids]
+    counterpart = ledger.counterpart[ids]
     power = value.bargaining_power(
-        partners.size[other],
+        partners.size[counterpart],
         smbs.revenue[ledger.smb[ids]],
         ledger.smb_dependence[ids],
         ledger.partner_dependence[ids],
@@ -174,19 +174,19 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
     current = ledger.share[ids]
     new = current + cfg.renegotiation_speed * (target - current)
     moved = np.abs(new - current) >= cfg.renegotiation_tolerance
-    changed = ids[moved]
-    ledger.share[changed] = new[moved]
+    changed_ids = ids[moved]
+    ledger.share[changed_ids] = new[moved]
     reason = np.where(new[moved] > current[moved], "partner_power", "smb_power").astype(object)
-    model.events.record(model.steps, "renegotiated", changed, reason)
+    model.events.record(model.steps, "renegotiated", changed_ids, reason)
 
 
 def _count_reviews(model: EcosystemModel, ids: np.ndarray, met: np.ndarray) -> None:
     """Feed review outcomes into partner reputations."""
     ledger, partners = model.ledger, model.partners
-    rows = ledger.kind[ids] != PLATFORM_KIND
-    other = ledger.counterpart[ids][rows]
-    partners.reviews += np.bincount(other, minlength=partners.n)
-    partners.successes += np.bincount(other, weights=met[rows].astype(float), minlength=partners.n)
+    with_partner = ledger.kind[ids] != PLATFORM_KIND
+    counterpart = ledger.counterpart[ids][with_partner]
+    partners.reviews += np.bincount(counterpart, minlength=partners.n)
+    partners.successes += np.bincount(counterpart, weights=met[with_partner].astype(float), minlength=partners.n)
 
 
 def _apply_base_hazard(model: EcosystemModel) -> None:
@@ -194,5 +194,5 @@ def _apply_base_hazard(model: EcosystemModel) -> None:
     if hazard <= 0:
         return
     ids = model.ledger.active_ids
-    hit = ids[model.rng.random(len(ids)) < hazard]
-    dissolve(model, hit, "base_hazard", pay_exit_cost=False)
+    hit_ids = ids[model.rng.random(len(ids)) < hazard]
+    dissolve(model, hit_ids, "base_hazard", pay_exit_cost=False)

@@ -9,7 +9,7 @@ import numpy as np
 from simulator.config import ModelConfig
 from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.errors import ConfigError
-from simulator.rules.platforms import reprice_members
+from simulator.rules.platforms import reprice_memberships
 from simulator.rules.review import dissolve
 from simulator.shocks.base import Shock, register
 
@@ -50,13 +50,13 @@ class PlatformFeeHike(_PlatformShock):
         before = model.platforms.fee[self.hit].copy()
         model.platforms.fee[self.hit] = np.minimum(before + self.config.size, 1.0)
         self.raised = model.platforms.fee[self.hit] - before
-        reprice_members(model, _members_of(model, self.hit), "platform_fee_hike")
+        reprice_memberships(model, _members_of(model, self.hit), "platform_fee_hike")
         return f"platforms {self.hit.tolist()} fee +{self.config.size:g}"
 
     def stop(self, model: EcosystemModel) -> None:
         # take back this shock's increase only, never below zero (governance may have moved the fee)
         model.platforms.fee[self.hit] = np.maximum(model.platforms.fee[self.hit] - self.raised, 0.0)
-        reprice_members(model, _members_of(model, self.hit), "platform_fee_restored")
+        reprice_memberships(model, _members_of(model, self.hit), "platform_fee_restored")
 
 
 @register

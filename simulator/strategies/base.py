@@ -1,9 +1,10 @@
 """The strategy interface: how an SMB population decides about alliances.
 
 A strategy is a policy shared by a group of SMBs. Every hook works on arrays for the whole
-group at once (``members`` are SMB array indices), so a strategy's decision costs one numpy call
-per step, not one Python call per firm. The model calls :meth:`Strategy.setup` once when it is
-built, then these hooks each step:
+group at once, so a strategy's decision costs one numpy call per step, not one Python call per
+firm. In every hook ``members`` is the group's SMB indices (rows of the SMB arrays, what the
+mechanisms call ``smb_idx``) and ``alliances`` are alliance ids (ledger rows). The model calls
+:meth:`Strategy.setup` once when it is built, then these hooks each step:
 
 1. :meth:`Strategy.alliance_targets` — how many partner alliances and platform memberships
    each member wants;
