@@ -150,7 +150,7 @@ def network_figure(model: DashboardModel) -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"Alliance network, step {model.steps}: {len(ids)} active alliances")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=4, fontsize=7, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=7, frameon=False)
     fig.tight_layout()
     return fig
 
