@@ -194,11 +194,12 @@ METRICS.add(
         end_formula="the configured strategy name, `mix` for a mixed population",
     ),
     Metric(
-        "seed", "seed", "", S.RUN, _at(SUMMARY), "Base seed of the run.", end=lambda s: s.model.config.seed
+        "seed", "seed", "", S.RUN, _at(SUMMARY), "Base seed of the run.", formula="the configuration's `seed`",
+        end=lambda s: s.model.config.seed
     ),
     Metric(
         "replicate", "replicate", "", S.RUN, _at(SUMMARY), "Replicate number of the run.",
-        end=lambda s: s.model.config.replicate,
+        formula="the configuration's `replicate`", end=lambda s: s.model.config.replicate,
     ),
     Metric(
         "run_seed", "run seed", "", S.RUN, _at(SUMMARY),
@@ -207,7 +208,8 @@ METRICS.add(
         "`SeedSequence(seed, spawn_key=(replicate,))`'s state (Section 4, Stochasticity)",
         end=lambda s: run_seed(s.model.config.seed, s.model.config.replicate),
     ),
-    Metric("steps", "steps", "months", S.RUN, _at(SUMMARY), "Steps simulated.", end=lambda s: s.model.steps),
+    Metric("steps", "steps", "months", S.RUN, _at(SUMMARY), "Steps simulated.",
+        formula="the number of steps run", end=lambda s: s.model.steps),
     Metric(
         "share", "population share", "", S.RUN, _at(STRATEGY_SUMMARY),
         "Share of the SMB population following the strategy.", formula="`n_g / n0`",

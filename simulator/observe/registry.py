@@ -197,7 +197,7 @@ class Metric:
         """The definition with its formula at a level (for docs/ODD.md)."""
         if level.per_step or self.step is None:
             return self.formula or self.doc
-        return self.end_formula or "its value at the last step"
+        return self.end_formula or "its last-step value"
 
     def value(self, level: Level, scope: Scope) -> Any:
         """Compute the metric at a level over a scope."""
