@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import MISSING, Field, dataclass, fields, is_dataclass
 from typing import Any
 
+from simulator.config.checks import describe_range
 from simulator.config.schema import ModelConfig
 
 
@@ -56,9 +57,7 @@ class Parameter:
             return "true / false"
         if isinstance(self.default, str):
             return "text"
-        low = f"[{self.ge:g}" if self.ge is not None else (f"({self.gt:g}" if self.gt is not None else "(-inf")
-        high = f"{self.le:g}]" if self.le is not None else (f"{self.lt:g})" if self.lt is not None else "inf)")
-        return f"{low}, {high}"
+        return describe_range(self.ge, self.le, self.gt, self.lt)
 
 
 def parameters(config: Any = None, prefix: str = "") -> list[Parameter]:
