@@ -118,7 +118,9 @@ column per alliance type, per alliance form or per platform (0-based index)."""
 
 @dataclass(frozen=True)
 class Part:
-    """One key of a metric whose value is a mapping (e.g. ``resilience.depth``)."""
+    """One key of a metric whose value is a mapping (e.g. ``resilience.depth``): its label and
+    unit (for reports), its meaning (README.md) and its definition (docs/ODD.md; ``doc`` when
+    empty)."""
 
     name: str
     label: str
@@ -181,12 +183,6 @@ class Metric:
         """The placeholder of a family of columns (``type``, ``form``, ``i``), or None."""
         return next((key for key in FAMILIES if f"<{key}>" in self.name), None)
 
-    def columns(self, n_platforms: int) -> list[str]:
-        """The column names: the name itself, or one per member of the family."""
-        if self.family is None:
-            return [self.name]
-        return [self.name.replace(f"<{self.family}>", key) for key in FAMILIES[self.family](n_platforms)]
-
     def meaning(self, level: Level) -> str:
         """The one-sentence meaning at a level (for README.md)."""
         if level.per_step or self.step is None:
@@ -201,10 +197,10 @@ class Metric:
 
     def value(self, level: Level, scope: Scope) -> Any:
         """Compute the metric at a level over a scope."""
-        if level.per_step or self.end is None:
-            assert self.step is not None
-            return self.step(scope)
-        return self.end(scope)
+        compute = self.step if level.per_step or self.end is None else self.end
+        if compute is None:
+            raise ValueError(f"metric {self.name!r} has no function for {level.name}")
+        return compute(scope)
 
 
 class Scope:
