@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
+from typing import Any
 
 import mesa
 import numpy as np
@@ -20,7 +21,8 @@ from simulator.core.ledger import AllianceLedger
 from simulator.core.market import Market
 from simulator.core.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.core.seeds import STREAMS, stream
-from simulator.observe.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, mix_columns, step_metrics, strategy_step_rows
+from simulator.observe.metrics import METRICS, step_metrics, strategy_step_rows
+from simulator.observe.registry import STEP, STRATEGY_STEP
 from simulator.rules.economy import FLOWS, trade
 from simulator.rules.failure import fail_partners, fail_smbs
 from simulator.rules.formation import form_alliances
@@ -54,7 +56,9 @@ class EcosystemModel(mesa.Model):
     flows
         Money flows summed over the run, by kind (see :data:`simulator.rules.economy.FLOWS`).
     datacollector
-        Mesa DataCollector with one model reporter per column of ``timeseries.parquet``.
+        Mesa DataCollector with one model reporter per column of ``timeseries.parquet`` and the
+        table ``by_strategy`` (``timeseries_by_strategy.parquet``); both column lists come from
+        the metric registry (:data:`simulator.observe.metrics.METRICS`).
     """
 
     def __init__(self, config: ModelConfig | None = None) -> None:
@@ -93,15 +97,12 @@ class EcosystemModel(mesa.Model):
         )
         self.events = EventLog(self.ledger, self.smbs.strategy_id, [s.name for s in self.strategies])
         self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
-        self.last_metrics: dict[str, float] = {}
+        self.last_metrics: dict[str, Any] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
 
-        columns = list(STEP_METRICS) + mix_columns()
-        for p in range(self.platforms.n):
-            columns += [f"platform_{p}_share", f"platform_{p}_members", f"platform_{p}_fee"]
         self.datacollector = mesa.DataCollector(
-            model_reporters={c: partial(_read_metric, c) for c in columns},
-            tables={"by_strategy": list(STRATEGY_STEP_COLUMNS)},
+            model_reporters={c: partial(_read_metric, c) for c in METRICS.columns(STEP, self.platforms.n)},
+            tables={"by_strategy": METRICS.columns(STRATEGY_STEP)},
         )
 
     # ------------------------------------------------------------------ the schedule
@@ -167,6 +168,6 @@ class EcosystemModel(mesa.Model):
             self.smb_agents[i].remove()
 
 
-def _read_metric(name: str, model: EcosystemModel) -> float:
+def _read_metric(name: str, model: EcosystemModel) -> Any:
     """DataCollector reporter body: one metric of the current step."""
     return model.last_metrics[name]

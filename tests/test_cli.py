@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from simulator.core.events import EVENT_COLUMNS
-from simulator.observe.metrics import STEP_METRICS, SUMMARY_METRICS
+from simulator.observe.metrics import METRICS
+from simulator.observe.registry import STEP, SUMMARY
 from simulator.run.runner import OUTPUT_FILES
 
 pytestmark = pytest.mark.slow
@@ -61,13 +62,12 @@ def _check_run_dir(run_dir: Path, steps: int) -> dict:
     assert len(ts) == steps
     assert "step" in ts.columns
     assert ts["step"].tolist() == list(range(1, steps + 1))
-    missing = set(STEP_METRICS) - set(ts.columns)
-    assert not missing, missing
+    config = yaml.safe_load((run_dir / "config.yaml").read_text())
+    assert list(ts.columns) == METRICS.columns(STEP, config["n_platforms"])
     events = pd.read_parquet(run_dir / "events.parquet")
     assert tuple(events.columns) == EVENT_COLUMNS
     summary = json.loads((run_dir / "summary.json").read_text())
-    assert set(summary) == set(SUMMARY_METRICS)
-    config = yaml.safe_load((run_dir / "config.yaml").read_text())
+    assert list(summary) == METRICS.columns(SUMMARY)
     assert config["steps"] == steps
     return {"summary": summary, "config": config, "timeseries": ts, "events": events}
 

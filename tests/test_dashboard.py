@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.dashboard.app import DASHBOARD_SHOCKS, DashboardModel, network_figure
+from simulator.config import ModelConfig
+from simulator.dashboard.app import DASHBOARD_SHOCKS, MODEL_PARAMS, DashboardModel, labelled, network_figure
 from simulator.dashboard.server import CHROMIUM_ARGS, DashboardServer, chromium_path
 
 CACHE = Path.home() / ".cache" / "ecosim" / "solara-cdn"
@@ -39,7 +40,42 @@ def test_refused_slider_combination_gives_a_message_not_a_crash() -> None:
     """All shares at zero keeps a valid default ecosystem and explains why."""
     model = DashboardModel(share_platform_first=0, share_diversification=0, share_multi_homing=0, share_go_it_alone=0)
     assert model.config_error and "strategy.shares" in model.config_error
-    assert model.smbs.n == 200
+    assert model.smbs.n == ModelConfig().n_smbs
+
+
+def test_sliders_start_at_the_model_defaults_within_the_declared_ranges() -> None:
+    """Each parameter slider starts at ModelConfig's default and stays inside the declared range."""
+    default = ModelConfig()
+    expected = {
+        "n_smbs": default.n_smbs,
+        "n_partners": default.n_partners,
+        "n_platforms": default.n_platforms,
+        "platform_fee": default.platform.fee,
+        "network_effect": default.platform.network_effect,
+        "base_hazard": default.alliance.base_hazard,
+        "seed": default.seed,
+    }
+    for name, value in expected.items():
+        assert MODEL_PARAMS[name]["value"] == value, name
+    assert (MODEL_PARAMS["platform_fee"]["min"], MODEL_PARAMS["platform_fee"]["max"]) == (0.0, 1.0)
+    for name in ("n_smbs", "n_partners", "network_effect", "base_hazard"):
+        spec = MODEL_PARAMS[name]
+        assert spec["min"] <= spec["value"] <= spec["max"] and spec["min"] >= 0, name
+        assert (spec["value"] - spec["min"]) / spec["step"] == pytest.approx(
+            round((spec["value"] - spec["min"]) / spec["step"])
+        )
+
+
+def test_plot_legends_use_the_metric_labels() -> None:
+    """The live plots name series by label and unit, not by column name."""
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    ax.plot([1, 2], [3, 4], label="total_revenue")
+    ax.plot([1, 2], [0.9, 0.8], label="survival_rate")
+    labelled(ax)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["total SMB revenue (thousand currency units per month)", "survival rate"]
 
 
 def test_shock_buttons_schedule_shocks_for_the_next_step() -> None:
@@ -83,7 +119,7 @@ def test_page_renders_network_plots_and_controls(browser_page) -> None:
     assert page.locator("img").count() >= 5  # network + plots
     for label in ("Reset", "Step"):
         assert page.get_by_role("button", name=label, exact=True).is_visible()
-    assert page.get_by_text("SMBs: 200").first.is_visible()
+    assert page.get_by_text(f"SMBs: {ModelConfig().n_smbs}").first.is_visible()
 
 
 @pytest.mark.slow
@@ -105,7 +141,7 @@ def test_slider_changes_a_parameter(browser_page) -> None:
     smbs.press("ArrowRight")
     smbs.press("ArrowRight")
     page.get_by_role("button", name="Reset", exact=True).click()
-    page.get_by_text("SMBs: 220").first.wait_for(timeout=30_000)
+    page.get_by_text(f"SMBs: {ModelConfig().n_smbs + 20}").first.wait_for(timeout=30_000)
 
 
 @pytest.mark.slow

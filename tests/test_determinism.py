@@ -14,7 +14,8 @@ from conftest import small_config
 from simulator.config import from_dict
 from simulator.core.events import EVENT_COLUMNS
 from simulator.core.vocabulary import PLATFORM_KIND
-from simulator.observe.metrics import STEP_METRICS, SUMMARY_METRICS
+from simulator.observe.metrics import METRICS
+from simulator.observe.registry import STEP, SUMMARY
 from simulator.run.runner import run_simulation, write_run
 
 MIX = {"name": "mix", "shares": {"platform_first": 0.4, "diversification": 0.3, "opportunistic": 0.3}}
@@ -131,12 +132,12 @@ def test_degenerate_ecosystems_run_and_write(overrides, strategy, tmp_path):
     out = write_run(result, tmp_path / "run")
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert len(ts) == result.model.config.steps
-    assert set(STEP_METRICS) <= set(ts.columns)
-    assert not ts[list(STEP_METRICS)].isna().any().any()
+    assert list(ts.columns) == METRICS.columns(STEP, result.model.platforms.n)
+    assert not ts.isna().any().any()
     events = pd.read_parquet(out / "events.parquet")
     assert tuple(events.columns) == EVENT_COLUMNS
     summary = json.loads((out / "summary.json").read_text(), parse_constant=_refuse_non_finite)
-    assert set(summary) == set(SUMMARY_METRICS)
+    assert list(summary) == METRICS.columns(SUMMARY)
     model = result.model
     ids = model.ledger.active_ids
     if model.partners.n == 0:

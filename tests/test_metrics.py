@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.observe.metrics import compound_growth, gini, herfindahl, sales_shares
+from simulator.observe.stats import compound_growth, gini, herfindahl, sales_shares
 
 
 def test_compound_growth_known_values():

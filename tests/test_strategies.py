@@ -14,7 +14,8 @@ import pytest
 
 from simulator import ConfigError, EcosystemModel, ModelConfig
 from simulator.core.vocabulary import CONTRACTUAL, PLATFORM_KIND
-from simulator.observe.metrics import STRATEGY_SUMMARY_METRICS, summary
+from simulator.observe.metrics import METRICS, summary
+from simulator.observe.registry import STRATEGY_STEP, STRATEGY_SUMMARY
 from simulator.run.runner import run_simulation
 from simulator.strategies import MIX, STRATEGIES, build_population
 
@@ -143,10 +144,11 @@ def test_mix_outputs_break_down_by_strategy() -> None:
     groups = result.summary["by_strategy"]
     assert set(groups) == {"diversification", "platform_first"}
     for metrics in groups.values():
-        assert set(metrics) == set(STRATEGY_SUMMARY_METRICS)
+        assert list(metrics) == METRICS.columns(STRATEGY_SUMMARY)
     assert sum(g["formations"] for g in groups.values()) == result.summary["formations"]
     by = result.timeseries_by_strategy
     assert len(by) == 2 * 60
+    assert list(by.columns) == METRICS.columns(STRATEGY_STEP)
     survivors = by.groupby("step").smbs_alive.sum().to_numpy()
     assert (survivors == result.timeseries.smbs_alive.to_numpy()).all()
     assert set(result.events.strategy.unique()) <= {"diversification", "platform_first"}

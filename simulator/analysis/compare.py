@@ -8,7 +8,8 @@ sweep (if not yet collected), then for each metric and each level of ``--by``:
   swept parameter), so that randomness the two share cancels, with its 95% interval and the
   paired t-test's p-value (``scipy.stats.ttest_rel``).
 
-It writes ``report.md`` with the table and figures beside it (each metric by level with its
+Metrics are shown by their label and unit from the metric registry (with the column name). It
+writes ``report.md`` with the table and figures beside it (each metric by level with its
 interval; total revenue and survival over time as bands across replicates), and prints the
 table.
 """
@@ -25,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from simulator.analysis.collect import collect, write
+from simulator.observe.metrics import METRICS
 
 DEFAULT_METRICS: tuple[str, ...] = (
     "survival_rate",
@@ -132,11 +134,18 @@ def format_table(table: pd.DataFrame, by: str) -> str:
         sep += "---|---|"
     lines = [head, sep]
     for _, r in table.iterrows():
-        line = f"| {r['metric']} | {r[by]} | {r['n']} | {r['mean']:.4g} [{r['ci_low']:.4g}, {r['ci_high']:.4g}] |"
+        level = f"{r['mean']:.4g} [{r['ci_low']:.4g}, {r['ci_high']:.4g}]"
+        line = f"| {metric_title(r['metric'])} | {r[by]} | {r['n']} | {level} |"
         if paired:
             line += f" {r['diff']:+.4g} [{r['diff_ci_low']:+.4g}, {r['diff_ci_high']:+.4g}] | {r['p_value']:.3g} |"
         lines.append(line)
     return "\n".join(lines)
+
+
+def metric_title(metric: str) -> str:
+    """A metric's label with its unit, followed by its column name (``survival rate (`survival_rate`)``)."""
+    label = METRICS.label(metric)
+    return f"{label} (`{metric}`)" if label != metric else f"`{metric}`"
 
 
 def plot_levels(table: pd.DataFrame, by: str, out_dir: Path) -> list[Path]:
@@ -154,7 +163,7 @@ def plot_levels(table: pd.DataFrame, by: str, out_dir: Path) -> list[Path]:
         ax.errorbar(x, group["mean"], yerr=np.nan_to_num(err), fmt="o", capsize=5)
         ax.set_xticks(x, [str(v) for v in group[by]], rotation=20)
         ax.set_xlabel(by)
-        ax.set_ylabel(metric)
+        ax.set_ylabel(METRICS.label(metric))
         ax.set_title(f"{metric} by {by} (mean, 95% CI)")
         ax.grid(True, alpha=0.3)
         paths.append(_save_png(fig, out_dir / f"{metric.replace('.', '_')}_by_{by.replace('.', '_')}.png"))
@@ -180,8 +189,8 @@ def plot_bands(
             mean, low, high = per_step.mean(), per_step.quantile(0.1), per_step.quantile(0.9)
             ax.plot(mean.index, mean.to_numpy(), label=str(level))
             ax.fill_between(mean.index, low.to_numpy(), high.to_numpy(), alpha=0.2)
-        ax.set_xlabel("step (month)")
-        ax.set_ylabel(column)
+        ax.set_xlabel(METRICS.label("step"))
+        ax.set_ylabel(METRICS.label(column))
         ax.set_title(f"{column} over time by {by} (mean, 10-90% band)")
         ax.legend(title=by, fontsize=8)
         ax.grid(True, alpha=0.3)

@@ -34,6 +34,9 @@ import pandas as pd
 
 from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ENDING_EVENTS, KIND_STYLE, TYPE_COLOURS
+from simulator.observe.metrics import METRICS
+
+STEP_AXIS = METRICS.label("step")
 
 FORMATS = ("png", "svg")
 
@@ -102,11 +105,11 @@ def growth_figure(ts: pd.DataFrame) -> plt.Figure:
     """Total revenue and survival over time."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     top.plot(ts.step, ts.total_revenue, color="#1f77b4")
-    top.set_ylabel("total SMB revenue per month")
+    top.set_ylabel(METRICS.label("total_revenue"))
     top.set_title("Growth and survival")
     bottom.plot(ts.step, ts.survival_rate, color="#2ca02c")
-    bottom.set_ylabel("share of SMBs alive")
-    bottom.set_xlabel("step (month)")
+    bottom.set_ylabel(METRICS.label("survival_rate"))
+    bottom.set_xlabel(STEP_AXIS)
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
     return fig
@@ -115,19 +118,15 @@ def growth_figure(ts: pd.DataFrame) -> plt.Figure:
 def lock_in_figure(ts: pd.DataFrame) -> plt.Figure:
     """Lock-in indicators over time."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    for column, label in (
-        ("mean_revenue_hhi", "revenue HHI over channels"),
-        ("mean_largest_platform_share", "largest-platform share"),
-        ("mean_direct_share", "own-channel share"),
-    ):
-        left.plot(ts.step, ts[column], label=label)
+    for column in ("mean_revenue_hhi", "mean_largest_platform_share", "mean_direct_share"):
+        left.plot(ts.step, ts[column], label=METRICS.label(column))
     left.set_ylim(0, 1.05)
     left.set_ylabel("mean over alive SMBs")
     left.legend(fontsize=8)
     right.plot(ts.step, ts.mean_exit_cost_ratio, color="#8c564b")
-    right.set_ylabel("exit cost / monthly revenue")
+    right.set_ylabel(METRICS.label("mean_exit_cost_ratio"))
     for ax in (left, right):
-        ax.set_xlabel("step (month)")
+        ax.set_xlabel(STEP_AXIS)
         ax.grid(True, alpha=0.3)
     fig.suptitle("Lock-in over time")
     fig.tight_layout()
@@ -142,8 +141,8 @@ def platform_shares_figure(ts: pd.DataFrame) -> plt.Figure:
         ax.stackplot(ts.step, *(ts[c] for c in columns), labels=[c.split("_")[1] for c in columns], alpha=0.8)
         ax.legend(title="platform", fontsize=8, loc="upper left")
     ax.set_ylim(0, 1)
-    ax.set_xlabel("step (month)")
-    ax.set_ylabel("share of platform sales")
+    ax.set_xlabel(STEP_AXIS)
+    ax.set_ylabel(METRICS.label("platform_shares"))
     ax.set_title("Platform market shares")
     return fig
 
@@ -174,8 +173,8 @@ def shock_response_figure(
         ax.axvline(step, color="#2ca02c", linewidth=1.2, label=f"recovered after {resilience['recovery_steps']} steps")
     else:
         ax.text(0.98, 0.05, "not recovered by the end (censored)", transform=ax.transAxes, ha="right")
-    ax.set_xlabel("step (month)")
-    ax.set_ylabel("total SMB revenue per month")
+    ax.set_xlabel(STEP_AXIS)
+    ax.set_ylabel(METRICS.label("total_revenue"))
     ax.set_title("Shock response")
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(True, alpha=0.3)

@@ -42,6 +42,7 @@ from SALib.sample import sobol as sobol_sample
 
 from simulator.config import ModelConfig
 from simulator.errors import ConfigError
+from simulator.observe.metrics import METRICS
 
 METHODS = ("sobol", "morris")
 
@@ -157,7 +158,7 @@ def bar_chart(table: pd.DataFrame, method: str, metric: str, path: Path) -> Path
         ax.set_xlabel("Morris mu* (mean absolute elementary effect)")
     ax.set_yticks(y, table.parameter)
     ax.invert_yaxis()
-    ax.set_title(f"Sensitivity of {metric} ({method})")
+    ax.set_title(f"Sensitivity of {METRICS.label(metric)} ({method})")
     ax.legend()
     ax.grid(True, axis="x", alpha=0.3)
     fig.tight_layout()

@@ -62,10 +62,11 @@ def _check_bounds(key: str, value: Any, meta: Any) -> None:
     low_bad = (ge is not None and value < ge) or (gt is not None and value <= gt)
     high_bad = (le is not None and value > le) or (lt is not None and value >= lt)
     if low_bad or high_bad:
-        raise ConfigError(key, f"must be in {_describe(ge, le, gt, lt)}, got {value!r}")
+        raise ConfigError(key, f"must be in {describe_range(ge, le, gt, lt)}, got {value!r}")
 
 
-def _describe(ge: float | None, le: float | None, gt: float | None, lt: float | None) -> str:
+def describe_range(ge: float | None, le: float | None, gt: float | None, lt: float | None) -> str:
+    """A range as errors and docs write it: ``[0, 1]``, ``(0, inf)``, ``[1, inf)``."""
     low = f"[{ge:g}" if ge is not None else (f"({gt:g}" if gt is not None else "(-inf")
     high = f"{le:g}]" if le is not None else (f"{lt:g})" if lt is not None else "inf)")
     return f"{low}, {high}"

@@ -23,6 +23,7 @@ def param(
     gt: float | None = None,
     lt: float | None = None,
     choices: tuple[str, ...] | None = None,
+    allowed: str | None = None,
 ) -> Any:
     """Declare a documented parameter with its allowed range.
 
@@ -36,13 +37,36 @@ def param(
         Inclusive lower and upper bounds, exclusive lower and upper bounds.
     choices
         The allowed values of a text parameter.
+    allowed
+        What values are allowed, in words, where bounds or choices cannot say it (documentation
+        only; checks of such values live in the validator).
 
     Returns
     -------
     dataclasses.Field
         A field whose metadata the validator and the documentation read.
     """
-    return field(default=default, metadata={"doc": doc, "ge": ge, "le": le, "gt": gt, "lt": lt, "choices": choices})
+    meta = {"doc": doc, "ge": ge, "le": le, "gt": gt, "lt": lt, "choices": choices, "allowed": allowed}
+    return field(default=default, metadata=meta)
+
+
+def described(default_factory: Any, doc: str, allowed: str) -> Any:
+    """Declare a documented setting whose default is a mapping or a list (no range to check).
+
+    Parameters
+    ----------
+    default_factory
+        Builds the default value.
+    doc
+        What the setting means.
+    allowed
+        What values are allowed, in words (the validator checks them).
+
+    Returns
+    -------
+    dataclasses.Field
+    """
+    return field(default_factory=default_factory, metadata={"doc": doc, "allowed": allowed})
 
 
 @dataclass
@@ -224,8 +248,14 @@ class PlatformConfig:
     )
     outage_rate: float = param(0.0, "Per-step probability of an outage.", ge=0.0, le=1.0)
     outage_steps: int = param(1, "Length of an outage in steps.", ge=1)
-    per_platform: list[Any] = field(default_factory=list)
-    """Overrides for platform 0, 1, ...: each a mapping of the keys above, e.g. ``[{fee: 0.1}, {fee: 0.25}]``."""
+    per_platform: list[Any] = described(
+        list,
+        "Overrides of the shared `platform.*` defaults for platform 0, 1, ..., e.g. "
+        "`'platform.per_platform=[{fee:0.1},{fee:0.25,governance:competitive}]'`; platforms without an entry "
+        "keep the shared defaults.",
+        allowed="at most `n_platforms` mappings of the `platform.*` keys above, each value in that key's range, "
+        "`fee_min <= fee_max` per platform",
+    )
 
 
 @dataclass
@@ -390,6 +420,7 @@ class ShockConfig:
         "all",
         "Who is hit: 'all'; for partners also 'largest', 'random' or 'role:<role>'; for platforms "
         "also 'largest' or an index; for demand also 'sector:<index>'.",
+        allowed="text (see meaning)",
     )
     share: float = param(1.0, "Probability that each targeted partner or platform member is hit.", ge=0.0, le=1.0)
 
@@ -422,18 +453,35 @@ class ModelConfig:
     n_smbs: int = param(300, "Number of SMBs at the start.", ge=1)
     n_partners: int = param(40, "Number of partner firms.", ge=0)
     n_platforms: int = param(2, "Number of digital platforms.", ge=0)
-    scenario: str = "default"
-    strategy: Any = field(default_factory=lambda: {"name": "opportunistic"})
+    scenario: str = param(
+        "default",
+        "Name of the scenario preset the values came from (a label; set by `scenario=<name>`, which also "
+        "loads the preset).",
+        allowed="a file in `configs/scenario/`",
+    )
+    strategy: Any = described(
+        lambda: {"name": "opportunistic"},
+        "The SMBs' strategy (`strategy=<name>`, `strategy.<param>=...`) or a mixed population (`strategy=mix`).",
+        allowed="`name`: a registered strategy or `mix`, plus its parameters",
+    )
     market: MarketConfig = field(default_factory=MarketConfig)
     smb: SMBConfig = field(default_factory=SMBConfig)
     partner: PartnerConfig = field(default_factory=PartnerConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     alliance: AllianceConfig = field(default_factory=AllianceConfig)
-    shocks: list[ShockConfig] = field(default_factory=list)
+    shocks: list[ShockConfig] = described(
+        list,
+        "The run's scheduled shocks (`shock=<preset>` from `configs/shock/`, `shocks.<i>.<key>=...`).",
+        allowed="scheduled shocks, each a mapping of the `shocks[i].*` keys",
+    )
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
     twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
     force: bool = param(False, "Rerun sweep jobs whose results already exist (run control; not hashed).")
-    design: str = param("", "A sensitivity design file (design.json); its point design_point sets parameters.")
+    design: str = param(
+        "",
+        "A sensitivity design file (design.json); its point design_point sets parameters.",
+        allowed="empty, or the path of a `design.json`",
+    )
     design_point: int = param(-1, "Row of the design whose parameter values this run takes (-1: none).", ge=-1)
 
 

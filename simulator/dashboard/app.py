@@ -4,7 +4,9 @@ Start it with ``ecosim-dashboard`` (or ``solara run simulator/dashboard/app.py``
 address. The sidebar holds Mesa's controls (step, play, reset) and sliders for the main
 parameters and the strategy mix; the page draws the alliance network live (SMBs, partners and
 platforms in distinct shapes and colours, alliances coloured by type), plots growth, lock-in and
-resilience, and has buttons that trigger a shock at the next step. A slider combination the
+resilience (legends use the metric registry's labels), and has buttons that trigger a shock at
+the next step. The sliders start at :class:`~simulator.config.ModelConfig`'s defaults and take
+their ranges from the parameters' declared bounds where those make a usable slider. A slider combination the
 model refuses (e.g. every strategy share at zero) shows a readable message instead of a
 traceback, and the dashboard keeps the last valid ecosystem.
 """
@@ -27,10 +29,12 @@ from mesa.visualization import SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
 from simulator.config import ModelConfig, PlatformConfig, ShockConfig
+from simulator.config.parameters import parameter
 from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ALLIANCE_TYPES, KIND_STYLE, PLATFORM_KIND, TYPE_COLOURS
 from simulator.errors import ConfigError
 from simulator.model import EcosystemModel
+from simulator.observe.metrics import METRICS
 from simulator.shocks import SHOCKS
 
 MIX_STRATEGIES = ("platform_first", "diversification", "multi_homing", "go_it_alone")
@@ -47,6 +51,10 @@ DASHBOARD_SHOCKS = {
 }
 
 
+DEFAULTS = ModelConfig()
+"""The model's defaults, which the sliders start from."""
+
+
 class DashboardModel(EcosystemModel):
     """The ecosystem model built from flat keyword parameters, as Mesa's sliders set them.
 
@@ -56,17 +64,17 @@ class DashboardModel(EcosystemModel):
 
     def __init__(
         self,
-        n_smbs: int = 200,
-        n_partners: int = 30,
-        n_platforms: int = 2,
-        platform_fee: float = 0.15,
-        network_effect: float = 1.0,
-        base_hazard: float = 0.0,
+        n_smbs: int = DEFAULTS.n_smbs,
+        n_partners: int = DEFAULTS.n_partners,
+        n_platforms: int = DEFAULTS.n_platforms,
+        platform_fee: float = DEFAULTS.platform.fee,
+        network_effect: float = DEFAULTS.platform.network_effect,
+        base_hazard: float = DEFAULTS.alliance.base_hazard,
         share_platform_first: float = 0.4,
         share_diversification: float = 0.3,
         share_multi_homing: float = 0.2,
         share_go_it_alone: float = 0.1,
-        seed: int = 42,
+        seed: int = DEFAULTS.seed,
     ) -> None:
         shares = np.array([share_platform_first, share_diversification, share_multi_homing, share_go_it_alone])
         self.config_error: str | None = None
@@ -89,7 +97,7 @@ class DashboardModel(EcosystemModel):
             super().__init__(config)
         except ConfigError as err:
             self.config_error = f"Not a valid ecosystem: {err}. Showing the default one instead."
-            super().__init__(replace(ModelConfig(n_smbs=200, n_partners=30), scenario="dashboard"))
+            super().__init__(replace(ModelConfig(), scenario="dashboard"))
         self.layout = network_layout(self)
         self.step()  # a first step so that every plot has data
 
@@ -184,34 +192,38 @@ def ShockPanel(model: DashboardModel):
             solara.Markdown("**Shocks so far:** " + "; ".join(logged))
 
 
+def slider(key: str, label: str, step: float, low: float | None = None, high: float | None = None) -> dict:
+    """A sidebar slider for a model parameter: its default and declared bounds from the schema.
+
+    Parameters
+    ----------
+    key
+        Dotted key of the parameter in :class:`ModelConfig`.
+    label
+        The slider's label.
+    step
+        The slider's step.
+    low, high
+        Slider ends where the declared range makes no usable slider (no upper bound, or a
+        lower bound such as 1 SMB that is off the slider's grid); the declared bounds otherwise.
+    """
+    declared = parameter(key)
+    low = declared.low if low is None else low
+    high = declared.high if high is None else high
+    if low is None or high is None:
+        raise ValueError(f"{key} has no declared bound on one side; give the slider's end")
+    kind = "SliderInt" if declared.type_name == "int" else "SliderFloat"
+    return {"type": kind, "value": declared.default, "label": label, "min": low, "max": high, "step": step}
+
+
 MODEL_PARAMS = {
-    "n_smbs": {"type": "SliderInt", "value": 200, "label": "SMBs", "min": 20, "max": 1000, "step": 10},
-    "n_partners": {"type": "SliderInt", "value": 30, "label": "Partner firms", "min": 4, "max": 150, "step": 2},
-    "n_platforms": {"type": "SliderInt", "value": 2, "label": "Platforms", "min": 0, "max": 4, "step": 1},
-    "platform_fee": {
-        "type": "SliderFloat",
-        "value": 0.15,
-        "label": "Platform fee",
-        "min": 0.0,
-        "max": 0.5,
-        "step": 0.01,
-    },
-    "network_effect": {
-        "type": "SliderFloat",
-        "value": 1.0,
-        "label": "Network effect",
-        "min": 0.0,
-        "max": 4.0,
-        "step": 0.1,
-    },
-    "base_hazard": {
-        "type": "SliderFloat",
-        "value": 0.0,
-        "label": "Alliance base hazard",
-        "min": 0.0,
-        "max": 0.1,
-        "step": 0.005,
-    },
+    "n_smbs": slider("n_smbs", "SMBs", 10, low=20, high=1000),
+    "n_partners": slider("n_partners", "Partner firms", 2, low=4, high=150),
+    "n_platforms": slider("n_platforms", "Platforms", 1, high=4),
+    "platform_fee": slider("platform.fee", "Platform fee", 0.01),
+    "network_effect": slider("platform.network_effect", "Network effect", 0.1, high=4.0),
+    # declared [0, 1]; beyond 0.1 per step alliances last under ten months, so the slider stops there
+    "base_hazard": slider("alliance.base_hazard", "Alliance base hazard", 0.005, high=0.1),
     "share_platform_first": {
         "type": "SliderFloat",
         "value": 0.4,
@@ -244,9 +256,21 @@ MODEL_PARAMS = {
         "max": 1.0,
         "step": 0.05,
     },
-    "seed": {"type": "InputText", "value": 42, "label": "Seed"},
+    "seed": {"type": "InputText", "value": DEFAULTS.seed, "label": "Seed"},
 }
 """Sliders of the sidebar (Mesa's model_params format); strategy shares are normalized."""
+
+
+def labelled(ax) -> None:
+    """Name each plotted series by its metric label and unit (a ``post_process`` for Mesa's plots)."""
+    for line in ax.get_lines():
+        line.set_label(METRICS.label(line.get_label()))
+    ax.legend(loc="best", fontsize=8)
+
+
+def metric_plot(colours: dict[str, str]):
+    """A live plot of ``timeseries.parquet`` columns (column -> colour), legends from the registry."""
+    return make_plot_component(colours, post_process=labelled, backend="matplotlib")
 
 
 def make_page(model: DashboardModel | None = None):
@@ -255,13 +279,11 @@ def make_page(model: DashboardModel | None = None):
     components = [
         (NetworkView, 0),
         (ShockPanel, 0),
-        make_plot_component({"total_revenue": "#1f77b4"}, backend="matplotlib"),
-        make_plot_component({"survival_rate": "#2ca02c", "mean_direct_share": "#9467bd"}, backend="matplotlib"),
-        make_plot_component(
-            {"mean_revenue_hhi": "#d62728", "mean_largest_platform_share": "#ff7f0e"}, backend="matplotlib"
-        ),
-        make_plot_component({"platform_hhi": "#8c564b", "mean_fee_share": "#e377c2"}, backend="matplotlib"),
-        make_plot_component({"shocks_active": "#7f7f7f", "failures": "#000000"}, backend="matplotlib"),
+        metric_plot({"total_revenue": "#1f77b4"}),
+        metric_plot({"survival_rate": "#2ca02c", "mean_direct_share": "#9467bd"}),
+        metric_plot({"mean_revenue_hhi": "#d62728", "mean_largest_platform_share": "#ff7f0e"}),
+        metric_plot({"platform_hhi": "#8c564b", "mean_fee_share": "#e377c2"}),
+        metric_plot({"shocks_active": "#7f7f7f", "failures": "#000000"}),
     ]
     return SolaraViz(model, components=components, model_params=MODEL_PARAMS, name="SMB ecosystem", play_interval=150)
 

@@ -1,8 +1,17 @@
-"""Growth, lock-in, alliance and network metrics, per step and for the run's summary.
+"""Every output metric, defined once: :data:`METRICS`, and the outputs built from it.
 
-All metrics are computed with numpy over the role arrays and the ledger; their definitions
-(with formulas) are in docs/ODD.md, section "Observation". ``STEP_METRICS`` documents every
-column of ``timeseries.parquet`` and ``SUMMARY_METRICS`` every key of ``summary.json``.
+Each entry of :data:`METRICS` is one :class:`~simulator.observe.registry.Metric`: name, label,
+unit, the outputs it appears in, its meaning and formula, and the function computing it over a
+:class:`~simulator.observe.registry.Scope` (all SMBs or one strategy group). The columns of
+``timeseries.parquet`` and ``timeseries_by_strategy.parquet``, the keys of ``summary.json`` and
+of its ``by_strategy`` entries, the labels used by reports, figures and the dashboard, and the
+metric tables of README.md and docs/ODD.md all come from here. To add a metric, add one entry
+(in the section it belongs to) and, if needed, its function; then run
+``python -m simulator.analysis.docs``.
+
+Notation of the formulas (docs/ODD.md, section 9): ``A_t`` is the set of SMBs alive at the end of
+step ``t``, ``n_t`` their number, ``n0 = n_smbs``; over a strategy group, ``A_t`` is the group's
+alive SMBs and ``n0`` the group's size ``n_g``.
 """
 
 from __future__ import annotations
@@ -14,365 +23,103 @@ import numpy as np
 from simulator.core.seeds import run_seed
 from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, PLATFORM_KIND
 from simulator.observe.network import network_structure
+from simulator.observe.registry import (
+    STEP,
+    STRATEGY_STEP,
+    STRATEGY_SUMMARY,
+    SUMMARY,
+    Level,
+    Metric,
+    MetricRegistry,
+    Part,
+    Scope,
+)
+from simulator.observe.registry import Section as S
+from simulator.observe.resilience import network_robustness, resilience_summary
+from simulator.observe.stats import compound_growth, gini, herfindahl, mean, median, quantile, sales_shares
 from simulator.rules.economy import FLOWS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from simulator.model import EcosystemModel
 
-STEP_METRICS: dict[str, str] = {
-    "smbs_alive": "SMBs that have not failed.",
-    "survival_rate": "Alive SMBs over SMBs at the start.",
-    "failures": "SMBs that failed this step.",
-    "total_revenue": "Sum of alive SMBs' revenue this step.",
-    "median_revenue": "Median revenue of alive SMBs this step.",
-    "revenue_growth_total": "Compound per-step growth rate of total revenue since step 1.",
-    "median_revenue_growth": "Median over alive SMBs of their compound per-step revenue growth since their first step.",
-    "mean_cash": "Mean cash of alive SMBs.",
-    "mean_revenue_hhi": (
-        "Mean over alive SMBs of the Herfindahl index of revenue over channels "
-        "(direct, each platform, each sales partner)."
-    ),
-    "mean_largest_channel_share": "Mean over alive SMBs of the revenue share of their largest platform or partner.",
-    "mean_largest_platform_share": "Mean over alive SMBs of the revenue share of their largest platform (0 if none).",
-    "mean_exit_cost_ratio": "Mean over alive SMBs of the exit cost of all their alliances over one step's revenue.",
-    "mean_direct_share": "Mean over alive SMBs of the revenue share of their own direct channel (independence).",
-    "mean_fee_share": "Mean over alive SMBs of platform fees paid over revenue.",
-    "mean_vendor_dependence": "Mean over alive SMBs of automation savings at stake with their vendors over revenue.",
-    "stockouts": "Supply-chain deliveries missed this step.",
-    "platform_hhi": "Herfindahl index of platforms' sales shares (0 when no platform sells).",
-    "platform_fees": "Fees SMBs paid platforms this step (equals the platforms' income).",
-    "partner_income": "What SMBs paid partner firms this step (shares, vendor fees, retainers, interest, exit costs).",
-    "active_alliances": "Alliances (including platform memberships) not ended.",
-    "formations": "Alliances formed this step.",
-    "pilot_commits": "Pilots committed this step.",
-    "renegotiations": "Alliances whose terms were renegotiated this step.",
-    "dissolutions": "Alliances ended this step, for any reason (dissolved, partner or SMB failure).",
-    "early_failure_share": (
-        "Share of all alliances ended so far that ended within alliance.early_failure_window steps of formation."
-    ),
-    "mean_duration": "Mean duration in steps of all alliances ended so far.",
-    "density": "Alliance network density: active alliances over possible pairs of alive firms.",
-    "mean_degree": "Mean number of active alliances per alive firm (SMBs, partners, platforms).",
-    "mean_trust": "Mean trust over active alliances.",
-    "shocks_active": "Scheduled shocks in effect this step.",
-    "mean_capability": "Mean capability of alive SMBs over all dimensions.",
-    "mean_automation": "Mean automation level of alive SMBs.",
-    "mean_knowledge": "Mean knowledge stock of alive SMBs.",
-}
-"""Columns of ``timeseries.parquet`` besides ``step``, the alliance-mix columns
-``alliances_<type>`` and ``form_<form>`` (see :func:`mix_columns`) and the per-platform columns
-``platform_<i>_share`` (sales share of platform i), ``platform_<i>_members`` and
-``platform_<i>_fee``."""
+PER_MONTH = "thousand currency units per month"
+MONEY = "thousand currency units"
 
-SUMMARY_METRICS: dict[str, str] = {
-    "scenario": "Scenario preset name.",
-    "strategy": "Strategy name.",
-    "seed": "Base seed of the run.",
-    "replicate": "Replicate number of the run.",
-    "run_seed": "A 64-bit summary of SeedSequence(seed, spawn_key=(replicate,)); reproduce with (seed, replicate).",
-    "steps": "Steps simulated.",
-    "n_smbs": "SMBs at the start.",
-    "survival_rate": "Share of SMBs alive at the end.",
-    "revenue_growth_total": "Compound per-step growth of total SMB revenue, step 1 to the end.",
-    "median_revenue_growth": "Median compound per-step revenue growth of surviving SMBs.",
-    "total_revenue": "Total SMB revenue in the last step.",
-    "revenue_p10": "10th percentile of surviving SMBs' last-step revenue (size distribution).",
-    "revenue_p50": "Median of surviving SMBs' last-step revenue.",
-    "revenue_p90": "90th percentile of surviving SMBs' last-step revenue.",
-    "revenue_gini": "Gini coefficient of surviving SMBs' last-step revenue.",
-    "mean_revenue_hhi": "Final mean per-SMB revenue Herfindahl index over channels.",
-    "mean_largest_channel_share": "Final mean share of revenue through the largest platform or partner.",
-    "mean_largest_platform_share": "Final mean share of revenue through the largest platform.",
-    "mean_exit_cost_ratio": "Final mean exit cost of an SMB's alliances over its revenue.",
-    "platform_hhi": "Final Herfindahl index of platform sales shares.",
-    "platform_shares": "Final sales share of each platform (list).",
-    "platform_fees_final": "Final fee of each platform (list).",
-    "platform_entries": "Sectors platforms have entered with their own offers (platform x sector pairs).",
-    "alliance_mix": "Active alliances at the end by type (alliances_<type>) and form (form_<form>).",
-    "formed_by_type": "Alliances formed over the run, by type.",
-    "formations": "Alliances formed over the run.",
-    "pilot_commits": "Pilots committed over the run.",
-    "renegotiations": "Renegotiations over the run.",
-    "dissolutions": "Alliances ended over the run, for any reason.",
-    "dissolution_reasons": "Ended alliances by reason (mapping).",
-    "active_alliances": "Alliances active at the end.",
-    "early_failure_share": "Share of ended alliances that ended within the early-failure window.",
-    "mean_duration": "Mean duration of ended alliances in steps.",
-    "density": "Final alliance network density.",
-    "mean_degree": "Final mean degree of the alliance network.",
-    "degree_p50": "Median degree (active alliances) of alive firms at the end.",
-    "degree_p90": "90th percentile of alive firms' degree at the end.",
-    "degree_max": "Largest degree at the end (the biggest hub).",
-    "degree_centrality_max": "Largest degree centrality (degree / (firms - 1)) at the end.",
-    "mean_smb_constraint": "Mean Burt's constraint of SMBs with alliances at the end (lower: more brokerage).",
-    "duration_p25": "25th percentile of ended alliances' durations (steps).",
-    "duration_p50": "Median duration of ended alliances (steps).",
-    "duration_p75": "75th percentile of ended alliances' durations (steps).",
-    "flows": "Money flows summed over the run (mapping: revenue, costs, fees, shares, ...).",
-    "by_strategy": "Per strategy of the population: the metrics of STRATEGY_SUMMARY_METRICS (mapping).",
-    "resilience": "Shock response after the first shock, overall and by strategy (null without shocks).",
-    "network_robustness": "Largest-component share of the final alliance network under random and targeted removal.",
-}
+EVERYWHERE = frozenset(Level)
+SMB_SERIES = frozenset({STEP, STRATEGY_STEP, STRATEGY_SUMMARY})
+"""SMB-level metrics reported in both time series and per strategy at the end."""
 
 
-POPULATION_METRICS: tuple[str, ...] = (
-    "smbs_alive",
-    "survival_rate",
-    "failures",
-    "total_revenue",
-    "median_revenue",
-    "revenue_growth_total",
-    "median_revenue_growth",
-    "mean_cash",
-    "mean_revenue_hhi",
-    "mean_largest_channel_share",
-    "mean_largest_platform_share",
-    "mean_exit_cost_ratio",
-    "mean_direct_share",
-    "mean_fee_share",
-    "mean_vendor_dependence",
-    "mean_capability",
-    "mean_automation",
-    "mean_knowledge",
-)
-"""SMB-level metrics, computed for the whole population and for each strategy group."""
-
-STRATEGY_STEP_COLUMNS: tuple[str, ...] = (
-    "step",
-    "strategy",
-    *POPULATION_METRICS,
-    "active_alliances",
-    "formations",
-    "dissolutions",
-)
-"""Columns of ``timeseries_by_strategy.parquet`` (one row per step and strategy)."""
-
-STRATEGY_SUMMARY_METRICS: dict[str, str] = {
-    "share": "Share of the SMB population following the strategy.",
-    "n_smbs": "SMBs following the strategy at the start.",
-    "survival_rate": "Share of the group alive at the end.",
-    "revenue_growth_total": "Compound per-step growth of the group's total revenue.",
-    "median_revenue_growth": "Median compound per-step revenue growth of the group's survivors.",
-    "total_revenue": "The group's total revenue in the last step.",
-    "mean_cash": "Mean cash of the group's survivors at the end.",
-    "mean_revenue_hhi": "Final mean revenue Herfindahl index of the group's survivors.",
-    "mean_largest_channel_share": "Final mean revenue share of the largest platform or partner.",
-    "mean_largest_platform_share": "Final mean revenue share of the largest platform.",
-    "mean_exit_cost_ratio": "Final mean exit cost over revenue.",
-    "mean_direct_share": "Final mean revenue share of the own direct channel (independence).",
-    "mean_fee_share": "Final mean platform fees over revenue.",
-    "mean_vendor_dependence": "Final mean automation savings at stake with vendors over revenue.",
-    "mean_capability": "Final mean capability of the group's survivors.",
-    "mean_automation": "Final mean automation of the group's survivors.",
-    "mean_knowledge": "Final mean knowledge stock of the group's survivors.",
-    "alliances_per_smb": "Active alliances per surviving SMB at the end.",
-    "formations": "Alliances the group formed over the run.",
-    "dissolutions": "The group's alliances that ended over the run, for any reason.",
-    "dissolution_reasons": "The group's ended alliances by reason (mapping).",
-    "underperforming_share": "Share of the group's ended alliances that ended with reason underperforming.",
-    "early_failure_share": "Share of the group's ended alliances that ended within the early-failure window.",
-    "early_failure_losses": "Exit costs paid and specific investments sunk in early-failed alliances, per SMB.",
-    "mean_duration": "Mean duration in steps of the group's ended alliances.",
-    "mean_lifetime": "Mean age in steps of all the group's alliances, ended or not (censored at the last step).",
-    "mean_partner_share": "Mean revenue share partners keep (after equity returns) over the group's partner alliances.",
-    "mean_complementarity": "Mean complementarity of the group's partner alliances at formation.",
-    "knowledge_gained": "Knowledge the group absorbed from partners, per SMB.",
-    "knowledge_leaked": "Knowledge partners absorbed from the group, per SMB.",
-}
-"""Keys of each entry of ``summary.json``'s ``by_strategy`` mapping."""
+def _at(*levels: Level) -> frozenset[Level]:
+    return frozenset(levels)
 
 
-def mix_columns() -> list[str]:
-    """Timeseries columns counting active alliances by type and by form."""
-    return [f"alliances_{t}" for t in ALLIANCE_TYPES] + [f"form_{f}" for f in ALLIANCE_FORMS]
+def _code_list(names: tuple[str, ...]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+# ---------------------------------------------------------------------- SMB-level functions
+def _revenue_growth_total(s: Scope) -> float:
+    smbs = s.model.smbs
+    return compound_growth(float(s.revenue.sum()), float(smbs.first_revenue[s.members].sum()), s.model.steps - 1)
+
+
+def _median_revenue_growth(s: Scope) -> float:
+    first = s.model.smbs.first_revenue[s.alive]
+    return median(compound_growth(s.revenue, first, s.model.steps - 1))
+
+
+def _over_revenue(values: np.ndarray, s: Scope) -> float:
+    """Mean over the scope's alive SMBs of a per-SMB amount over its revenue."""
+    return mean(values[s.alive] / np.maximum(s.revenue, 1e-9))
+
+
+def _durations(s: Scope) -> np.ndarray:
+    """Durations in steps of the scope's alliances ended so far."""
+    ledger = s.model.ledger
+    return (ledger.ended_step - ledger.formed_step)[s.ended]
+
+
+def _early_failure_share(s: Scope) -> float:
+    duration = _durations(s)
+    return float((duration <= s.model.config.alliance.early_failure_window).mean()) if len(duration) else 0.0
+
+
+def _network_nodes(model: EcosystemModel) -> int:
+    return int(model.smbs.alive.sum() + model.partners.alive.sum() + model.platforms.n)
+
+
+def _density(s: Scope) -> float:
+    nodes, edges = _network_nodes(s.model), len(s.model.ledger.active_ids)
+    return 2.0 * edges / (nodes * (nodes - 1)) if nodes >= 2 else 0.0
+
+
+def _mean_degree(s: Scope) -> float:
+    nodes, edges = _network_nodes(s.model), len(s.model.ledger.active_ids)
+    return 2.0 * edges / nodes if nodes >= 2 else 0.0
+
+
+def _counts(codes: np.ndarray, names: tuple[str, ...]) -> list[int]:
+    return [int(c) for c in np.bincount(codes, minlength=len(names))]
 
 
 def alliance_mix(model: EcosystemModel) -> dict[str, int]:
     """Active alliances by type (``alliances_<type>``) and by form (``form_<form>``)."""
     ledger = model.ledger
     ids = ledger.active_ids
-    types = np.bincount(ledger.type[ids], minlength=len(ALLIANCE_TYPES))
-    forms = np.bincount(ledger.form[ids], minlength=len(ALLIANCE_FORMS))
+    types, forms = _counts(ledger.type[ids], ALLIANCE_TYPES), _counts(ledger.form[ids], ALLIANCE_FORMS)
     return {
-        **{f"alliances_{t}": int(c) for t, c in zip(ALLIANCE_TYPES, types, strict=True)},
-        **{f"form_{f}": int(c) for f, c in zip(ALLIANCE_FORMS, forms, strict=True)},
+        **{f"alliances_{t}": c for t, c in zip(ALLIANCE_TYPES, types, strict=True)},
+        **{f"form_{f}": c for f, c in zip(ALLIANCE_FORMS, forms, strict=True)},
     }
-
-
-def population_metrics(model: EcosystemModel, group: np.ndarray) -> dict[str, float]:
-    """SMB-level metrics over the SMBs selected by the boolean mask ``group``."""
-    smbs = model.smbs
-    alive = smbs.alive & group
-    n_alive = int(alive.sum())
-    revenue = smbs.revenue[alive]
-    total_revenue = float(revenue.sum())
-    periods = model.steps - 1
-    return {
-        "smbs_alive": n_alive,
-        "survival_rate": n_alive / max(int(group.sum()), 1),
-        "failures": int((group & (smbs.failed_step == model.steps)).sum()),
-        "total_revenue": total_revenue,
-        "median_revenue": _median(revenue),
-        "revenue_growth_total": compound_growth(total_revenue, float(smbs.first_revenue[group].sum()), periods),
-        "median_revenue_growth": _median(compound_growth(revenue, smbs.first_revenue[alive], periods)),
-        "mean_cash": _mean(smbs.cash[alive]),
-        "mean_revenue_hhi": _mean(smbs.revenue_hhi[alive]),
-        "mean_largest_channel_share": _mean(smbs.largest_channel_share[alive]),
-        "mean_largest_platform_share": _mean(smbs.largest_platform_share[alive]),
-        "mean_exit_cost_ratio": _mean(smbs.exit_cost[alive] / np.maximum(revenue, 1e-9)),
-        "mean_direct_share": _mean(smbs.direct_revenue[alive] / np.maximum(revenue, 1e-9)),
-        "mean_fee_share": _mean(smbs.platform_fees[alive] / np.maximum(revenue, 1e-9)),
-        "mean_vendor_dependence": _mean(smbs.vendor_dependence[alive]),
-        "mean_capability": _mean(smbs.capability[alive].mean(axis=1)) if n_alive else 0.0,
-        "mean_automation": _mean(smbs.automation[alive]),
-        "mean_knowledge": _mean(smbs.knowledge[alive]),
-    }
-
-
-def step_metrics(model: EcosystemModel) -> dict[str, float]:
-    """Compute this step's metrics (the row of ``timeseries.parquet``)."""
-    ledger, platforms, partners = model.ledger, model.platforms, model.partners
-    counts = model.events.step_counts
-    ids = ledger.active_ids
-    out: dict[str, float] = {
-        **population_metrics(model, np.ones(model.smbs.n, dtype=bool)),
-        "platform_hhi": herfindahl(platforms.sales),
-        "platform_fees": float(platforms.income.sum()),
-        "partner_income": float(partners.income.sum()),
-        "active_alliances": len(ids),
-        "formations": counts["formed"],
-        "pilot_commits": counts["pilot_committed"],
-        "renegotiations": counts["renegotiated"],
-        "dissolutions": sum(counts[e] for e in ENDING_EVENTS),
-        **alliance_duration_metrics(model, np.ones(ledger.size, dtype=bool)),
-        **network_metrics(model),
-        "mean_trust": _mean(ledger.trust[ids]),
-        "shocks_active": model.shocks.active(model.steps),
-        "stockouts": model.stockouts,
-        **alliance_mix(model),
-    }
-    shares = sales_shares(platforms.sales)
-    for p in range(platforms.n):
-        out[f"platform_{p}_share"] = float(shares[p])
-        out[f"platform_{p}_members"] = int(platforms.members[p])
-        out[f"platform_{p}_fee"] = float(platforms.fee[p])
-    return out
-
-
-def strategy_step_rows(model: EcosystemModel) -> list[dict[str, Any]]:
-    """This step's rows of ``timeseries_by_strategy.parquet``: one per strategy."""
-    smbs, ledger, events = model.smbs, model.ledger, model.events
-    active = ledger.active_ids
-    active_by = np.bincount(smbs.strategy_id[ledger.smb[active]], minlength=len(model.strategies))
-    rows = []
-    for sid, strategy in enumerate(model.strategies):
-        ended = sum(int(events.step_counts_by_strategy.get(e, np.zeros(sid + 1))[sid]) for e in ENDING_EVENTS)
-        rows.append(
-            {
-                "step": model.steps,
-                "strategy": strategy.name,
-                **population_metrics(model, smbs.strategy_id == sid),
-                "active_alliances": int(active_by[sid]),
-                "formations": int(events.step_counts_by_strategy.get("formed", np.zeros(sid + 1))[sid]),
-                "dissolutions": ended,
-            }
-        )
-    return rows
-
-
-def summary(model: EcosystemModel) -> dict[str, Any]:
-    """Final metrics of a finished run (the content of ``summary.json``)."""
-    cfg = model.config
-    last = model.last_metrics
-    smbs = model.smbs
-    revenue = smbs.revenue[smbs.alive]
-    totals = model.events.totals
-    everything = np.ones(model.ledger.size, dtype=bool)
-    return {
-        "scenario": cfg.scenario,
-        "strategy": model.strategy_label,
-        "seed": cfg.seed,
-        "replicate": cfg.replicate,
-        "run_seed": run_seed(cfg.seed, cfg.replicate),
-        "steps": model.steps,
-        "n_smbs": smbs.n,
-        "survival_rate": last["survival_rate"],
-        "revenue_growth_total": last["revenue_growth_total"],
-        "median_revenue_growth": last["median_revenue_growth"],
-        "total_revenue": last["total_revenue"],
-        "revenue_p10": float(np.quantile(revenue, 0.1)) if len(revenue) else 0.0,
-        "revenue_p50": float(np.quantile(revenue, 0.5)) if len(revenue) else 0.0,
-        "revenue_p90": float(np.quantile(revenue, 0.9)) if len(revenue) else 0.0,
-        "revenue_gini": gini(revenue),
-        "mean_revenue_hhi": last["mean_revenue_hhi"],
-        "mean_largest_channel_share": last["mean_largest_channel_share"],
-        "mean_largest_platform_share": last["mean_largest_platform_share"],
-        "mean_exit_cost_ratio": last["mean_exit_cost_ratio"],
-        "platform_hhi": last["platform_hhi"],
-        "platform_shares": [float(s) for s in sales_shares(model.platforms.sales)],
-        "platform_fees_final": [float(f) for f in model.platforms.fee],
-        "platform_entries": int((model.platforms.entry > 0).sum()),
-        "alliance_mix": {k: last[k] for k in mix_columns()},
-        "formed_by_type": formed_by_type(model),
-        "formations": totals["formed"],
-        "pilot_commits": totals["pilot_committed"],
-        "renegotiations": totals["renegotiated"],
-        "dissolutions": sum(totals[e] for e in ENDING_EVENTS),
-        "dissolution_reasons": dissolution_reasons(model, everything),
-        "active_alliances": last["active_alliances"],
-        "early_failure_share": last["early_failure_share"],
-        "mean_duration": last["mean_duration"],
-        "density": last["density"],
-        "mean_degree": last["mean_degree"],
-        **network_structure(model),
-        "flows": {name: float(model.flows[name]) for name in FLOWS},
-        "by_strategy": {strategy.name: strategy_summary(model, sid) for sid, strategy in enumerate(model.strategies)},
-    }
-
-
-def strategy_summary(model: EcosystemModel, sid: int) -> dict[str, Any]:
-    """Final metrics of one strategy group (an entry of ``summary.json``'s ``by_strategy``)."""
-    smbs, ledger = model.smbs, model.ledger
-    group = smbs.strategy_id == sid
-    n = max(int(group.sum()), 1)
-    rows = group[ledger.smb]  # the group's alliances, ever
-    ended = rows & (ledger.ended_step >= 0)
-    partner_rows = rows & (ledger.kind != PLATFORM_KIND)
-    reasons = dissolution_reasons(model, rows)
-    n_ended = max(int(ended.sum()), 1)
-    duration = ledger.ended_step - ledger.formed_step
-    early = ended & (duration <= model.config.alliance.early_failure_window)
-    alive = smbs.alive & group
-    active = ledger.active_ids
-    out: dict[str, Any] = {"share": float(group.mean()), "n_smbs": int(group.sum())}
-    out.update(population_metrics(model, group))
-    for name in ("smbs_alive", "failures", "median_revenue"):
-        out.pop(name)
-    out.update(
-        {
-            "alliances_per_smb": int(alive[ledger.smb[active]].sum()) / max(int(alive.sum()), 1),
-            "formations": int(rows.sum()),
-            "dissolutions": int(ended.sum()),
-            "dissolution_reasons": reasons,
-            "underperforming_share": reasons.get("underperforming", 0) / n_ended,
-            **alliance_duration_metrics(model, rows),
-            "mean_lifetime": _mean(
-                (np.where(ledger.ended_step >= 0, ledger.ended_step, model.steps) - ledger.formed_step)[rows]
-            ),
-            "early_failure_losses": float((ledger.exit_cost_paid + ledger.specific_investment)[early].sum()) / n,
-            "mean_partner_share": _mean((ledger.share * (1.0 - ledger.equity_stake))[partner_rows]),
-            "mean_complementarity": _mean(ledger.complementarity[partner_rows]),
-            "knowledge_gained": float(ledger.knowledge_gained[rows].sum()) / n,
-            "knowledge_leaked": float(ledger.knowledge_leaked[rows].sum()) / n,
-        }
-    )
-    return {name: out[name] for name in STRATEGY_SUMMARY_METRICS}
 
 
 def formed_by_type(model: EcosystemModel) -> dict[str, int]:
     """Alliances formed over the run, by type."""
-    counts = np.bincount(model.ledger.type, minlength=len(ALLIANCE_TYPES))
-    return {t: int(c) for t, c in zip(ALLIANCE_TYPES, counts, strict=True)}
+    counts = _counts(model.ledger.type, ALLIANCE_TYPES)
+    return dict(zip(ALLIANCE_TYPES, counts, strict=True))
 
 
 def dissolution_reasons(model: EcosystemModel, rows: np.ndarray) -> dict[str, int]:
@@ -383,65 +130,650 @@ def dissolution_reasons(model: EcosystemModel, rows: np.ndarray) -> dict[str, in
     return {str(r): int(c) for r, c in zip(reasons, counts, strict=True)}
 
 
-# ---------------------------------------------------------------------- building blocks
-def compound_growth(current: Any, initial: Any, periods: int) -> Any:
-    """Compound per-period growth rate ``(current / initial) ** (1 / periods) - 1``.
+def _per_smb(values: np.ndarray, s: Scope) -> float:
+    """Sum of a ledger column over the scope's alliances, per SMB of the scope."""
+    return float(values[s.alliances].sum()) / max(s.size, 1)
 
-    Zero when ``periods`` < 1; -1 where current revenue is zero; 0 where initial is zero.
+
+def _partner_alliances(s: Scope) -> np.ndarray:
+    return s.alliances & (s.model.ledger.kind != PLATFORM_KIND)
+
+
+def _early_failure_losses(s: Scope) -> float:
+    ledger = s.model.ledger
+    early = s.ended & (ledger.ended_step - ledger.formed_step <= s.model.config.alliance.early_failure_window)
+    return float((ledger.exit_cost_paid + ledger.specific_investment)[early].sum()) / max(s.size, 1)
+
+
+def _mean_lifetime(s: Scope) -> float:
+    ledger = s.model.ledger
+    age = np.where(ledger.ended_step >= 0, ledger.ended_step, s.model.steps) - ledger.formed_step
+    return mean(age[s.alliances])
+
+
+def timeseries(model: EcosystemModel) -> pd.DataFrame:
+    """The model's ``timeseries.parquet`` so far: one row per step."""
+    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+def timeseries_by_strategy(model: EcosystemModel) -> pd.DataFrame:
+    """The model's ``timeseries_by_strategy.parquet`` so far: one row per step and strategy group."""
+    return model.datacollector.get_table_dataframe("by_strategy")
+
+
+def _resilience(s: Scope) -> dict[str, Any] | None:
+    twin = s.twin if s.twin is not None else (None, None)
+    return resilience_summary(s.model, timeseries(s.model), timeseries_by_strategy(s.model), *twin)
+
+
+def _network(name: str) -> Any:
+    return lambda s: s.once(network_structure)[name]
+
+
+# ---------------------------------------------------------------------- the registry
+METRICS = MetricRegistry()
+"""Every output metric, in registration order (the order within each section)."""
+
+METRICS.add(
+    Metric(
+        "step", "step", "month", S.INDEX, _at(STEP, STRATEGY_STEP),
+        "Step number, 1 to `steps` (one step = one month).",
+        formula="`t`, from 1 to `steps`",
+        step=lambda s: s.model.steps,
+    ),
+    # --- the run and the population
+    Metric(
+        "scenario", "scenario", "", S.RUN, _at(SUMMARY), "Scenario preset name.",
+        formula="the configuration's `scenario` label",
+        end=lambda s: s.model.config.scenario,
+    ),
+    Metric(
+        "strategy", "strategy", "", S.RUN, _at(STRATEGY_STEP, SUMMARY), "Name of the group's strategy.",
+        step=lambda s: s.name,
+        end_doc="Strategy name as configured (`mix` for a mixed population).",
+        end_formula="the configured strategy name, `mix` for a mixed population",
+    ),
+    Metric(
+        "seed", "seed", "", S.RUN, _at(SUMMARY), "Base seed of the run.", formula="the configuration's `seed`",
+        end=lambda s: s.model.config.seed
+    ),
+    Metric(
+        "replicate", "replicate", "", S.RUN, _at(SUMMARY), "Replicate number of the run.",
+        formula="the configuration's `replicate`", end=lambda s: s.model.config.replicate,
+    ),
+    Metric(
+        "run_seed", "run seed", "", S.RUN, _at(SUMMARY),
+        "A 64-bit summary of SeedSequence(seed, spawn_key=(replicate,)); reproduce with (seed, replicate).",
+        formula="the 64-bit fingerprint of (`seed`, `replicate`): the first word of "
+        "`SeedSequence(seed, spawn_key=(replicate,))`'s state (Section 4, Stochasticity)",
+        end=lambda s: run_seed(s.model.config.seed, s.model.config.replicate),
+    ),
+    Metric("steps", "steps", "months", S.RUN, _at(SUMMARY), "Steps simulated.",
+        formula="the number of steps run", end=lambda s: s.model.steps),
+    Metric(
+        "share", "population share", "", S.RUN, _at(STRATEGY_SUMMARY),
+        "Share of the SMB population following the strategy.", formula="`n_g / n0`",
+        end=lambda s: float(s.members.mean()),
+    ),
+    Metric(
+        "n_smbs", "SMBs at the start", "SMBs", S.RUN, _at(SUMMARY, STRATEGY_SUMMARY),
+        "SMBs at the start (of the group, per strategy).", formula="`n0` (`n_g` for a strategy group)",
+        end=lambda s: s.size,
+    ),
+    # --- survival
+    Metric(
+        "smbs_alive", "SMBs alive", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP), "SMBs that have not failed.",
+        formula="`n_t`",
+        step=lambda s: s.n_alive,
+    ),
+    Metric(
+        "survival_rate", "survival rate", "", S.SURVIVAL, EVERYWHERE, "Alive SMBs over SMBs at the start.",
+        formula="`n_t / n0`",
+        step=lambda s: s.n_alive / max(s.size, 1),
+        end_doc="Share of SMBs alive at the end.",
+    ),
+    Metric(
+        "failures", "SMB failures", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP), "SMBs that failed this step.",
+        formula="number of SMBs that failed at step `t`",
+        step=lambda s: int((s.members & (s.model.smbs.failed_step == s.model.steps)).sum()),
+    ),
+    # --- revenue
+    Metric(
+        "total_revenue", "total SMB revenue", PER_MONTH, S.REVENUE, EVERYWHERE,
+        "Sum of alive SMBs' revenue this step.",
+        formula="`TR_t = sum_{i in A_t} R_i,t` (revenue of SMBs that failed this step is excluded)",
+        step=lambda s: float(s.revenue.sum()),
+        end_doc="Total SMB revenue in the last step.",
+    ),
+    Metric(
+        "median_revenue", "median SMB revenue", PER_MONTH, S.REVENUE, _at(STEP, STRATEGY_STEP),
+        "Median revenue of alive SMBs this step.", formula="`median_{i in A_t} R_i,t`",
+        step=lambda s: median(s.revenue),
+    ),
+    *(
+        Metric(
+            f"revenue_p{q}", f"{q}th percentile of SMB revenue", PER_MONTH, S.REVENUE, _at(SUMMARY),
+            f"{q}th percentile of surviving SMBs' last-step revenue (size distribution).",
+            formula=f"{q}th percentile (numpy linear interpolation) of surviving SMBs' last-step revenue; "
+            "0 if none survive",
+            end=lambda s, q=q: quantile(s.revenue, q / 100),
+        )
+        for q in (10, 50, 90)
+    ),
+    Metric(
+        "revenue_gini", "Gini coefficient of SMB revenue", "", S.REVENUE, _at(SUMMARY),
+        "Gini coefficient of surviving SMBs' last-step revenue.",
+        formula="with `v_1 <= ... <= v_n` the surviving SMBs' last-step revenues sorted and "
+        "`S_k = v_1 + ... + v_k`, `Gini = (n + 1 - 2 * (sum_k S_k) / S_n) / n`; 0 if `n < 2` or all zero",
+        end=lambda s: gini(s.revenue),
+    ),
+    # --- growth
+    Metric(
+        "revenue_growth_total", "total revenue growth", "per month", S.GROWTH, EVERYWHERE,
+        "Compound per-step growth rate of total revenue since step 1.",
+        formula="`(TR_t / TR_1)^(1/(t-1)) - 1`: compound per-step growth of total revenue, with "
+        "`TR_1 = sum_i R_i,1` the first-step revenue of every SMB (failed ones included); 0 at `t = 1` or if "
+        "`TR_1 = 0`; -1 if `TR_t = 0`. Because `TR_t` sums survivors only, failures lower it.",
+        step=_revenue_growth_total,
+        end_doc="Compound per-step growth of total SMB revenue, step 1 to the end.",
+    ),
+    Metric(
+        "median_revenue_growth", "median SMB revenue growth", "per month", S.GROWTH, EVERYWHERE,
+        "Median over alive SMBs of their compound per-step revenue growth since their first step.",
+        formula="`median_{i in A_t} g_i,t` with `g_i,t = (R_i,t / R_i,1)^(1/(t-1)) - 1`, `R_i,1` the SMB's "
+        "revenue in its first step (step 1 for every SMB); `g = -1` if `R_i,t = 0`, 0 if `R_i,1 = 0` or "
+        "`t = 1`. Survivors only (survivorship bias: failed SMBs drop out).",
+        step=_median_revenue_growth,
+        end_doc="Median compound per-step revenue growth of surviving SMBs.",
+    ),
+    # --- cash
+    Metric(
+        "mean_cash", "mean SMB cash", MONEY, S.CASH, SMB_SERIES, "Mean cash of alive SMBs.",
+        formula="`mean_{i in A_t} C_i` at the end of the step (after the owners' payout, investments and exit "
+        "costs; so at most `smb.cash_cap_months` times the mean fixed cost)",
+        step=lambda s: mean(s.model.smbs.cash[s.alive]),
+        end_doc="Mean cash of surviving SMBs at the end.",
+    ),
+    # --- lock-in and independence
+    Metric(
+        "mean_revenue_hhi", "revenue concentration over channels (HHI)", "", S.LOCK_IN, EVERYWHERE,
+        "Mean over alive SMBs of the Herfindahl index of revenue over channels "
+        "(direct, each platform, each sales partner).",
+        formula="`mean_{i in A_t} HHI_i`, `HHI_i = (d_i^2 + sum_a r_a^2) / R_i^2 = sum_c (r_ic / R_i)^2` over "
+        "the channels `c` (the SMB's direct channel, each platform membership and each sales-partner alliance "
+        "active at trade); `HHI_i = 1` if `R_i = 0`. 1 = all revenue through one channel.",
+        step=lambda s: mean(s.model.smbs.revenue_hhi[s.alive]),
+        end_doc="Final mean per-SMB revenue Herfindahl index over channels.",
+    ),
+    Metric(
+        "mean_largest_channel_share", "largest-channel share", "", S.LOCK_IN, EVERYWHERE,
+        "Mean over alive SMBs of the revenue share of their largest platform or partner.",
+        formula="`mean_{i in A_t} max_a (r_a / R_i)` over the SMB's platform memberships and sales partners "
+        "(direct channel excluded); 0 if it has none",
+        step=lambda s: mean(s.model.smbs.largest_channel_share[s.alive]),
+        end_doc="Final mean share of revenue through the largest platform or partner.",
+    ),
+    Metric(
+        "mean_largest_platform_share", "largest-platform share", "", S.LOCK_IN, EVERYWHERE,
+        "Mean over alive SMBs of the revenue share of their largest platform (0 if none).",
+        formula="the same over platform memberships only; 0 if none",
+        step=lambda s: mean(s.model.smbs.largest_platform_share[s.alive]),
+        end_doc="Final mean share of revenue through the largest platform.",
+    ),
+    Metric(
+        "mean_exit_cost_ratio", "exit cost", "months of revenue", S.LOCK_IN, EVERYWHERE,
+        "Mean over alive SMBs of the exit cost of all their alliances over one step's revenue.",
+        formula="`mean_{i in A_t} ( sum_a X_a / max(R_i, 1e-9) )` over the SMB's alliances active at trade, "
+        "`X_a` at its full value (also for pilots, which would cost only `pilot_exit_fraction` of it; exit "
+        "clauses, equity multiplier, `phi_i` and platforms' data lock-in included): months of revenue it would "
+        "cost to leave all its alliances",
+        step=lambda s: _over_revenue(s.model.smbs.exit_cost, s),
+        end_doc="Final mean exit cost of an SMB's alliances over its revenue.",
+    ),
+    Metric(
+        "mean_direct_share", "own-channel share", "", S.LOCK_IN, SMB_SERIES,
+        "Mean over alive SMBs of the revenue share of their own direct channel (independence).",
+        formula="`mean_{i in A_t} d_i / max(R_i, 1e-9)`: share of revenue through the SMB's own direct channel "
+        "(independence; 1 without sales channels)",
+        step=lambda s: _over_revenue(s.model.smbs.direct_revenue, s),
+        end_doc="Final mean revenue share of the own direct channel (independence).",
+    ),
+    Metric(
+        "mean_fee_share", "platform fees over revenue", "", S.LOCK_IN, SMB_SERIES,
+        "Mean over alive SMBs of platform fees paid over revenue.",
+        formula="`mean_{i in A_t} PF_i / max(R_i, 1e-9)`, `PF_i = sum_a sn_a * r_a` over the SMB's platform "
+        "memberships at trade: platform fees paid over revenue",
+        step=lambda s: _over_revenue(s.model.smbs.platform_fees, s),
+        end_doc="Final mean platform fees over revenue.",
+    ),
+    Metric(
+        "mean_vendor_dependence", "vendor dependence", "", S.LOCK_IN, SMB_SERIES,
+        "Mean over alive SMBs of automation savings at stake with their vendors over revenue.",
+        formula="`mean_{i in A_t} VD_i`, `VD_i = S_i / max(R_i, 1e-9) = vc * ae * alpha_i` (for `R_i > 0`) if "
+        "the SMB holds at least one technology alliance at trade, else 0: the share of revenue its vendors' "
+        "automation saves, i.e. the automation savings at stake with its vendors (7.6)",
+        step=lambda s: mean(s.model.smbs.vendor_dependence[s.alive]),
+        end_doc="Final mean automation savings at stake with vendors over revenue.",
+    ),
+    # --- supply chain
+    Metric(
+        "stockouts", "stock-outs", "deliveries", S.SUPPLY, _at(STEP), "Supply-chain deliveries missed this step.",
+        formula="supply-chain alliances whose partner failed to deliver at this step's trade (7.23)",
+        step=lambda s: s.model.stockouts,
+    ),
+    # --- platforms
+    Metric(
+        "platform_hhi", "platform concentration (HHI)", "", S.PLATFORMS, _at(STEP, SUMMARY),
+        "Herfindahl index of platforms' sales shares (0 when no platform sells).",
+        formula="`sum_p (sales_p / sum_q sales_q)^2`, sales through platforms this step; 0 if no platform sells",
+        step=lambda s: herfindahl(s.model.platforms.sales),
+        end_doc="Final Herfindahl index of platform sales shares.",
+    ),
+    Metric(
+        "platform_shares", "platform sales shares", "", S.PLATFORMS, _at(SUMMARY),
+        "Final sales share of each platform (list).", formula="list of the last step's `platform_<i>_share`",
+        end=lambda s: [float(x) for x in sales_shares(s.model.platforms.sales)],
+    ),
+    Metric(
+        "platform_fees_final", "final platform fees", "", S.PLATFORMS, _at(SUMMARY),
+        "Final fee of each platform (list).", formula="list of each platform's fee `f_p` at the end of the run",
+        end=lambda s: [float(f) for f in s.model.platforms.fee],
+    ),
+    Metric(
+        "platform_entries", "platform entries", "platform-sector pairs", S.PLATFORMS, _at(SUMMARY),
+        "Sectors platforms have entered with their own offers (platform x sector pairs).",
+        formula="`#{(p, k) : en_p,k > 0}`: platform-sector pairs in which a platform has entered with its own "
+        "offer by the end of the run (0 without data capture)",
+        end=lambda s: int((s.model.platforms.entry > 0).sum()),
+    ),
+    # --- payments
+    Metric(
+        "platform_fees", "platform fees", PER_MONTH, S.PAYMENTS, _at(STEP),
+        "Fees SMBs paid platforms this step (equals the platforms' income).",
+        formula="`sum_p income_p`: fees SMBs paid platforms this step",
+        step=lambda s: float(s.model.platforms.income.sum()),
+    ),
+    Metric(
+        "partner_income", "partner income", PER_MONTH, S.PAYMENTS, _at(STEP),
+        "What SMBs paid partner firms this step (shares, vendor fees, retainers, interest, exit costs).",
+        formula="`sum_j Y_j`: what SMBs paid partners this step (revenue shares, vendor fees, retainers, credit "
+        "interest, net of equity returns) plus the exit costs partners received from dissolutions this step",
+        step=lambda s: float(s.model.partners.income.sum()),
+    ),
+    Metric(
+        "flows", "money flows over the run", MONEY, S.PAYMENTS, _at(SUMMARY),
+        f"Money summed over the run, by flow: {_code_list(FLOWS)}.",
+        formula="money summed over SMBs and steps, by flow (9.4)",
+        end=lambda s: {name: float(s.model.flows[name]) for name in FLOWS},
+    ),
+    # --- alliance mix
+    Metric(
+        "alliances_<type>", "active <type> alliances", "alliances", S.MIX, _at(STEP),
+        f"Active alliances of each type ({_code_list(ALLIANCE_TYPES)}).",
+        formula="active alliances of each type at the end of the step, one column per type: "
+        f"{_code_list(tuple(f'alliances_{t}' for t in ALLIANCE_TYPES))}; they sum to `active_alliances`",
+        step=lambda s: _counts(s.model.ledger.type[s.model.ledger.active_ids], ALLIANCE_TYPES),
+    ),
+    Metric(
+        "form_<form>", "active <form> alliances", "alliances", S.MIX, _at(STEP),
+        f"Active alliances of each form ({_code_list(ALLIANCE_FORMS)}).",
+        formula="active alliances of each form at the end of the step: `form_contractual` (platform memberships "
+        "included), `form_equity_alliance`, `form_joint_venture`; they sum to `active_alliances`",
+        step=lambda s: _counts(s.model.ledger.form[s.model.ledger.active_ids], ALLIANCE_FORMS),
+    ),
+    Metric(
+        "alliance_mix", "alliance mix at the end", "alliances", S.MIX, _at(SUMMARY),
+        "Active alliances at the end by type (`alliances_<type>`) and form (`form_<form>`).",
+        formula="mapping of the last step's `alliances_<type>` and `form_<form>` columns: active alliances at "
+        "the end by type and by form",
+        end=lambda s: alliance_mix(s.model),
+    ),
+    Metric(
+        "formed_by_type", "alliances formed by type", "alliances", S.MIX, _at(SUMMARY),
+        "Alliances formed over the run, by type.",
+        formula="mapping from each alliance type to the number of alliances of that type formed over the run "
+        "(every ledger row, ended or not)",
+        end=lambda s: formed_by_type(s.model),
+    ),
+    # --- alliances held
+    Metric(
+        "active_alliances", "active alliances", "alliances", S.HOLDINGS, _at(STEP, STRATEGY_STEP, SUMMARY),
+        "Alliances (including platform memberships) not ended.",
+        formula="alliances not ended at the end of the step, pilots and platform memberships included (`E`); "
+        "for a strategy group, those of its SMBs",
+        step=lambda s: len(s.active_alliances),
+        end_doc="Alliances active at the end.",
+    ),
+    Metric(
+        "alliances_per_smb", "alliances per SMB", "alliances", S.HOLDINGS, _at(STRATEGY_SUMMARY),
+        "Active alliances per surviving SMB at the end.",
+        formula="active alliances of the group's surviving SMBs / `max(n_g,t, 1)`",
+        end=lambda s: int(s.alive[s.model.ledger.smb[s.model.ledger.active_ids]].sum()) / max(s.n_alive, 1),
+    ),
+    # --- alliance lifecycle
+    Metric(
+        "formations", "alliances formed", "alliances", S.LIFECYCLE, EVERYWHERE, "Alliances formed this step.",
+        formula="`formed` events this step",
+        step=lambda s: s.events_this_step("formed"),
+        end=lambda s: int(s.alliances.sum()),
+        end_doc="Alliances formed over the run.",
+        end_formula="alliances formed over the run: every ledger row, ended or not",
+    ),
+    Metric(
+        "pilot_commits", "pilots committed", "alliances", S.LIFECYCLE, _at(STEP, SUMMARY),
+        "Pilots committed this step.",
+        formula="`pilot_committed` events this step (commitments at formation are not counted)",
+        step=lambda s: s.events_this_step("pilot_committed"),
+        end=lambda s: s.model.events.totals["pilot_committed"],
+        end_doc="Pilots committed over the run.",
+        end_formula="`pilot_committed` events over the run",
+    ),
+    Metric(
+        "renegotiations", "renegotiations", "alliances", S.LIFECYCLE, _at(STEP, SUMMARY),
+        "Alliances whose terms were renegotiated this step.",
+        formula="`renegotiated` events this step (repricings of platform members by governance and by fee-hike "
+        "shocks included)",
+        step=lambda s: s.events_this_step("renegotiated"),
+        end=lambda s: s.model.events.totals["renegotiated"],
+        end_doc="Renegotiations over the run.",
+        end_formula="`renegotiated` events over the run",
+    ),
+    Metric(
+        "dissolutions", "alliances ended", "alliances", S.LIFECYCLE, EVERYWHERE,
+        "Alliances ended this step, for any reason (dissolved, partner or SMB failure).",
+        formula="`dissolved` + `partner_failed` + `smb_failed` events this step: alliances ended for any reason",
+        step=lambda s: s.events_this_step(*sorted(ENDING_EVENTS)),
+        end=lambda s: int(s.ended.sum()),
+        end_doc="Alliances ended over the run, for any reason.",
+        end_formula="alliances ended over the run, for any reason",
+    ),
+    Metric(
+        "dissolution_reasons", "ended alliances by reason", "alliances", S.LIFECYCLE,
+        _at(SUMMARY, STRATEGY_SUMMARY), "Ended alliances by reason (mapping reason -> count).",
+        formula="ended alliances counted by end reason: `pilot_failed`, `underperforming`, `better_alternative`, "
+        "`internalized`, `over_dependent`, `base_hazard`, `delisted`, `partner_exit`, `shock`, `cash_flow` "
+        "(only reasons that occurred appear)",
+        end=lambda s: dissolution_reasons(s.model, s.alliances),
+    ),
+    Metric(
+        "underperforming_share", "share ended as underperforming", "", S.LIFECYCLE, _at(STRATEGY_SUMMARY),
+        "Share of the group's ended alliances that ended with reason `underperforming`.",
+        formula="ended with reason `underperforming` / `max(ended, 1)`",
+        end=lambda s: dissolution_reasons(s.model, s.alliances).get("underperforming", 0) / max(int(s.ended.sum()), 1),
+    ),
+    # --- alliance durations
+    Metric(
+        "early_failure_share", "early-failure share", "", S.DURATION, _at(STEP, SUMMARY, STRATEGY_SUMMARY),
+        "Share of all alliances ended so far that ended within `alliance.early_failure_window` steps of "
+        "formation.",
+        formula="`#{a ended by t : ended_step_a - formed_step_a <= alliance.early_failure_window} / "
+        "#{a ended by t}`, cumulative over the run, over alliances ended for any reason (pilot failures, "
+        "dissolutions, partner or SMB failure); an alliance ending exactly `early_failure_window` steps after "
+        "formation counts as early; 0 while none has ended",
+        step=_early_failure_share,
+        end_doc="Share of ended alliances that ended within the early-failure window.",
+    ),
+    Metric(
+        "early_failure_losses", "early-failure losses per SMB", MONEY, S.DURATION, _at(STRATEGY_SUMMARY),
+        "Exit costs paid and specific investments sunk in early-failed alliances, per SMB.",
+        formula="`sum_a (exit_cost_paid_a + I_a) / max(n_g, 1)` over the group's alliances ended within "
+        "`alliance.early_failure_window` steps of formation: exit and switching costs paid plus specific "
+        "investments and equity capital sunk in early failures, per SMB of the group",
+        end=_early_failure_losses,
+    ),
+    Metric(
+        "mean_duration", "mean alliance duration", "months", S.DURATION, _at(STEP, SUMMARY, STRATEGY_SUMMARY),
+        "Mean duration in steps of all alliances ended so far.",
+        formula="mean of `ended_step - formed_step` over alliances ended by `t`. Right-censored: alliances still "
+        "active are left out, so it understates the typical duration when many are active",
+        step=lambda s: mean(_durations(s)),
+        end_doc="Mean duration of ended alliances in steps.",
+    ),
+    Metric(
+        "mean_lifetime", "mean alliance lifetime", "months", S.DURATION, _at(STRATEGY_SUMMARY),
+        "Mean age in steps of all the group's alliances, ended or not (censored at the last step).",
+        formula="mean over all the group's alliances of `(ended_step if ended else t_end) - formed_step`, "
+        "`t_end` the last step: ages censored at the end of the run, so long-lived active alliances count; "
+        "0 if none",
+        end=_mean_lifetime,
+    ),
+    # --- the alliance network
+    Metric(
+        "density", "network density", "", S.NETWORK, _at(STEP, SUMMARY),
+        "Alliance network density: active alliances over possible pairs of alive firms.",
+        formula="`2E / (N (N - 1))`, `N` = alive SMBs + alive partners + platforms; 0 if `N < 2`. The "
+        "denominator counts all pairs of firms, although alliances only link SMBs to counterparts (bipartite), "
+        "so the maximum attainable density is below 1",
+        step=_density,
+        end_doc="Final alliance network density.",
+    ),
+    Metric(
+        "mean_degree", "mean degree", "alliances per firm", S.NETWORK, _at(STEP, SUMMARY),
+        "Mean number of active alliances per alive firm (SMBs, partners, platforms).",
+        formula="`2E / N`; 0 if `N < 2`",
+        step=_mean_degree,
+        end_doc="Final mean degree of the alliance network.",
+    ),
+    *(
+        Metric(
+            f"degree_p{q}", f"{q}th percentile of degree", "alliances per firm", S.NETWORK, _at(SUMMARY),
+            f"{'Median' if q == 50 else f'{q}th percentile of'} degree (active alliances) of alive firms at the end.",
+            formula=f"{'median' if q == 50 else f'{q}th percentile'} of the number of active alliances of each alive "
+            "firm (SMBs, partners, platforms) at the end",
+            end=_network(f"degree_p{q}"),
+        )
+        for q in (50, 90)
+    ),
+    Metric(
+        "degree_max", "largest degree", "alliances", S.NETWORK, _at(SUMMARY),
+        "Largest degree at the end (the biggest hub).",
+        formula="the largest number of active alliances of an alive firm at the end",
+        end=_network("degree_max"),
+    ),
+    Metric(
+        "degree_centrality_max", "largest degree centrality", "", S.NETWORK, _at(SUMMARY),
+        "Largest degree centrality (degree / (firms - 1)) at the end.",
+        formula="`degree_max / (N - 1)` with `N` alive firms; 0 if `N < 2`",
+        end=_network("degree_centrality_max"),
+    ),
+    Metric(
+        "mean_smb_constraint", "mean Burt's constraint of SMBs", "", S.NETWORK, _at(SUMMARY),
+        "Mean Burt's constraint of SMBs with alliances at the end (1: one contact; lower: more brokerage).",
+        formula="mean over alive SMBs with at least one alliance of Burt's constraint "
+        "`c_i = sum_j (p_ij + sum_q p_iq p_qj)^2`. Every alliance joins an SMB to a partner or a platform, so the "
+        "network is bipartite, two contacts of an SMB are never tied to each other, the indirect terms vanish "
+        "and `c_i = sum_j p_ij^2`, where `p_ij` is alliance j's share of the SMB's positive alliance value in "
+        "the last step (equal shares when none delivers value): 1 with one contact, lower as ties spread",
+        end=_network("mean_smb_constraint"),
+    ),
+    *(
+        Metric(
+            f"duration_p{q}", f"{q}th percentile of alliance duration", "months", S.NETWORK, _at(SUMMARY),
+            f"{'Median' if q == 50 else f'{q}th percentile of'} ended alliances' durations (steps).",
+            formula=f"{'median' if q == 50 else f'{q}th percentile'} of ended alliances' durations "
+            "(`ended_step - formed_step`); 0 when none ended",
+            end=_network(f"duration_p{q}"),
+        )
+        for q in (25, 50, 75)
+    ),
+    # --- alliance terms and trust
+    Metric(
+        "mean_trust", "mean trust", "", S.RELATIONS, _at(STEP), "Mean trust over active alliances.",
+        formula="mean `tau_a` over active alliances (memberships included)",
+        step=lambda s: mean(s.model.ledger.trust[s.active_alliances]),
+    ),
+    Metric(
+        "mean_partner_share", "partners' revenue share", "", S.RELATIONS, _at(STRATEGY_SUMMARY),
+        "Mean revenue share partners keep (after equity returns) over the group's partner alliances.",
+        formula="mean of `s_a * (1 - e_a)` (latest share, after renegotiation and equity return) over the group's "
+        "partner alliances of all four roles, ended included; 0 if none",
+        end=lambda s: mean((s.model.ledger.share * (1.0 - s.model.ledger.equity_stake))[_partner_alliances(s)]),
+    ),
+    Metric(
+        "mean_complementarity", "complementarity", "", S.RELATIONS, _at(STRATEGY_SUMMARY),
+        "Mean complementarity of the group's partner alliances at formation.",
+        formula="mean `kappa_a` at formation over the same alliances",
+        end=lambda s: mean(s.model.ledger.complementarity[_partner_alliances(s)]),
+    ),
+    # --- learning
+    Metric(
+        "knowledge_gained", "knowledge gained per SMB", "", S.LEARNING, _at(STRATEGY_SUMMARY),
+        "Knowledge the group absorbed from partners, per SMB.",
+        formula="`sum_a knowledge_gained_a / max(n_g, 1)` over the group's alliances",
+        end=lambda s: _per_smb(s.model.ledger.knowledge_gained, s),
+    ),
+    Metric(
+        "knowledge_leaked", "knowledge leaked per SMB", "", S.LEARNING, _at(STRATEGY_SUMMARY),
+        "Knowledge partners absorbed from the group, per SMB.",
+        formula="`sum_a knowledge_leaked_a / max(n_g, 1)` over the group's alliances",
+        end=lambda s: _per_smb(s.model.ledger.knowledge_leaked, s),
+    ),
+    # --- capabilities
+    Metric(
+        "mean_capability", "mean capability", "", S.CAPABILITY, SMB_SERIES,
+        "Mean capability of alive SMBs over all dimensions.", formula="`mean_{i in A_t} (1/5) sum_d c_i,d`",
+        step=lambda s: mean(s.model.smbs.capability[s.alive].mean(axis=1)) if s.n_alive else 0.0,
+        end_doc="Final mean capability of surviving SMBs.",
+    ),
+    Metric(
+        "mean_automation", "mean automation", "", S.CAPABILITY, SMB_SERIES, "Mean automation level of alive SMBs.",
+        formula="`mean_{i in A_t} alpha_i`",
+        step=lambda s: mean(s.model.smbs.automation[s.alive]),
+        end_doc="Final mean automation of surviving SMBs.",
+    ),
+    Metric(
+        "mean_knowledge", "mean knowledge stock", "", S.CAPABILITY, SMB_SERIES,
+        "Mean knowledge stock of alive SMBs.", formula="`mean_{i in A_t} K_i`",
+        step=lambda s: mean(s.model.smbs.knowledge[s.alive]),
+        end_doc="Final mean knowledge stock of surviving SMBs.",
+    ),
+    # --- shocks and resilience
+    Metric(
+        "shocks_active", "shocks in effect", "shocks", S.SHOCKS, _at(STEP),
+        "Scheduled shocks in effect this step.",
+        formula="number of scheduled shocks in effect at `t`: `start <= t` and (permanent or "
+        "`t < start + duration`)",
+        step=lambda s: s.model.shocks.active(s.model.steps),
+    ),
+    Metric(
+        "resilience", "shock response", "", S.SHOCKS, _at(SUMMARY),
+        "Response to the first shock, overall and by strategy (`null` without shocks).",
+        formula="the response of total revenue to the first shock (9.7); `null` without shocks",
+        end=_resilience,
+        parts=(
+            Part("shock_start", "shock start", "step", "Step of the first shock.", "`t0`"),
+            Part(
+                "pre_shock_revenue", "pre-shock revenue", PER_MONTH,
+                "Mean total revenue over `resilience.pre_shock_window` steps before the shock.",
+                "`L = mean TR_t` over `t0 - W <= t < t0` (`TR_t0` if `t0 = 1`)",
+            ),
+            Part("trough_revenue", "trough revenue", PER_MONTH, "Lowest total revenue from the shock on.",
+                 "`min_{t >= t0} TR_t`"),
+            Part("trough_step", "trough step", "step", "Step of the trough.",
+                 "the first step where the trough is reached"),
+            Part("depth", "revenue drop depth", "", "1 - trough / pre-shock level.",
+                 "`max(0, 1 - trough / L)`; 0 if `L <= 0`"),
+            Part(
+                "recovery_steps", "steps to recover", "months",
+                "Steps from the shock until revenue is back to `resilience.recovery_fraction` of the pre-shock "
+                "level after the trough; `null` if never (censored).",
+                "`t* - t0`, `t*` the first step at or after the trough with `TR_t >= f * L`; `null` if revenue "
+                "never gets back (censored at the end of the run)",
+            ),
+            Part("recovered", "recovered", "", "Whether revenue recovered.", "whether `recovery_steps` is not `null`"),
+            Part(
+                "survival_through_shock", "survival through the shock", "",
+                "SMBs alive at the end over those alive before the shock.",
+                "`n_T / n_{t0-1}`: SMBs alive at the end over those alive in the last step before the shock "
+                "(`n_1` if `t0 = 1`); 0 if none",
+            ),
+            Part(
+                "loss_vs_twin", "revenue lost against the no-shock twin", "",
+                "Revenue lost against the no-shock twin from the shock on, as a share of the twin's "
+                "(`null` without `twin=true`).",
+                "`sum_{t >= t0} (TR^twin_t - TR_t) / sum_{t >= t0} TR^twin_t` (0 if the twin's sum is 0): share of "
+                "the twin's revenue lost after the shock; `null` without `twin=true`",
+            ),
+            Part("by_strategy", "shock response by strategy", "", "The same keys for each strategy group.",
+                 "the same keys for each strategy group, from its own series (and its twin's)"),
+        ),
+    ),
+    Metric(
+        "network_robustness", "network robustness", "", S.SHOCKS, _at(SUMMARY),
+        "Largest-component share of the final alliance network under random and targeted removal of firms.",
+        formula="the largest-component curves of the final alliance network (9.8)",
+        end=lambda s: network_robustness(s.model),
+        parts=(
+            Part("fractions", "share of firms removed", "", "Shares of firms removed (the curves' x values).",
+                 "`resilience.robustness_steps + 1` equally spaced values from 0 to "
+                 "`resilience.robustness_max_fraction`"),
+            Part("random", "largest component, random removal", "",
+                 "Largest connected component over all firms after removing each share at random.",
+                 "size of the largest connected component over `N` after removing the first `round(x N)` firms "
+                 "of a random permutation (robustness stream)"),
+            Part("targeted", "largest component, targeted removal", "",
+                 "The same, removing the highest-degree firms first.",
+                 "the same, removing firms in order of degree in the intact network (highest first, ties by "
+                 "index)"),
+            Part("random_index", "robustness to random removal", "", "Mean of the random curve (higher: more "
+                 "robust).", "mean of `random`"),
+            Part("targeted_index", "robustness to targeted removal", "", "Mean of the targeted curve (higher: "
+                 "more robust).", "mean of `targeted`"),
+        ),
+    ),
+    # --- strategy groups
+    Metric(
+        "by_strategy", "by strategy", "", S.GROUPS, _at(SUMMARY),
+        "Per strategy of the population, a mapping with the keys of the `by_strategy` table.",
+        formula="one entry per strategy group, keyed by strategy name (9.6)",
+        end=lambda s: {group.name: METRICS.values(STRATEGY_SUMMARY, group) for group in s.groups()},
+    ),
+    # --- each platform
+    Metric(
+        "platform_<i>_share", "platform <i> sales share", "", S.EACH_PLATFORM, _at(STEP),
+        "Sales share of platform `i` (0-based) among all platform sales this step.",
+        formula="`sales_i / sum_q sales_q` for platform `i` (0-based); 0 if no platform sells",
+        step=lambda s: [float(x) for x in sales_shares(s.model.platforms.sales)],
+    ),
+    Metric(
+        "platform_<i>_members", "platform <i> members", "SMBs", S.EACH_PLATFORM, _at(STEP), "SMBs on platform `i`.",
+        formula="active memberships of platform `i` at the end of the step",
+        step=lambda s: [int(m) for m in s.model.platforms.members],
+    ),
+    Metric(
+        "platform_<i>_fee", "platform <i> fee", "", S.EACH_PLATFORM, _at(STEP), "Platform `i`'s fee this step.",
+        formula="`f_i`, platform `i`'s fee at the end of the step (after governance; what new members pay from "
+        "the next step)",
+        step=lambda s: [float(f) for f in s.model.platforms.fee],
+    ),
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------------- the outputs
+def step_metrics(model: EcosystemModel) -> dict[str, Any]:
+    """This step's metrics: the row of ``timeseries.parquet``."""
+    return METRICS.values(STEP, Scope(model))
+
+
+def strategy_step_rows(model: EcosystemModel) -> list[dict[str, Any]]:
+    """This step's rows of ``timeseries_by_strategy.parquet``: one per strategy group."""
+    return [METRICS.values(STRATEGY_STEP, group) for group in Scope(model).groups()]
+
+
+def summary(model: EcosystemModel, twin: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> dict[str, Any]:
+    """Final metrics of a finished run (the content of ``summary.json``).
+
+    Parameters
+    ----------
+    model
+        The model after its last step.
+    twin
+        The no-shock twin's ``(timeseries, timeseries_by_strategy)``, if it was run; the shock
+        response then reports the loss against it.
     """
-    current = np.asarray(current, dtype=float)
-    initial = np.asarray(initial, dtype=float)
-    if periods < 1:
-        return np.zeros_like(current) if current.ndim else 0.0
-    ratio = np.where(initial > 0, current / np.where(initial > 0, initial, 1.0), 1.0)
-    rate = np.power(np.maximum(ratio, 0.0), 1.0 / periods) - 1.0
-    return rate if rate.ndim else float(rate)
+    return METRICS.values(SUMMARY, Scope(model, twin=twin))
 
 
-def herfindahl(values: np.ndarray) -> float:
-    """Herfindahl index of the shares of ``values`` (0 when they sum to 0)."""
-    return float((sales_shares(values) ** 2).sum())
-
-
-def sales_shares(values: np.ndarray) -> np.ndarray:
-    """Shares of each entry in the total (zeros when the total is 0)."""
-    total = values.sum()
-    return values / total if total > 0 else np.zeros_like(values, dtype=float)
-
-
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 for fewer than two or an all-zero array)."""
-    v = np.sort(np.asarray(values, dtype=float))
-    n = len(v)
-    if n < 2 or v.sum() <= 0:
-        return 0.0
-    cum = np.cumsum(v)
-    return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
-
-
-def alliance_duration_metrics(model: EcosystemModel, rows: np.ndarray) -> dict[str, float]:
-    """Early-failure share and mean duration over the alliances among ``rows`` ended so far."""
-    ledger = model.ledger
-    ended = rows & (ledger.ended_step >= 0)
-    if not ended.any():
-        return {"early_failure_share": 0.0, "mean_duration": 0.0}
-    duration = (ledger.ended_step - ledger.formed_step)[ended]
-    window = model.config.alliance.early_failure_window
-    return {"early_failure_share": float((duration <= window).mean()), "mean_duration": float(duration.mean())}
-
-
-def network_metrics(model: EcosystemModel) -> dict[str, float]:
-    """Density and mean degree of the alliance network of alive firms."""
-    nodes = int(model.smbs.alive.sum() + model.partners.alive.sum() + model.platforms.n)
-    edges = len(model.ledger.active_ids)
-    if nodes < 2:
-        return {"density": 0.0, "mean_degree": 0.0}
-    return {"density": 2.0 * edges / (nodes * (nodes - 1)), "mean_degree": 2.0 * edges / nodes}
-
-
-def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if len(values) else 0.0
-
-
-def _median(values: np.ndarray) -> float:
-    return float(np.median(values)) if len(values) else 0.0
+def strategy_summary(model: EcosystemModel, sid: int) -> dict[str, Any]:
+    """Final metrics of one strategy group (an entry of ``summary.json``'s ``by_strategy``)."""
+    return METRICS.values(STRATEGY_SUMMARY, Scope(model, sid))

@@ -3,12 +3,14 @@
 The output contract of one run directory:
 
 - ``config.yaml``: the resolved :class:`~simulator.config.ModelConfig`;
-- ``timeseries.parquet``: one row per step (columns in :data:`simulator.observe.metrics.STEP_METRICS`);
-- ``timeseries_by_strategy.parquet``: one row per step and strategy group
-  (columns in :data:`simulator.observe.metrics.STRATEGY_STEP_COLUMNS`);
+- ``timeseries.parquet``: one row per step;
+- ``timeseries_by_strategy.parquet``: one row per step and strategy group;
 - ``events.parquet``: one row per alliance lifecycle event
   (columns in :data:`simulator.core.events.EVENT_COLUMNS`);
-- ``summary.json``: final metrics (keys in :data:`simulator.observe.metrics.SUMMARY_METRICS`).
+- ``summary.json``: final metrics, with one entry per strategy group under ``by_strategy``.
+
+The columns and keys of the metric files are those of the metric registry
+(:data:`simulator.observe.metrics.METRICS`, e.g. ``METRICS.columns(Level.SUMMARY)``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from simulator.config import ModelConfig
 from simulator.core.seeds import run_seed
 from simulator.model import EcosystemModel
 from simulator.observe.metrics import summary as summarize
-from simulator.observe.resilience import network_robustness, resilience_summary
+from simulator.observe.metrics import timeseries, timeseries_by_strategy
 
 OUTPUT_FILES: tuple[str, ...] = (
     "config.yaml",
@@ -71,29 +73,16 @@ def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
     twin = None
     if config.twin and config.shocks:
         twin = _run(replace(config, shocks=[], twin=False), progress, "no-shock twin")
-    result = _run(config, progress, "simulating")
-    result.twin = twin
-    result.summary["resilience"] = resilience_summary(
-        result.model,
-        result.timeseries,
-        result.timeseries_by_strategy,
-        None if twin is None else twin.timeseries,
-        None if twin is None else twin.timeseries_by_strategy,
-    )
-    return result
+    return _run(config, progress, "simulating", twin)
 
 
-def _run(config: ModelConfig, progress: bool, label: str) -> RunResult:
+def _run(config: ModelConfig, progress: bool, label: str, twin: RunResult | None = None) -> RunResult:
     model = EcosystemModel(config)
     for _ in tqdm(range(config.steps), desc=label, unit="step", disable=not progress, leave=False):
         model.step()
-    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    timeseries.insert(0, "step", range(1, len(timeseries) + 1))
-    by_strategy = model.datacollector.get_table_dataframe("by_strategy")
-    summary = summarize(model)
-    summary["resilience"] = resilience_summary(model, timeseries, by_strategy)
-    summary["network_robustness"] = network_robustness(model)
-    return RunResult(model, timeseries, by_strategy, model.events.to_frame(), summary)
+    twin_series = None if twin is None else (twin.timeseries, twin.timeseries_by_strategy)
+    summary = summarize(model, twin_series)
+    return RunResult(model, timeseries(model), timeseries_by_strategy(model), model.events.to_frame(), summary, twin)
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> Path:

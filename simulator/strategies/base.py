@@ -19,12 +19,13 @@ Each hook has a default that a concrete strategy overrides only where its idea d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from simulator.config import param
+from simulator.config.parameters import parameters
 from simulator.core.decisions import PartnerOffers, PlatformOffers, ReviewDecision, TermsRequest, market_terms
 
 if TYPE_CHECKING:
@@ -136,21 +137,11 @@ class Strategy:
     # -----------------------------------------------------------------------------------
     @classmethod
     def describe(cls) -> str:
-        """One paragraph: name, summary and each parameter with its default and meaning."""
+        """One paragraph: name, summary and each parameter with its default, range and meaning."""
         lines = [f"{cls.name}: {cls.summary}"]
-        for f in fields(cls.Params):
-            meta = f.metadata
-            bounds = _bounds(meta)
-            lines.append(f"    {f.name} = {f.default!r}{bounds}  {meta.get('doc', '')}")
+        for p in parameters(cls.Params):
+            lines.append(f"    {p.key} = {p.default!r} {p.range_text()}  {p.doc}")
         return "\n".join(lines)
-
-
-def _bounds(meta: Any) -> str:
-    lo = meta.get("ge") if meta.get("ge") is not None else meta.get("gt")
-    hi = meta.get("le")
-    if lo is None and hi is None:
-        return ""
-    return f" [{'' if lo is None else lo}, {'' if hi is None else hi}]"
 
 
 @dataclass

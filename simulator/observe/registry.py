@@ -1,0 +1,424 @@
+"""The metric registry: each output metric defined once, with its meaning, unit and formula.
+
+A :class:`Metric` is a column of ``timeseries.parquet`` or ``timeseries_by_strategy.parquet``, a
+key of ``summary.json`` or of its ``by_strategy`` entries, or several of these (its
+:class:`Level` s). It carries what it means (``doc``, one sentence, and ``formula``, its
+definition as docs/ODD.md states it), a human ``label`` and ``unit`` (for reports, figure axes
+and the dashboard's legends) and the function computing it over a :class:`Scope` (every SMB, or
+one strategy group). Everything else is generated from the registry: the DataCollector's
+columns, the rows of both time series, the keys and values of ``summary.json``, the labels
+(:meth:`MetricRegistry.label`) and the metric tables of README.md and docs/ODD.md
+(``python -m simulator.analysis.docs``).
+
+Order. Each level lists the :class:`Section` s in its own order (:data:`LAYOUT`); inside a
+section, metrics keep the order in which they were registered. A metric added to a section
+therefore comes last in that section in every output it appears in, and the columns and keys
+already there keep their places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES
+
+if TYPE_CHECKING:
+    from simulator.model import EcosystemModel
+
+
+class Level(Enum):
+    """Where a metric is reported."""
+
+    STEP = "timeseries.parquet"
+    """One value per step for the whole population."""
+    STRATEGY_STEP = "timeseries_by_strategy.parquet"
+    """One value per step and strategy group."""
+    SUMMARY = "summary.json"
+    """One value at the end of the run for the whole population."""
+    STRATEGY_SUMMARY = "summary.json by_strategy"
+    """One value at the end of the run per strategy group."""
+
+    @property
+    def per_step(self) -> bool:
+        """Whether the level is a time series (else a summary at the end of the run)."""
+        return self in (Level.STEP, Level.STRATEGY_STEP)
+
+    @property
+    def per_group(self) -> bool:
+        """Whether the level is computed for each strategy group (else for all SMBs)."""
+        return self in (Level.STRATEGY_STEP, Level.STRATEGY_SUMMARY)
+
+
+STEP, STRATEGY_STEP, SUMMARY, STRATEGY_SUMMARY = Level
+
+
+class Section(Enum):
+    """A block of related metrics; the value is its heading in the docs."""
+
+    INDEX = "Index"
+    RUN = "Run and population"
+    SURVIVAL = "Survival"
+    REVENUE = "Revenue"
+    GROWTH = "Growth"
+    CASH = "Cash"
+    LOCK_IN = "Lock-in and independence"
+    SUPPLY = "Supply chain"
+    PLATFORMS = "Platforms"
+    PAYMENTS = "Payments"
+    MIX = "Alliance mix"
+    HOLDINGS = "Alliances held"
+    LIFECYCLE = "Alliance lifecycle"
+    DURATION = "Alliance durations"
+    NETWORK = "Alliance network"
+    RELATIONS = "Alliance terms and trust"
+    LEARNING = "Learning"
+    CAPABILITY = "Capabilities"
+    SHOCKS = "Shocks and resilience"
+    GROUPS = "Strategy groups"
+    EACH_PLATFORM = "Each platform"
+
+
+_S = Section
+LAYOUT: dict[Level, tuple[Section, ...]] = {
+    STEP: (
+        *(_S.INDEX, _S.SURVIVAL, _S.REVENUE, _S.GROWTH, _S.CASH, _S.LOCK_IN, _S.SUPPLY, _S.PLATFORMS),
+        *(_S.PAYMENTS, _S.HOLDINGS, _S.LIFECYCLE, _S.DURATION, _S.NETWORK, _S.RELATIONS, _S.SHOCKS),
+        *(_S.CAPABILITY, _S.MIX, _S.EACH_PLATFORM),
+    ),
+    STRATEGY_STEP: (
+        *(_S.INDEX, _S.RUN, _S.SURVIVAL, _S.REVENUE, _S.GROWTH, _S.CASH, _S.LOCK_IN, _S.CAPABILITY),
+        *(_S.HOLDINGS, _S.LIFECYCLE),
+    ),
+    SUMMARY: (
+        *(_S.RUN, _S.SURVIVAL, _S.GROWTH, _S.REVENUE, _S.LOCK_IN, _S.PLATFORMS, _S.MIX, _S.LIFECYCLE),
+        *(_S.HOLDINGS, _S.DURATION, _S.NETWORK, _S.PAYMENTS, _S.GROUPS, _S.SHOCKS),
+    ),
+    STRATEGY_SUMMARY: (
+        *(_S.RUN, _S.SURVIVAL, _S.GROWTH, _S.REVENUE, _S.CASH, _S.LOCK_IN, _S.CAPABILITY, _S.HOLDINGS),
+        *(_S.LIFECYCLE, _S.DURATION, _S.RELATIONS, _S.LEARNING),
+    ),
+}
+"""The order of the sections in each output (a section missing from a level's layout cannot
+hold a metric of that level)."""
+
+FAMILIES: dict[str, Callable[[int], tuple[str, ...]]] = {
+    "type": lambda n_platforms: ALLIANCE_TYPES,
+    "form": lambda n_platforms: ALLIANCE_FORMS,
+    "i": lambda n_platforms: tuple(str(p) for p in range(n_platforms)),
+}
+"""Families of columns: a metric whose name holds ``<type>``, ``<form>`` or ``<i>`` is one
+column per alliance type, per alliance form or per platform (0-based index)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One key of a metric whose value is a mapping (e.g. ``resilience.depth``): its label and
+    unit (for reports), its meaning (README.md) and its definition (docs/ODD.md; ``doc`` when
+    empty)."""
+
+    name: str
+    label: str
+    unit: str
+    doc: str
+    formula: str = ""
+
+
+Compute = Callable[["Scope"], Any]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One output metric, defined once.
+
+    Parameters
+    ----------
+    name
+        Column or key; a family's name holds its placeholder (``alliances_<type>``).
+    label, unit
+        Human label and unit, e.g. ``"total SMB revenue"`` and ``"thousand currency units per
+        month"`` (unit "" for plain numbers and shares).
+    section
+        The block it belongs to; it sets the metric's place in each output (:data:`LAYOUT`).
+    levels
+        Where it is reported.
+    doc
+        What it means, one sentence (README.md). For a metric with a per-step value, the
+        meaning of that value.
+    formula
+        Its definition with the formula (docs/ODD.md); ``doc`` when empty.
+    step
+        Its value at the current step over a scope; needed for the per-step levels. A family's
+        function returns one value per member of the family.
+    end
+        Its value at the end of the run over a scope; when None, the per-step value at the end
+        (the last step's value).
+    end_doc, end_formula
+        Meaning and definition of the end value, for metrics that have both a per-step and an
+        end value and whose end value is more than "the last step's value".
+    parts
+        The keys of a mapping-valued metric, each with its own label, unit and doc.
+    """
+
+    name: str
+    label: str
+    unit: str
+    section: Section
+    levels: frozenset[Level]
+    doc: str
+    formula: str = ""
+    step: Compute | None = None
+    end: Compute | None = None
+    end_doc: str = ""
+    end_formula: str = ""
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def family(self) -> str | None:
+        """The placeholder of a family of columns (``type``, ``form``, ``i``), or None."""
+        return next((key for key in FAMILIES if f"<{key}>" in self.name), None)
+
+    def meaning(self, level: Level) -> str:
+        """The one-sentence meaning at a level (for README.md)."""
+        if level.per_step or self.step is None:
+            return self.doc
+        return self.end_doc or f"At the end of the run: {_lower_first(self.doc)}"
+
+    def definition(self, level: Level) -> str:
+        """The definition with its formula at a level (for docs/ODD.md)."""
+        if level.per_step or self.step is None:
+            return self.formula or self.doc
+        return self.end_formula or "its last-step value"
+
+    def value(self, level: Level, scope: Scope) -> Any:
+        """Compute the metric at a level over a scope."""
+        compute = self.step if level.per_step or self.end is None else self.end
+        if compute is None:
+            raise ValueError(f"metric {self.name!r} has no function for {level.name}")
+        return compute(scope)
+
+
+class Scope:
+    """What a metric is computed over: every SMB of the model, or one strategy group, now.
+
+    Parameters
+    ----------
+    model
+        The model, read only.
+    strategy_id
+        Index of the strategy group in ``model.strategies``; None for every SMB.
+    twin
+        The no-shock twin's ``(timeseries, timeseries_by_strategy)`` frames, if it was run.
+    """
+
+    def __init__(self, model: EcosystemModel, strategy_id: int | None = None, twin: tuple[Any, Any] | None = None):
+        self.model = model
+        self.strategy_id = strategy_id
+        self.twin = twin
+        self._memo: dict[Callable[..., Any], Any] = {}
+
+    @property
+    def is_population(self) -> bool:
+        """Whether the scope is every SMB (not one strategy group)."""
+        return self.strategy_id is None
+
+    @property
+    def name(self) -> str:
+        """The strategy's name (of the group, or as configured for the whole run)."""
+        if self.strategy_id is None:
+            return self.model.strategy_label
+        return self.model.strategies[self.strategy_id].name
+
+    def groups(self) -> list[Scope]:
+        """One scope per strategy group, in the order of ``model.strategies``."""
+        return [Scope(self.model, sid, self.twin) for sid in range(len(self.model.strategies))]
+
+    @cached_property
+    def members(self) -> np.ndarray:
+        """Boolean mask over SMBs: those in the scope, failed or not."""
+        smbs = self.model.smbs
+        if self.strategy_id is None:
+            return np.ones(smbs.n, dtype=bool)
+        return smbs.strategy_id == self.strategy_id
+
+    @cached_property
+    def size(self) -> int:
+        """SMBs in the scope at the start."""
+        return int(self.members.sum())
+
+    @cached_property
+    def alive(self) -> np.ndarray:
+        """Boolean mask over SMBs: those in the scope still alive."""
+        return self.model.smbs.alive & self.members
+
+    @cached_property
+    def n_alive(self) -> int:
+        """SMBs of the scope alive."""
+        return int(self.alive.sum())
+
+    @cached_property
+    def revenue(self) -> np.ndarray:
+        """This step's revenue of the scope's alive SMBs."""
+        return self.model.smbs.revenue[self.alive]
+
+    @cached_property
+    def alliances(self) -> np.ndarray:
+        """Boolean mask over the ledger: every alliance of the scope's SMBs, ended or not."""
+        ledger = self.model.ledger
+        return self.members[ledger.smb]
+
+    @cached_property
+    def ended(self) -> np.ndarray:
+        """Boolean mask over the ledger: the scope's alliances ended so far."""
+        return self.alliances & (self.model.ledger.ended_step >= 0)
+
+    @cached_property
+    def active_alliances(self) -> np.ndarray:
+        """Ids of the scope's active alliances."""
+        ledger = self.model.ledger
+        ids = ledger.active_ids
+        return ids[self.members[ledger.smb[ids]]]
+
+    def events_this_step(self, *events: str) -> int:
+        """Events of these kinds this step about the scope's alliances."""
+        log = self.model.events
+        if self.strategy_id is None:
+            return sum(log.step_counts[e] for e in events)
+        sid = self.strategy_id
+        counts = [log.step_counts_by_strategy.get(e) for e in events]
+        return sum(int(c[sid]) for c in counts if c is not None)
+
+    def once(self, compute: Callable[[EcosystemModel], Any]) -> Any:
+        """``compute(model)``, computed once per scope (for functions yielding several metrics)."""
+        if compute not in self._memo:
+            self._memo[compute] = compute(self.model)
+        return self._memo[compute]
+
+
+class MetricRegistry:
+    """Every metric, by name, in registration order."""
+
+    def __init__(self) -> None:
+        self._metrics: dict[str, Metric] = {}
+        self._order: dict[Level, list[Metric]] = {}
+
+    def add(self, *metrics: Metric) -> None:
+        """Register metrics (in order), refusing duplicates and incomplete definitions."""
+        for metric in metrics:
+            if metric.name in self._metrics:
+                raise ValueError(f"metric {metric.name!r} is registered twice")
+            if not metric.levels:
+                raise ValueError(f"metric {metric.name!r} has no level")
+            for level in metric.levels:
+                if metric.section not in LAYOUT[level]:
+                    raise ValueError(
+                        f"metric {metric.name!r}: section {metric.section.name} is not in the layout of {level.name}"
+                    )
+            if any(level.per_step for level in metric.levels) and metric.step is None:
+                raise ValueError(f"metric {metric.name!r} is reported per step but has no step function")
+            if metric.step is None and metric.end is None:
+                raise ValueError(f"metric {metric.name!r} has no function")
+            self._metrics[metric.name] = metric
+        self._order.clear()
+
+    def __iter__(self) -> Iterator[Metric]:
+        return iter(self._metrics.values())
+
+    def __len__(self) -> int:
+        return len(self._metrics)
+
+    def __getitem__(self, name: str) -> Metric:
+        return self._metrics[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._metrics
+
+    def at(self, level: Level) -> list[Metric]:
+        """The metrics of a level, in output order."""
+        if level not in self._order:
+            rank = {section: i for i, section in enumerate(LAYOUT[level])}
+            chosen = [m for m in self._metrics.values() if level in m.levels]
+            self._order[level] = sorted(chosen, key=lambda m: rank[m.section])  # stable: registration order
+        return list(self._order[level])
+
+    def columns(self, level: Level, n_platforms: int = 0) -> list[str]:
+        """The columns (or keys) of a level in output order, families expanded.
+
+        Consecutive metrics of one family are interleaved member by member
+        (``platform_0_share, platform_0_members, platform_1_share, ...``).
+        """
+        return [column for _, column, _ in self._expanded(self.at(level), n_platforms)]
+
+    def values(self, level: Level, scope: Scope) -> dict[str, Any]:
+        """Compute every metric of a level over a scope: the row (or mapping) of that output."""
+        n_platforms = scope.model.platforms.n
+        computed = {m.name: m.value(level, scope) for m in self.at(level)}
+        out: dict[str, Any] = {}
+        for metric, column, position in self._expanded(self.at(level), n_platforms):
+            value = computed[metric.name]
+            out[column] = value if position is None else value[position]
+        return out
+
+    def label(self, column: str) -> str:
+        """Human label with unit of a column or (dotted) summary key, for axes, legends and reports.
+
+        Knows family members (``platform_0_share``), parts (``resilience.depth``) and keys of
+        the flattened ``by_strategy`` entries (``by_strategy.phased.survival_rate``); any other
+        name is returned as it is.
+        """
+        head, _, rest = column.partition(".")
+        if head == "by_strategy" and rest.count(".") >= 1:
+            group, _, key = rest.rpartition(".")
+            inner = self.label(key)
+            return f"{inner}, {group}" if inner != key else column
+        metric, member = self._find(head)
+        if metric is None:
+            return column
+        label, unit = metric.label, metric.unit
+        if member is not None:
+            label = label.replace(f"<{metric.family}>", member.replace("_", " "))
+        if rest:
+            part = next((p for p in metric.parts if p.name == rest), None)
+            if part is None:
+                return column
+            label, unit = part.label, part.unit
+        return f"{label} ({unit})" if unit else label
+
+    def _find(self, column: str) -> tuple[Metric | None, str | None]:
+        if column in self._metrics:
+            return self._metrics[column], None
+        for metric in self._metrics.values():
+            family = metric.family
+            if family is None:
+                continue
+            before, _, after = metric.name.partition(f"<{family}>")
+            if column.startswith(before) and column.endswith(after) and len(column) > len(before) + len(after):
+                return metric, column[len(before) : len(column) - len(after)]
+        return None, None
+
+    @staticmethod
+    def _expanded(metrics: Sequence[Metric], n_platforms: int) -> Iterator[tuple[Metric, str, int | None]]:
+        """(metric, column, position in the family's values or None), interleaving runs of one family."""
+        i = 0
+        while i < len(metrics):
+            family = metrics[i].family
+            if family is None:
+                yield metrics[i], metrics[i].name, None
+                i += 1
+                continue
+            run = [metrics[i]]
+            while i + len(run) < len(metrics) and metrics[i + len(run)].family == family:
+                run.append(metrics[i + len(run)])
+            for position, key in enumerate(FAMILIES[family](n_platforms)):
+                for metric in run:
+                    yield metric, metric.name.replace(f"<{family}>", key), position
+            i += len(run)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
