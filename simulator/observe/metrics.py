@@ -50,7 +50,10 @@ STEP_METRICS: dict[str, str] = {
     "early_failure_share": (
         "Share of all alliances ended so far that ended within alliance.early_failure_window steps of formation."
     ),
-    "mean_duration": "Mean duration in steps of all alliances ended so far.",
+    "mean_duration": (
+        "Mean duration in steps of the alliances ended so far (active ones left out, so biased short by "
+        "censoring; see survival.parquet for censoring-aware durations)."
+    ),
     "density": "Alliance network density: active alliances over possible pairs of alive firms.",
     "mean_degree": "Mean number of active alliances per alive firm (SMBs, partners, platforms).",
     "mean_trust": "Mean trust over active alliances.",
@@ -97,7 +100,10 @@ SUMMARY_METRICS: dict[str, str] = {
     "dissolution_reasons": "Ended alliances by reason (mapping).",
     "active_alliances": "Alliances active at the end.",
     "early_failure_share": "Share of ended alliances that ended within the early-failure window.",
-    "mean_duration": "Mean duration of ended alliances in steps.",
+    "mean_duration": (
+        "Mean duration of ended alliances in steps (active ones left out: biased short by censoring; "
+        "survival.alliance_median_duration is the censoring-aware median)."
+    ),
     "density": "Final alliance network density.",
     "mean_degree": "Final mean degree of the alliance network.",
     "degree_p50": "Median degree (active alliances) of alive firms at the end.",
@@ -112,6 +118,7 @@ SUMMARY_METRICS: dict[str, str] = {
     "by_strategy": "Per strategy of the population: the metrics of STRATEGY_SUMMARY_METRICS (mapping).",
     "resilience": "Shock response after the first shock, overall and by strategy (null without shocks).",
     "network_robustness": "Largest-component share of the final alliance network under random and targeted removal.",
+    "survival": "SMB survival by age and alliance durations with censoring handled (keys: survival.SURVIVAL_SUMMARY).",
 }
 
 
@@ -172,7 +179,7 @@ STRATEGY_SUMMARY_METRICS: dict[str, str] = {
     "underperforming_share": "Share of the group's ended alliances that ended with reason underperforming.",
     "early_failure_share": "Share of the group's ended alliances that ended within the early-failure window.",
     "early_failure_losses": "Exit costs paid and specific investments sunk in early-failed alliances, per SMB.",
-    "mean_duration": "Mean duration in steps of the group's ended alliances.",
+    "mean_duration": "Mean duration in steps of the group's ended alliances (active ones left out: biased short).",
     "mean_lifetime": "Mean age in steps of all the group's alliances, ended or not (censored at the last step).",
     "mean_partner_share": "Mean revenue share partners keep (after equity returns) over the group's partner alliances.",
     "mean_complementarity": "Mean complementarity of the group's partner alliances at formation.",
