@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from simulator.core.ledger import AllianceLedger
+from simulator.core.vocabulary import EXIT_CAUSES
 from simulator.observe.survival import (
     SURVIVAL_COLUMNS,
     SURVIVAL_CURVES,
@@ -17,6 +18,7 @@ from simulator.observe.survival import (
     Lifetimes,
     alliance_lifetimes,
     cumulative_incidence,
+    exit_cause_names,
     hazard_between,
     kaplan_meier,
     life_table,
@@ -188,6 +190,10 @@ def test_runs_write_survival_curves_and_summary(tmp_path) -> None:
     assert list(table.columns) == list(SURVIVAL_COLUMNS)
     assert set(table.curve) <= set(SURVIVAL_CURVES)
     assert {"smb_survival", "smb_exit_hazard", "alliance_survival", "alliance_dissolution_hazard"} <= set(table.curve)
+    exits = table[table.curve == "smb_exit_incidence"]
+    assert set(exits.group) == {"cash_flow"}
+    last = table[(table.curve == "smb_survival") & (table.group == "all")].estimate.iloc[-1]
+    assert exits.estimate.iloc[-1] == pytest.approx(1 - last)  # the only exit cause
     block = json.loads((out / "summary.json").read_text())["survival"]
     assert list(block) == list(SURVIVAL_SUMMARY)
     smbs = result.model.smbs
@@ -200,3 +206,9 @@ def test_runs_write_survival_curves_and_summary(tmp_path) -> None:
     assert block["alliances"] == result.model.ledger.size
     curve = table[(table.curve == "smb_survival") & (table.group == "all")]
     assert curve.estimate.is_monotonic_decreasing
+
+
+def test_exit_causes_are_named() -> None:
+    """Codes index EXIT_CAUSES; an exit without a valid code is unknown; no cause while alive."""
+    names = exit_cause_names(np.array([0, -1, 5, -1]), np.array([True, True, True, False]))
+    assert names.tolist() == [EXIT_CAUSES[0], "unknown", "unknown", ""]

@@ -541,8 +541,8 @@ TARGETS: tuple[Target, ...] = (
     Target(
         name="alliances_fall_short",
         fact="About half of alliances fall short of expectations (management studies report 30-70%).",
-        source="seed 003 (the project's SMB alliance strategy review) cites about half; the 30-70% range of "
-        "alliance failure rates reported in management studies",
+        source="seed 003 (the project's SMB alliance strategy review) cites about half; management studies "
+        "report 30-70% (Park & Ungson (2001), Organ. Sci. 12: more than half of strategic alliances fail)",
         statistic=shortfall_share,
         low=0.3,
         high=0.7,

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator.core.vocabulary import ENDING_EVENTS, PLATFORM_KIND
+from simulator.core.vocabulary import ENDING_EVENTS, EXIT_CAUSES, PLATFORM_KIND
 
 if TYPE_CHECKING:
     from simulator.core.ledger import AllianceLedger
@@ -83,6 +83,7 @@ SURVIVAL_AGES: tuple[int, ...] = (12, 60, 120)
 SURVIVAL_CURVES: dict[str, str] = {
     "smb_survival": "Kaplan–Meier SMB survival by age; groups all and each strategy; every month of age.",
     "smb_exit_hazard": f"SMB exit hazard by age (life table, {SMB_HAZARD_WIDTH}-month bins); group all.",
+    "smb_exit_incidence": "Cumulative incidence of SMB exit by age for each exit cause; group: the cause.",
     "alliance_survival": "Kaplan–Meier alliance survival by duration, any ending; groups all, partner, platform.",
     "alliance_dissolution_hazard": (
         f"Alliance dissolution hazard by age (life table, {ALLIANCE_HAZARD_WIDTH}-month bins; member failures "
@@ -174,6 +175,15 @@ def ending_events(events: pd.DataFrame, n_alliances: int) -> np.ndarray:
     return out
 
 
+def exit_cause_names(codes: np.ndarray, exited: np.ndarray) -> np.ndarray:
+    """Each SMB's exit cause by name (``EXIT_CAUSES``): ``unknown`` for an exit without a known
+    code, ``""`` for SMBs that did not exit."""
+    codes = np.asarray(codes, dtype=np.int64)
+    known = (codes >= 0) & (codes < len(EXIT_CAUSES))
+    names = np.array([*EXIT_CAUSES, "unknown"], dtype=object)[np.where(known, codes, len(EXIT_CAUSES))]
+    return np.where(exited, names, "")
+
+
 # ---------------------------------------------------------------------- estimators
 def kaplan_meier(lifetimes: Lifetimes, ages: np.ndarray | None = None) -> pd.DataFrame:
     """Kaplan–Meier survival with its 95% interval at integer ``ages``.
@@ -220,11 +230,12 @@ def life_table(lifetimes: Lifetimes, width: int, horizon: int | None = None) -> 
     if horizon is None:
         horizon = int(lifetimes.duration.max(initial=0))
     ends = np.arange(width, max(horizon, 1) + width, width)
-    starts = ends - width
+    months = int(ends[-1])
     last = np.maximum(lifetimes.duration, 1)  # an ending at age 0 counts in month 1
-    exposure = np.clip(
-        np.minimum(last[:, None], ends[None, :]) - np.maximum(lifetimes.entry[:, None], starts[None, :]), 0, None
-    ).sum(axis=0)
+    # at risk in month m (ages (m-1, m]): entry <= m-1 < last
+    entered = np.cumsum(np.bincount(np.minimum(lifetimes.entry, months), minlength=months + 1))[:months]
+    left = np.cumsum(np.bincount(np.minimum(last, months), minlength=months + 1))[:months]
+    exposure = (entered - left).reshape(-1, width).sum(axis=1)
     bin_of = (last[lifetimes.observed] - 1) // width
     events = np.bincount(bin_of[bin_of < len(ends)], minlength=len(ends))
     lower, upper = poisson_rate_interval(events, exposure)
@@ -346,6 +357,9 @@ def measure_survival(model: EcosystemModel, events: pd.DataFrame) -> tuple[pd.Da
             curve = smb_curve.copy() if mask.all() else kaplan_meier(smbs.select(mask))
             parts.append(_tag(curve, "smb_survival", group))
     parts.append(_tag(life_table(smbs, SMB_HAZARD_WIDTH), "smb_exit_hazard", "all"))
+    exits = cumulative_incidence(smbs, exit_cause_names(model.smbs.exit_cause, smbs.observed))
+    exits.insert(0, "curve", "smb_exit_incidence")
+    parts.append(exits)
     for group, mask in alliance_groups.items():
         if mask.any():
             curve = _km_table(alliance_fit, alliances) if mask.all() else kaplan_meier(alliances.select(mask))
