@@ -10,6 +10,7 @@ import pytest
 from simulator.analysis.stylized_facts import (
     ALLIANCE_HAZARD_WIDTH,
     TARGETS,
+    FirmPanel,
     Measures,
     Target,
     band,
@@ -22,7 +23,8 @@ from simulator.analysis.stylized_facts import (
     young_variability_ratio,
 )
 from simulator.analysis.validate import judge, main, run_replicates
-from simulator.config import ModelConfig
+from simulator.config import ModelConfig, from_dict
+from simulator.run.runner import run_simulation
 
 
 def planted(**fields) -> Measures:
@@ -157,6 +159,32 @@ def test_replicates_are_independent_and_parallel_runs_match() -> None:
     verdicts = judge(serial)
     assert verdicts[0].target.name == "smb_survival_1y" and verdicts[0].estimate is not None
     assert next(v for v in verdicts if v.target.name == "smb_survival_10y").status == "N/A"
+
+
+def test_firm_panel_sums_each_year_through_the_observer_hook() -> None:
+    """The runner calls the observer once built and after every step; the panel's annual
+    revenue is the sum of the monthly revenue it saw, and only full years of one firm count."""
+    monthly: list[np.ndarray] = []
+    panel = FirmPanel()
+
+    def observe(model) -> None:
+        panel(model)
+        if model.steps:
+            monthly.append(np.where(model.smbs.alive, model.smbs.revenue, 0.0))
+
+    config = from_dict({"n_smbs": 40, "n_partners": 8, "steps": 30, "smb": {"initial_cash_months": 0.5}})
+    result = run_simulation(config, observer=observe)
+    assert len(monthly) == 30 and len(panel.gini_path) == 30
+    revenue = np.array(monthly)
+    np.testing.assert_allclose(panel.revenue[:, 0], revenue[:12].sum(axis=0))
+    np.testing.assert_allclose(panel.revenue[:, 1], revenue[12:24].sum(axis=0))
+    failed = result.model.smbs.failed_step
+    assert failed.max() > 0  # some SMBs fail, so some years are not full
+    full_first_year = (failed < 0) | (failed > 12)
+    np.testing.assert_array_equal(panel.months[:, 0] == 12, full_first_year)
+    pairs = panel.firm_years()
+    assert set(pairs["year"]) == {0}  # the third year is not complete
+    assert len(pairs["year"]) == ((failed < 0) | (failed > 24)).sum()
 
 
 def test_bad_arguments_are_refused_with_the_key(capsys) -> None:

@@ -171,7 +171,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         )
         median = survival["alliance_median_duration"]
         low, high = survival["alliance_median_duration_ci"]
-        span = f" (95% {_months(low)} to {_months(high)})" if median is not None else ""
+        span = f" (95% {_months(low, 'open')} to {_months(high, 'open')})" if median is not None else ""
         lines.append(
             f"  survival   SMBs alive at 1, 5, 10 years of age: {ages}; median alliance duration "
             f"{_months(median)}{span}"
@@ -201,5 +201,5 @@ def format_summary(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _months(value: float | None) -> str:
-    return "not reached" if value is None else f"{value:.0f} months"
+def _months(value: float | None, missing: str = "not reached") -> str:
+    return missing if value is None else f"{value:.0f} months"
