@@ -65,15 +65,20 @@ def early_to_late_hazard(result: RunResult) -> float:
     return float(early / late) if late > 0 else float("inf") if early > 0 else 1.0
 
 
-def strong_network_concentration(config: ModelConfig) -> float:
-    """Platform sales HHI of the same ecosystem with strong network effects (3) and single-homing
-    SMBs (opportunistic, one platform, one partner)."""
-    strong = replace(
+def strong_network_config(config: ModelConfig) -> ModelConfig:
+    """The same ecosystem with strong network effects (3) and single-homing SMBs
+    (opportunistic, one platform, one partner)."""
+    return replace(
         config,
         platform=replace(config.platform, network_effect=3.0),
         strategy={"name": "opportunistic", "partners": 1, "platforms": 1},
     )
-    return float(run_simulation(strong).summary["platform_hhi"])
+
+
+def strong_network_concentration(config: ModelConfig) -> float:
+    """Platform sales HHI of the same ecosystem with strong network effects (see
+    :func:`strong_network_config`)."""
+    return float(run_simulation(strong_network_config(config)).summary["platform_hhi"])
 
 
 @dataclass(frozen=True)

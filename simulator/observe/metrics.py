@@ -37,6 +37,7 @@ from simulator.observe.registry import (
 from simulator.observe.registry import Section as S
 from simulator.observe.resilience import network_robustness, resilience_summary
 from simulator.observe.stats import compound_growth, gini, herfindahl, mean, median, quantile, sales_shares
+from simulator.observe.survival import SURVIVAL_SUMMARY, survival_of
 from simulator.rules.economy import FLOWS
 
 if TYPE_CHECKING:
@@ -523,7 +524,8 @@ METRICS.add(
     ),
     Metric(
         "mean_duration", "mean alliance duration", "months", S.DURATION, _at(STEP, SUMMARY, STRATEGY_SUMMARY),
-        "Mean duration in steps of all alliances ended so far.",
+        "Mean duration in steps of the alliances ended so far (biased short: active ones are left out; "
+        "survival.parquet and the summary's `survival` block give censoring-aware durations).",
         formula="mean of `ended_step - formed_step` over alliances ended by `t`. Right-censored: alliances still "
         "active are left out, so it understates the typical duration when many are active",
         step=lambda s: mean(_durations(s)),
@@ -697,6 +699,14 @@ METRICS.add(
             Part("by_strategy", "shock response by strategy", "", "The same keys for each strategy group.",
                  "the same keys for each strategy group, from its own series (and its twin's)"),
         ),
+    ),
+    Metric(
+        "survival", "survival by age", "", S.SURVIVAL, _at(SUMMARY),
+        "SMB survival by age and alliance durations with censoring handled (Kaplan–Meier; 9.9).",
+        formula="Kaplan–Meier estimates with right-censoring (alive SMBs, active alliances) and left truncation "
+        "(initial firms enter at their age); hazards from a life table in fixed bins (9.9)",
+        end=lambda s: survival_of(s.model)[1],
+        parts=tuple(Part(key, key.replace("_", " "), "", doc) for key, doc in SURVIVAL_SUMMARY.items()),
     ),
     Metric(
         "network_robustness", "network robustness", "", S.SHOCKS, _at(SUMMARY),

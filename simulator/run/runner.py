@@ -7,7 +7,11 @@ The output contract of one run directory:
 - ``timeseries_by_strategy.parquet``: one row per step and strategy group;
 - ``events.parquet``: one row per alliance lifecycle event
   (columns in :data:`simulator.core.events.EVENT_COLUMNS`);
-- ``summary.json``: final metrics, with one entry per strategy group under ``by_strategy``.
+- ``survival.parquet``: survival and hazard curves by age, tidy long format (columns in
+  :data:`simulator.observe.survival.SURVIVAL_COLUMNS`, curves in
+  :data:`simulator.observe.survival.SURVIVAL_CURVES`);
+- ``summary.json``: final metrics, with one entry per strategy group under ``by_strategy`` and
+  the ``survival`` block (keys in :data:`simulator.observe.survival.SURVIVAL_SUMMARY`).
 
 The columns and keys of the metric files are those of the metric registry
 (:data:`simulator.observe.metrics.METRICS`, e.g. ``METRICS.columns(Level.SUMMARY)``).
@@ -16,7 +20,8 @@ The columns and keys of the metric files are those of the metric registry
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +34,14 @@ from simulator.core.seeds import run_seed
 from simulator.model import EcosystemModel
 from simulator.observe.metrics import summary as summarize
 from simulator.observe.metrics import timeseries, timeseries_by_strategy
+from simulator.observe.survival import survival_of
 
 OUTPUT_FILES: tuple[str, ...] = (
     "config.yaml",
     "timeseries.parquet",
     "timeseries_by_strategy.parquet",
     "events.parquet",
+    "survival.parquet",
     "summary.json",
 )
 
@@ -48,11 +55,15 @@ class RunResult:
     timeseries_by_strategy: pd.DataFrame
     events: pd.DataFrame
     summary: dict[str, Any]
+    survival: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Survival and hazard curves by age (the content of ``survival.parquet``)."""
     twin: RunResult | None = None
     """The no-shock twin run, when ``config.twin`` is set and shocks are scheduled."""
 
 
-def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
+def run_simulation(
+    config: ModelConfig, progress: bool = False, observer: Callable[[EcosystemModel], None] | None = None
+) -> RunResult:
     """Build the model, run ``config.steps`` steps and gather the outputs.
 
     With ``config.twin`` and scheduled shocks, the same configuration without its shocks runs
@@ -65,6 +76,10 @@ def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
         The run's configuration (validated by the model).
     progress
         Show a progress bar over steps on stderr.
+    observer
+        Called with the model once it is built and after every step (of the run itself, not
+        of its twin), to record what the outputs do not keep, e.g. a panel of firms. It must
+        not change the model.
 
     Returns
     -------
@@ -73,16 +88,35 @@ def run_simulation(config: ModelConfig, progress: bool = False) -> RunResult:
     twin = None
     if config.twin and config.shocks:
         twin = _run(replace(config, shocks=[], twin=False), progress, "no-shock twin")
-    return _run(config, progress, "simulating", twin)
+    return _run(config, progress, "simulating", twin, observer)
 
 
-def _run(config: ModelConfig, progress: bool, label: str, twin: RunResult | None = None) -> RunResult:
+def _run(
+    config: ModelConfig,
+    progress: bool,
+    label: str,
+    twin: RunResult | None = None,
+    observer: Callable[[EcosystemModel], None] | None = None,
+) -> RunResult:
     model = EcosystemModel(config)
+    if observer is not None:
+        observer(model)
     for _ in tqdm(range(config.steps), desc=label, unit="step", disable=not progress, leave=False):
         model.step()
+        if observer is not None:
+            observer(model)
     twin_series = None if twin is None else (twin.timeseries, twin.timeseries_by_strategy)
     summary = summarize(model, twin_series)
-    return RunResult(model, timeseries(model), timeseries_by_strategy(model), model.events.to_frame(), summary, twin)
+    survival, _ = survival_of(model)
+    return RunResult(
+        model,
+        timeseries(model),
+        timeseries_by_strategy(model),
+        model.events.to_frame(),
+        summary,
+        survival=survival,
+        twin=twin,
+    )
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> Path:
@@ -104,6 +138,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
     result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
     result.events.to_parquet(out / "events.parquet", index=False)
+    result.survival.to_parquet(out / "survival.parquet", index=False)
     with open(out / "summary.json", "w") as fh:
         json.dump(result.summary, fh, indent=2)
     if result.twin is not None:
@@ -128,6 +163,19 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"mean duration {summary['mean_duration']:.1f} steps, {summary['active_alliances']} active",
         f"  network    density {summary['density']:.4f}, mean degree {summary['mean_degree']:.2f}",
     ]
+    survival = summary.get("survival")
+    if survival:
+        ages = ", ".join(
+            "n/a" if survival[f"smb_survival_{age}m"] is None else pct(survival[f"smb_survival_{age}m"])
+            for age in (12, 60, 120)
+        )
+        median = survival["alliance_median_duration"]
+        low, high = survival["alliance_median_duration_ci"]
+        span = f" (95% {_months(low, 'open')} to {_months(high, 'open')})" if median is not None else ""
+        lines.append(
+            f"  survival   SMBs alive at 1, 5, 10 years of age: {ages}; median alliance duration "
+            f"{_months(median)}{span}"
+        )
     robustness = summary.get("network_robustness")
     if robustness:
         lines.append(
@@ -151,3 +199,7 @@ def format_summary(summary: dict[str, Any]) -> str:
                 f"{pct(g['mean_largest_platform_share'])}, {g['alliances_per_smb']:.2f}"
             )
     return "\n".join(lines)
+
+
+def _months(value: float | None, missing: str = "not reached") -> str:
+    return missing if value is None else f"{value:.0f} months"
