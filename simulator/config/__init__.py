@@ -6,10 +6,11 @@
 """
 
 from simulator.config.checks import check_dataclass_values
-from simulator.config.design import apply_design, set_parameter
+from simulator.config.design import apply_design, is_numeric_parameter, read_design, set_parameter
 from simulator.config.schema import (
     GOVERNANCE_POLICIES,
     PARTNER_ROLES,
+    RECORDED_KEYS,
     AllianceConfig,
     MarketConfig,
     ModelConfig,
@@ -22,11 +23,13 @@ from simulator.config.schema import (
     param,
     partner_role_shares,
     platform_configs,
+    schema_keys,
 )
 
 __all__ = [
     "GOVERNANCE_POLICIES",
     "PARTNER_ROLES",
+    "RECORDED_KEYS",
     "AllianceConfig",
     "MarketConfig",
     "ModelConfig",
@@ -38,8 +41,11 @@ __all__ = [
     "apply_design",
     "check_dataclass_values",
     "from_dict",
+    "is_numeric_parameter",
     "param",
     "partner_role_shares",
     "platform_configs",
+    "read_design",
+    "schema_keys",
     "set_parameter",
 ]
