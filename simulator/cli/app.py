@@ -31,14 +31,13 @@ from omegaconf import DictConfig
 from simulator.cli.messages import PROG, check_command_line, describe, exit_status, traceback_wanted
 from simulator.cli.sweeps import model_config
 from simulator.config import ModelConfig
-from simulator.errors import EXIT_BAD_INPUT, TRACEBACK_ENV, RunFailed, one_line, report
-from simulator.run.resume import ERROR_FILE, ResultIndex, config_hash, mark_skipped
+from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, TRACEBACK_ENV, RunFailed, one_line, report
+from simulator.run.resume import ERROR_FILE, RESULTS_DIR, ResultIndex, config_hash, mark_skipped
 from simulator.run.runner import format_summary, run_simulation, write_run
 from simulator.validation import validate
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 CHOICE_GROUPS = ("scenario", "strategy", "shock", "experiment")
-RESULTS_DIR = "results"
 
 ConfigStore.instance().store(name="base_config", node=ModelConfig)
 
@@ -91,10 +90,13 @@ def app(cfg: DictConfig) -> dict[str, Any]:
     out_dir = Path(hydra_cfg.runtime.output_dir)
     sweeping = hydra_cfg.mode == RunMode.MULTIRUN
     try:
-        config = model_config(cfg)
-    except Exception as err:
-        return job_failed(out_dir, err, sweeping)
-    return run_job(config, out_dir, sweeping)
+        try:
+            config = model_config(cfg)
+        except Exception as err:
+            return job_failed(out_dir, err, sweeping)
+        return run_job(config, out_dir, sweeping)
+    except RunFailed as err:  # a single run: one line and status 1 (raising would add Hydra's own line)
+        sys.exit(report(PROG, err, EXIT_FAILED, traceback=traceback_wanted(sys.argv[1:])))
 
 
 def run_job(

@@ -27,8 +27,9 @@ def known_keys() -> list[str]:
     """Every key a command line may set: the schema's and every strategy's parameters."""
     keys = [k for k in schema_keys() if k != "strategy"]
     for name, cls in STRATEGIES.items():
-        keys += [f"strategy.{f}" for f in cls.Params.__dataclass_fields__]
-        keys += [f"strategy.shares.{name}", f"strategy.params.{name}"]
+        params = list(cls.Params.__dataclass_fields__)
+        keys += [f"strategy.{p}" for p in params] + [f"strategy.shares.{name}"]
+        keys += [f"strategy.params.{name}.{p}" for p in params]
     return keys
 
 
@@ -55,21 +56,36 @@ def describe(err: BaseException) -> str:
     for e in _chain(err):
         key = getattr(e, "full_key", None)
         if isinstance(e, OmegaConfBaseException) and key:
-            if overridden and not str(key).startswith(overridden.group(1)):
-                key = f"{overridden.group(1)}.{key}"  # a key inside a list or mapping value
+            key = _overridden_key(overridden.group(1), str(key)) if overridden else str(key)
             if isinstance(e, ConfigKeyError | ConfigAttributeError):
-                return f"{key}: not a configuration key{did_you_mean(str(key), known_keys())}"
+                hint = did_you_mean(key, known_keys())
+                if key.startswith("strategy.params."):
+                    hint += " (a mix member's parameters are added with ++strategy.params.<name>.<param>=...)"
+                elif key.startswith("strategy.") and not hint:
+                    hint = " (ecosim-strategies lists each strategy's parameters)"
+                return f"{key}: not a configuration key{hint}"
+            if "does not support deletion" in str(e):
+                return f"{key}: a key of the schema cannot be deleted with ~ (set its value instead)"
             return f"{key}: {one_line_text(getattr(e, 'msg', '') or str(e))}"
     text = one_line_text(str(err))
     if isinstance(err, HydraException):
-        if "Exception:" in text and "=" in text:  # the override grammar's lexer or parser
-            name, _, override = text.partition(": ")
-            return f"cannot parse the override {override!r} ({name}; quote values with special characters)"
+        name, _, rest = text.partition(": ")
+        if name.endswith("Exception") and " " not in name:  # the override grammar's lexer or parser
+            return f"cannot parse the override {rest!r} ({name}; quote values with special characters)"
         lines = [line.strip() for line in str(err).splitlines() if line.strip()]
         if text.startswith("Error parsing override") and len(lines) > 1:
             return f"{text}: {lines[1]} (an override is key=value)"
         return text
     return one_line(err)
+
+
+def _overridden_key(override: str, missing: str) -> str:
+    """The key to name when Hydra could not apply ``override`` because ``missing`` is absent."""
+    if missing.startswith(override):
+        return missing
+    if override.startswith(missing):
+        return override  # the first missing part of a longer key
+    return f"{override}.{missing}"  # a key inside the value (a list or a mapping)
 
 
 def one_line_text(text: str) -> str:

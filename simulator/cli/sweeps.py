@@ -21,15 +21,16 @@ from typing import Any, NoReturn
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from tqdm.auto import tqdm
 
 from simulator.cli.messages import PROG, describe, traceback_wanted
 from simulator.config import ModelConfig, apply_design, from_dict
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, report
+from simulator.run.files import check_writable
 from simulator.run.manifest import MANIFEST_FILE
 from simulator.run.resources import check_memory
-from simulator.run.resume import ERROR_FILE, SKIPPED_FILE
+from simulator.run.resume import ERROR_FILE, RESULTS_DIR, SKIPPED_FILE, ResultIndex
 from simulator.validation import validate
 
 
@@ -45,6 +46,8 @@ class ValidateAndReport(Callback):
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         preflight_or_exit(config)
+        run_dir = output_dir_or_exit(config, "hydra.run.dir")
+        writable_or_exit(run_dir, ResultIndex(RESULTS_DIR).root)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         try:
@@ -52,13 +55,18 @@ class ValidateAndReport(Callback):
             loader = GlobalHydra.instance().config_loader()
         except Exception as err:
             _exit(err, EXIT_BAD_INPUT)
-        for overrides in jobs:
+        for number, overrides in enumerate(jobs):
             context = " ".join(overrides)
             try:
                 job_config = loader.load_sweep_config(config, list(overrides))
+                with open_dict(job_config):  # as the launcher will number it
+                    job_config.hydra.job.num = job_config.hydra.job.id = number
             except Exception as err:
                 _exit(err, EXIT_BAD_INPUT, context)
             preflight_or_exit(job_config, context)
+            output_dir_or_exit(job_config, "hydra.sweep.subdir", context)
+        sweep_dir = output_dir_or_exit(config, "hydra.sweep.dir")
+        writable_or_exit(sweep_dir, ResultIndex(RESULTS_DIR).root)
         if config.hydra.launcher.get("_target_", "").endswith("BasicLauncher"):
             self.bar = tqdm(total=len(jobs), desc="sweep", unit="job")
 
@@ -143,6 +151,26 @@ def preflight_or_exit(cfg: DictConfig, context: str = "") -> None:
         _exit(err, EXIT_BAD_INPUT, context)
 
 
-def _exit(err: BaseException, status: int, context: str = "") -> NoReturn:
+def output_dir_or_exit(cfg: DictConfig, key: str, context: str = "") -> Path:
+    """Resolve an output directory setting (e.g. ``hydra.run.dir``), exiting with status 2 if it
+    cannot be (it names a key the configuration no longer has, say)."""
+    try:
+        return Path(str(OmegaConf.select(cfg, key, throw_on_missing=True)))
+    except Exception as err:
+        _exit(err, EXIT_BAD_INPUT, context)
+
+
+def writable_or_exit(*directories: Path) -> None:
+    """Exit with one line (status 1) unless the directories could be created and written (their
+    nearest existing ancestor is a writable directory); nothing is created here."""
+    for directory in directories:
+        try:
+            check_writable(directory)
+        except OSError as err:
+            _exit(err, EXIT_FAILED, hint=f"cannot write results into {directory}")
+
+
+def _exit(err: BaseException, status: int, context: str = "", hint: str = "") -> NoReturn:
     where = f" (job: {context})" if context else ""
-    sys.exit(report(PROG, err, status, describe(err) + where, traceback=traceback_wanted(sys.argv[1:])))
+    message = f"{hint}: {describe(err)}" if hint else describe(err)
+    sys.exit(report(PROG, err, status, message + where, traceback=traceback_wanted(sys.argv[1:])))

@@ -32,6 +32,7 @@ from simulator.run.runner import OUTPUT_FILES
 __all__ = [
     "CODE_FINGERPRINT",
     "ERROR_FILE",
+    "RESULTS_DIR",
     "RUN_CONTROL_KEYS",
     "SKIPPED_FILE",
     "Lookup",
@@ -41,6 +42,8 @@ __all__ = [
     "mark_skipped",
 ]
 
+RESULTS_DIR = "results"
+"""Where the ``ecosim`` command keeps its runs and the index (relative to the working directory)."""
 SKIPPED_FILE = "skipped.json"
 ERROR_FILE = "error.txt"
 

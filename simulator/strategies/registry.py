@@ -54,6 +54,8 @@ def make_strategy(spec: Mapping[str, Any], key: str = "strategy") -> Strategy:
     allowed = [f.name for f in fields(cls.Params)]
     values = {k: v for k, v in spec.items() if k != "name"}
     unknown = sorted(map(str, set(values) - set(allowed)))
+    if unknown and unknown[0] in ("shares", "params"):
+        raise ConfigError(f"{key}.{unknown[0]}", f"only a mix ({key}=mix) has shares and params, not {name!r}")
     if unknown:
         listed = ", ".join(allowed) if allowed else "none"
         hint = did_you_mean(f"{key}.{unknown[0]}", [f"{key}.{a}" for a in allowed])
