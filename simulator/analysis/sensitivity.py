@@ -40,7 +40,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from simulator.config import is_numeric_parameter, schema_keys
-from simulator.errors import ConfigError, did_you_mean
+from simulator.errors import EXIT_FAILED, ConfigError, did_you_mean, report
 
 METHODS = ("sobol", "morris")
 
@@ -205,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, KeyError, FileNotFoundError) as err:
         print(f"ecosim-sensitivity: error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a damaged file, a full disk...: one line, not a traceback
+        return report("ecosim-sensitivity", err, EXIT_FAILED)
     return 0
 
 
