@@ -27,6 +27,7 @@ from conftest import ecosim, sweep_dirs
 from simulator import EcosystemModel, ModelConfig
 from simulator.analysis.collect import collect
 from simulator.analysis.collect import main as collect_main
+from simulator.analysis.compare import main as compare_main
 from simulator.cli.app import main as ecosim_main
 from simulator.cli.app import run_job
 from simulator.config import ShockConfig
@@ -146,6 +147,28 @@ def test_collector_refuses_a_missing_directory_with_status_2(tmp_path: Path, cap
     """A path that is not a sweep is bad input: one line, exit status 2."""
     assert collect_main([str(tmp_path / "nope")]) == 2
     assert len(_stderr_lines(capsys.readouterr().err)) == 1
+
+
+def test_compare_reports_bad_input_and_failures_in_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    """ecosim-compare: a missing sweep or an unknown column is bad input (status 2); a failure
+    while writing the report is status 1; each is one line."""
+    assert compare_main([str(tmp_path / "nope")]) == 2
+    assert len(_stderr_lines(capsys.readouterr().err)) == 1
+    sweep = tmp_path / "sweep"
+    for i, seed in enumerate((1, 2)):
+        run_job(replace(TINY, seed=seed), _hydra_job(sweep, f"{i}_job"), sweeping=True, results_dir=tmp_path)
+    capsys.readouterr()
+    assert compare_main([str(sweep), "--by", "nope"]) == 2
+    lines = _stderr_lines(capsys.readouterr().err)
+    assert len(lines) == 1 and "'nope' is not a column" in lines[0]
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(sweep / "report"))
+
+    monkeypatch.setattr("simulator.analysis.compare.plot_levels", disk_full)
+    assert compare_main([str(sweep), "--by", "seed"]) == 1
+    lines = _stderr_lines(capsys.readouterr().err)
+    assert len(lines) == 1 and "No space left on device" in lines[0]
 
 
 # --------------------------------------------------------------------------- killed jobs
