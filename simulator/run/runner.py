@@ -120,24 +120,29 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if taken:
         raise FileExistsError(f"{final} already holds {', '.join(taken)}; not overwriting an earlier run")
     final.mkdir(parents=True, exist_ok=True)
-    config = result.model.config
-    with staging(final) as out:
-        with open(out / "config.yaml", "w") as fh:
-            yaml.safe_dump({**asdict(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False)
-        result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
-        result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
-        result.events.to_parquet(out / "events.parquet", index=False)
-        with open(out / "summary.json", "w") as fh:
-            json.dump(result.summary, fh, indent=2)
-        if result.twin is not None:
-            write_run(result.twin, out / "twin")
-        files = describe_files(out)
+    with staging(final) as staged:
+        files = describe_files(_write_outputs(result, staged))
         missing = [name for name in OUTPUT_FILES if name not in files]
         if missing:
             raise RuntimeError(f"write_run wrote no {', '.join(missing)} (OUTPUT_FILES lists them)")
-        publish(out, final)
-    write_manifest(final, files, run_identity(config))
+        publish(staged, final)
+    write_manifest(final, files, run_identity(result.model.config))
     return final
+
+
+def _write_outputs(result: RunResult, out: Path) -> Path:
+    """Write the files of :data:`OUTPUT_FILES` (and the twin's run in ``twin/``) into ``out``."""
+    config = result.model.config
+    with open(out / "config.yaml", "w") as fh:
+        yaml.safe_dump({**asdict(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False)
+    result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
+    result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
+    result.events.to_parquet(out / "events.parquet", index=False)
+    with open(out / "summary.json", "w") as fh:
+        json.dump(result.summary, fh, indent=2)
+    if result.twin is not None:
+        write_run(result.twin, out / "twin")
+    return out
 
 
 def run_identity(config: ModelConfig) -> dict[str, str]:
