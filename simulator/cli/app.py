@@ -162,17 +162,19 @@ def main() -> None:
     argv = sys.argv[1:]
     check_command_line(argv)
     check_group_choices(argv)
-    user_set = "HYDRA_FULL_ERROR" in os.environ
-    if os.environ.get("HYDRA_FULL_ERROR") == "1":
+    original = os.environ.get("HYDRA_FULL_ERROR")
+    if original == "1":  # the user asked Hydra for full tracebacks: give them ours too
         os.environ.setdefault(TRACEBACK_ENV, "1")
     show = traceback_wanted(argv)
     os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra then raises instead of printing; we report below
     try:
         app()
     except Exception as err:
-        if user_set and show:
+        if original == "1":
             raise
         sys.exit(report(PROG, err, exit_status(err), describe(err), traceback=show))
     finally:
-        if not user_set:
+        if original is None:
             os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = original
