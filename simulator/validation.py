@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 
-from simulator.config import ModelConfig, PlatformConfig, check_dataclass_values, platform_configs
+from simulator.config import (
+    ModelConfig,
+    PlatformConfig,
+    ShockConfig,
+    check_dataclass_values,
+    platform_configs,
+)
 from simulator.core.roles import ROLES, reach_key, role_shares, share_key
-from simulator.errors import ConfigError
+from simulator.errors import ConfigError, did_you_mean
 
 SHARE_TOLERANCE = 1e-6
 
@@ -19,7 +25,9 @@ def validate(config: ModelConfig) -> None:
     :mod:`simulator.config`), that the partner role shares sum to 1, that paired bounds are
     ordered, each platform's settings, that strategies' cash buffers stay below the owners'
     cash cap, that the strategy (or every strategy of a mix, with shares summing to 1) exists
-    with valid parameters, and that scheduled shocks fit the ecosystem.
+    with valid parameters and has what it needs (platforms for platform strategies), and that
+    scheduled shocks fit the ecosystem. Unknown keys never get this far:
+    :func:`simulator.config.from_dict` refuses them.
 
     Parameters
     ----------
@@ -29,13 +37,19 @@ def validate(config: ModelConfig) -> None:
     from simulator.strategies import build_population
 
     check_dataclass_values(config, "")
+    if not isinstance(config.strategy, Mapping):
+        raise ConfigError("strategy", f"must be a mapping with a 'name' key, got {config.strategy!r}")
     _check_roles(config)
     _ordered(config.alliance.share_min, config.alliance.share_max, "alliance.share_min", "alliance.share_max")
     _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
     _check_platforms(config)
     _check_investment_buffers(config)
-    build_population(config.strategy)
+    _check_platform_strategies(config, build_population(config.strategy))
     for i, shock in enumerate(config.shocks):
+        if not isinstance(shock, ShockConfig):
+            raise ConfigError(
+                f"shocks[{i}]", f"must be a shock (ShockConfig or a mapping via from_dict), got {shock!r}"
+            )
         check_dataclass_values(shock, f"shocks[{i}]")
     from simulator.shocks import ShockSchedule
 
@@ -60,15 +74,18 @@ def _check_roles(config: ModelConfig) -> None:
 def _check_platforms(config: ModelConfig) -> None:
     allowed = [f.name for f in fields(PlatformConfig) if f.name != "per_platform"]
     per = config.platform.per_platform
+    if not isinstance(per, list | tuple):
+        raise ConfigError("platform.per_platform", f"must be a list of mappings of platform keys, got {per!r}")
     if len(per) > config.n_platforms:
         raise ConfigError("platform.per_platform", f"has {len(per)} entries for n_platforms={config.n_platforms}")
     for i, override in enumerate(per):
         key = f"platform.per_platform[{i}]"
         if not isinstance(override, Mapping):
             raise ConfigError(key, f"must be a mapping of platform keys, got {override!r}")
-        unknown = sorted(set(override) - set(allowed))
+        unknown = sorted(map(str, set(override) - set(allowed)))
         if unknown:
-            raise ConfigError(f"{key}.{unknown[0]}", f"not a platform key; allowed: {', '.join(allowed)}")
+            hint = did_you_mean(f"{key}.{unknown[0]}", [f"{key}.{a}" for a in allowed])
+            raise ConfigError(f"{key}.{unknown[0]}", f"not a platform key{hint}; allowed: {', '.join(allowed)}")
     for i, platform in enumerate(platform_configs(config)):
         prefix = f"platform.per_platform[{i}]" if i < len(per) else "platform"
         check_dataclass_values(platform, prefix)
@@ -78,6 +95,17 @@ def _check_platforms(config: ModelConfig) -> None:
             raise ConfigError(
                 f"{prefix}.fee", f"must be in {bounds} under {platform.governance} governance, got {platform.fee:g}"
             )
+
+
+def _check_platform_strategies(config: ModelConfig, population: list) -> None:
+    """A strategy about platforms means nothing in an ecosystem without one."""
+    if config.n_platforms > 0:
+        return
+    for strategy, _ in population:
+        if strategy.needs_platforms:
+            key = f"strategy.shares.{strategy.name}" if config.strategy.get("name") == "mix" else "strategy"
+            reason = f"{strategy.name} is a platform strategy but n_platforms=0"
+            raise ConfigError(key, f"{reason}; set n_platforms >= 1 or choose another strategy")
 
 
 def _check_investment_buffers(config: ModelConfig) -> None:

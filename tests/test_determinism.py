@@ -8,15 +8,15 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from conftest import small_config
 
-from simulator.config import from_dict
 from simulator.core.events import EVENT_COLUMNS
 from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.errors import ConfigError
 from simulator.observe.metrics import METRICS
 from simulator.observe.registry import STEP, SUMMARY
-from simulator.run.runner import run_simulation, write_run
+from simulator.run.runner import read_config, run_simulation, write_run
+from simulator.strategies import build_population
 
 MIX = {"name": "mix", "shares": {"platform_first": 0.4, "diversification": 0.3, "opportunistic": 0.3}}
 STRATEGIES = ["opportunistic", "diversification", "platform_first", MIX]
@@ -106,7 +106,7 @@ def test_saved_config_reproduces_the_run(tmp_path):
     config = small_config(MIX, seed=21, steps=25, platform={"fee": 0.2}, alliance={"base_hazard": 0.02})
     first = run_simulation(config)
     out = write_run(first, tmp_path / "run")
-    reloaded = from_dict(yaml.safe_load((out / "config.yaml").read_text()))
+    reloaded = read_config(out)
     assert reloaded == config
     again = run_simulation(reloaded)
     pd.testing.assert_frame_equal(first.timeseries, again.timeseries)
@@ -127,8 +127,14 @@ def test_saved_config_reproduces_the_run(tmp_path):
 )
 @pytest.mark.parametrize("strategy", STRATEGIES, ids=IDS)
 def test_degenerate_ecosystems_run_and_write(overrides, strategy, tmp_path):
-    """Ecosystems without partners, without platforms or with one SMB run and write complete outputs."""
-    result = run_simulation(small_config(strategy, **{"steps": 20, **overrides}))
+    """Ecosystems without partners, without platforms or with one SMB run and write complete outputs
+    (a population with platform strategies is refused without platforms)."""
+    config = small_config(strategy, **{"steps": 20, **overrides})
+    if config.n_platforms == 0 and any(s.needs_platforms for s, _ in build_population(config.strategy)):
+        with pytest.raises(ConfigError, match="platform strategy but n_platforms=0"):
+            run_simulation(config)
+        return
+    result = run_simulation(config)
     out = write_run(result, tmp_path / "run")
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert len(ts) == result.model.config.steps

@@ -26,6 +26,8 @@ import pandas as pd
 from scipy import stats
 
 from simulator.analysis.collect import collect, write
+from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED
+from simulator.errors import report as print_error
 from simulator.observe.metrics import METRICS
 
 DEFAULT_METRICS: tuple[str, ...] = (
@@ -240,6 +242,10 @@ def report(
     ]
     if collected.failed:
         lines += ["", "Failed jobs (not compared):", *(f"- {p}" for p in collected.failed)]
+    if collected.damaged or collected.unfinished:
+        not_read = [f"- {job}: {problem}" for job, problem in collected.damaged]
+        not_read += [f"- {job}: unfinished" for job in collected.unfinished]
+        lines += ["", "Damaged or unfinished runs (not compared; rerun the sweep to redo them):", *not_read]
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n")
     table.to_csv(out / "comparison.csv", index=False)
@@ -270,9 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         path, text = report(args.sweep_dir, args.by, args.baseline, args.metrics, args.out)
     except (KeyError, ValueError, FileNotFoundError) as err:
-        message = err.args[0] if err.args else str(err)
-        print(f"ecosim-compare: error: {message}", file=sys.stderr)
-        return 2
+        message = err.args[0] if isinstance(err, KeyError) and err.args else None
+        return print_error(parser.prog, err, EXIT_BAD_INPUT, message)
+    except Exception as err:
+        return print_error(parser.prog, err, EXIT_FAILED)
     print(text)
     print(f"\nreport: {path}")
     return 0

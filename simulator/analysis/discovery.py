@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.errors import EXIT_FAILED, report
+
 
 def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, peel_alpha: float = 0.05) -> Any:
     """Run PRIM and return the first box (ema_workbench's ``PrimBox``).
@@ -113,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyError, ValueError, FileNotFoundError, SyntaxError) as err:
         print(f"ecosim-discover: error: {err.args[0] if err.args else err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a damaged file, a full disk...: one line, not a traceback
+        return report("ecosim-discover", err, EXIT_FAILED)
     table.to_csv(args.sweep_dir / "discovery_boxes.csv", index=False)
     import matplotlib
 

@@ -34,6 +34,7 @@ import pandas as pd
 
 from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ENDING_EVENTS, KIND_STYLE, TYPE_COLOURS
+from simulator.errors import EXIT_FAILED, report
 from simulator.observe.metrics import METRICS
 
 STEP_AXIS = METRICS.label("step")
@@ -232,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, KeyError) as err:
         print(f"ecosim-figures: error: {err.args[0] if err.args else err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a damaged file, a full disk...: one line, not a traceback
+        return report("ecosim-figures", err, EXIT_FAILED)
     print(f"wrote {len(paths)} files to {out}")
     return 0
 

@@ -28,7 +28,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +39,8 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from simulator.config import ModelConfig
-from simulator.errors import ConfigError
+from simulator.config import is_numeric_parameter, schema_keys
+from simulator.errors import EXIT_FAILED, ConfigError, did_you_mean, report
 from simulator.observe.metrics import METRICS
 
 METHODS = ("sobol", "morris")
@@ -169,15 +168,9 @@ def bar_chart(table: pd.DataFrame, method: str, metric: str, path: Path) -> Path
 
 def check_numeric_key(key: str) -> None:
     """Raise :class:`ConfigError` unless ``key`` names a numeric model parameter."""
-    node: Any = ModelConfig()
-    for part in key.split("."):
-        if not is_dataclass(node) or part not in {f.name for f in fields(node)}:
-            raise ConfigError(
-                f"parameters.{key}", "not a numeric model parameter (e.g. platform.fee, alliance.base_hazard)"
-            )
-        node = getattr(node, part)
-    if isinstance(node, bool) or not isinstance(node, int | float):
-        raise ConfigError(f"parameters.{key}", f"not a numeric parameter (it is {node!r})")
+    if not is_numeric_parameter(key):
+        hint = did_you_mean(key, schema_keys())
+        raise ConfigError(f"parameters.{key}", f"not a numeric model parameter (e.g. platform.fee){hint}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, KeyError, FileNotFoundError) as err:
         print(f"ecosim-sensitivity: error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a damaged file, a full disk...: one line, not a traceback
+        return report("ecosim-sensitivity", err, EXIT_FAILED)
     return 0
 
 

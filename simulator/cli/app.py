@@ -2,19 +2,23 @@
 
 It composes ``configs/config.yaml`` (defaults: the ``strategy``, ``scenario`` and ``shock``
 groups) over the :class:`~simulator.config.ModelConfig` schema registered in Hydra's
-ConfigStore; the callback in :mod:`simulator.cli.sweeps` validates every job before Hydra creates a
-directory; the task runs the model with a progress bar, writes the outputs (see
-:mod:`simulator.run.runner`) into the run directory and prints a short summary. Sweeps resume:
-jobs whose results exist are skipped (:mod:`simulator.run.resume`).
+ConfigStore; the callback in :mod:`simulator.cli.sweeps` validates every job (unknown keys,
+values, combinations, memory) before Hydra creates a directory; the task runs the model with a
+progress bar, writes the outputs (see :mod:`simulator.run.runner`) into the run directory and
+prints a short summary. Sweeps resume: jobs whose results exist and verify are skipped
+(:mod:`simulator.run.resume`).
 
-Bad input stops the run with one line naming the key and what is allowed, exit status 2, and
-no directory written.
+Every error is one line on stderr (:mod:`simulator.cli.messages`): bad input exits with status 2
+and writes nothing; a failed run exits with status 1 and leaves its traceback in the run
+directory's ``error.txt``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +28,22 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from simulator.cli.messages import PROG, check_command_line, describe, exit_status, traceback_wanted
 from simulator.cli.sweeps import model_config
 from simulator.config import ModelConfig
-from simulator.run.resume import ERROR_FILE, ResultIndex, config_hash, mark_skipped
+from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, TRACEBACK_ENV, RunFailed, one_line, report
+from simulator.run.resume import ERROR_FILE, RESULTS_DIR, ResultIndex, config_hash, mark_skipped
 from simulator.run.runner import format_summary, run_simulation, write_run
 from simulator.validation import validate
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 CHOICE_GROUPS = ("scenario", "strategy", "shock", "experiment")
-RESULTS_DIR = "results"
-EXIT_BAD_INPUT = 2
 
 ConfigStore.instance().store(name="base_config", node=ModelConfig)
 
 
 def _refuse(message: str) -> None:
-    print(f"ecosim: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {message}", file=sys.stderr)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -83,7 +87,16 @@ def check_group_choices(overrides: list[str]) -> None:
 def app(cfg: DictConfig) -> dict[str, Any]:
     """The Hydra task: run the composed configuration in Hydra's output directory."""
     hydra_cfg = HydraConfig.get()
-    return run_job(model_config(cfg), Path(hydra_cfg.runtime.output_dir), hydra_cfg.mode == RunMode.MULTIRUN)
+    out_dir = Path(hydra_cfg.runtime.output_dir)
+    sweeping = hydra_cfg.mode == RunMode.MULTIRUN
+    try:
+        try:
+            config = model_config(cfg)
+        except Exception as err:
+            return job_failed(out_dir, err, sweeping)
+        return run_job(config, out_dir, sweeping)
+    except RunFailed as err:  # a single run: one line and status 1 (raising would add Hydra's own line)
+        sys.exit(report(PROG, err, EXIT_FAILED, traceback=traceback_wanted(sys.argv[1:])))
 
 
 def run_job(
@@ -91,9 +104,11 @@ def run_job(
 ) -> dict[str, Any]:
     """Run one job and write its outputs into ``out_dir``.
 
-    In a sweep, a job whose results already exist is skipped (unless ``force=true``), and a job
-    that fails records its traceback in ``error.txt`` in its own directory while the others go
-    on. A single run raises instead.
+    In a sweep, the job holds its configuration's lock (:meth:`ResultIndex.claim`) while it
+    looks for an earlier result, runs and records it: an earlier run whose manifest verifies is
+    reused (unless ``force=true``); a damaged one is run again, saying so in one line. Any
+    failure, the index write included, records its traceback in ``error.txt`` in the job's own
+    directory and the other jobs go on. A single run raises :class:`RunFailed` instead.
 
     Returns
     -------
@@ -102,26 +117,64 @@ def run_job(
     """
     key = config_hash(config)
     index = ResultIndex(results_dir)
-    previous = None if config.force else index.finished(key)
-    if previous is not None and sweeping:
-        return {"skipped": mark_skipped(out_dir, key, previous)}
     try:
-        validate(config)
-        result = run_simulation(config, progress=not sweeping)
-        write_run(result, out_dir)
-    except Exception:
-        if not sweeping:
-            raise
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / ERROR_FILE).write_text(traceback.format_exc())
-        return {"failed": str(out_dir / ERROR_FILE)}
-    index.record(key, out_dir)
+        with index.claim(key, on_wait=lambda: _waiting(out_dir, index)) if sweeping else nullcontext():
+            if sweeping and not config.force:
+                earlier = index.lookup(key)
+                if earlier.run_dir is not None:
+                    return {"skipped": mark_skipped(out_dir, key, earlier.run_dir)}
+                if earlier.problem:
+                    print(f"{PROG}: rerunning {out_dir.name}: the earlier result is damaged: {earlier.problem}")
+            validate(config)
+            result = run_simulation(config, progress=not sweeping)
+            write_run(result, out_dir)
+            index.record(key, out_dir)
+    except Exception as err:
+        return job_failed(out_dir, err, sweeping)
     print(format_summary(result.summary))
     print(f"  outputs    {out_dir}")
     return result.summary
 
 
+def _waiting(out_dir: Path, index: ResultIndex) -> None:
+    print(f"{PROG}: {out_dir.name}: waiting for another process running the same configuration ({index.root})")
+
+
+def job_failed(out_dir: Path, err: Exception, sweeping: bool) -> dict[str, Any]:
+    """Record a job's failure: its traceback in ``out_dir/error.txt`` (if the directory can be
+    written) and one line naming the cause; in a single run, raise :class:`RunFailed`."""
+    error_file = out_dir / ERROR_FILE
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        error_file.write_text("".join(traceback.format_exception(err)))
+        where = f"traceback in {error_file}"
+    except OSError as write_err:
+        where = f"no traceback written: {one_line(write_err)}"
+    message = f"{out_dir}: {describe(err)} ({where})"
+    if not sweeping:
+        raise RunFailed(f"run failed: {message}") from err
+    print(f"{PROG}: job failed: {message}", file=sys.stderr)
+    return {"failed": message}
+
+
 def main() -> None:
-    """Console-script entry point of ``ecosim``."""
-    check_group_choices(sys.argv[1:])
-    app()
+    """Console-script entry point of ``ecosim``: every error is one line (see the module doc)."""
+    argv = sys.argv[1:]
+    check_command_line(argv)
+    check_group_choices(argv)
+    original = os.environ.get("HYDRA_FULL_ERROR")
+    if original == "1":  # the user asked Hydra for full tracebacks: give them ours too
+        os.environ.setdefault(TRACEBACK_ENV, "1")
+    show = traceback_wanted(argv)
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra then raises instead of printing; we report below
+    try:
+        app()
+    except Exception as err:
+        if original == "1":
+            raise
+        sys.exit(report(PROG, err, exit_status(err), describe(err), traceback=show))
+    finally:
+        if original is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = original

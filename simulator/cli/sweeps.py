@@ -1,49 +1,72 @@
 """Hydra callbacks for single runs and sweeps (``ecosim -m``).
 
-- Before anything is written, every job's configuration is composed and validated; the first
-  invalid one stops the whole sweep with one line naming the key (exit status 2).
+- Before anything is written, every job's configuration is composed and checked: unknown keys,
+  values, combinations (:func:`simulator.validation.validate`) and memory
+  (:func:`simulator.run.resources.check_memory`). The first problem, whatever raised it, stops
+  the run or the whole sweep with one line naming the key (exit status 2).
 - A progress bar counts the jobs of a sweep as they end (with the basic launcher; parallel
   launchers such as joblib report their own progress).
 - At the end, a sweep says how many jobs ran, how many were skipped because their results
   already existed (see :mod:`simulator.run.resume`) and how many failed (each failed job has an
-  ``error.txt`` in its directory); a sweep with failed jobs exits with status 1.
+  ``error.txt`` in its directory, or is listed as incomplete when even that could not be
+  written); a sweep with failed jobs exits with status 1.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from tqdm.auto import tqdm
 
+from simulator.cli.messages import PROG, describe, traceback_wanted
 from simulator.config import ModelConfig, apply_design, from_dict
-from simulator.errors import ConfigError
-from simulator.run.resume import ERROR_FILE, SKIPPED_FILE
+from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, report
+from simulator.run.files import check_writable
+from simulator.run.manifest import MANIFEST_FILE
+from simulator.run.resources import check_memory
+from simulator.run.resume import ERROR_FILE, RESULTS_DIR, SKIPPED_FILE, ResultIndex
 from simulator.validation import validate
-
-EXIT_BAD_INPUT = 2
 
 
 class ValidateAndReport(Callback):
-    """Validate before any directory exists; count and report the jobs of a sweep."""
+    """Check every job before any directory exists; count and report the jobs of a sweep.
+
+    Hydra turns an exception raised in a callback into a warning and goes on, so every hook
+    here catches its own errors and exits with one line.
+    """
 
     def __init__(self) -> None:
         self.bar: tqdm | None = None
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        _validate_or_exit(config)
+        preflight_or_exit(config)
+        run_dir = output_dir_or_exit(config, "hydra.run.dir")
+        writable_or_exit(run_dir, ResultIndex(RESULTS_DIR).root)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        jobs = sweep_job_overrides(config)
-        loader = GlobalHydra.instance().config_loader()
-        for overrides in jobs:
-            job_config = loader.load_sweep_config(config, list(overrides))
-            _validate_or_exit(job_config, context=" ".join(overrides))
+        try:
+            jobs = sweep_job_overrides(config)
+            loader = GlobalHydra.instance().config_loader()
+        except Exception as err:
+            _exit(err, EXIT_BAD_INPUT)
+        for number, overrides in enumerate(jobs):
+            context = " ".join(overrides)
+            try:
+                job_config = loader.load_sweep_config(config, list(overrides))
+                with open_dict(job_config):  # as the launcher will number it
+                    job_config.hydra.job.num = job_config.hydra.job.id = number
+            except Exception as err:
+                _exit(err, EXIT_BAD_INPUT, context)
+            preflight_or_exit(job_config, context)
+            output_dir_or_exit(job_config, "hydra.sweep.subdir", context)
+        sweep_dir = output_dir_or_exit(config, "hydra.sweep.dir")
+        writable_or_exit(sweep_dir, ResultIndex(RESULTS_DIR).root)
         if config.hydra.launcher.get("_target_", "").endswith("BasicLauncher"):
             self.bar = tqdm(total=len(jobs), desc="sweep", unit="job")
 
@@ -54,16 +77,34 @@ class ValidateAndReport(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         if self.bar is not None:
             self.bar.close()
-        sweep_dir = Path(config.hydra.sweep.dir)
-        job_dirs = [p for p in sweep_dir.iterdir() if (p / ".hydra").is_dir()] if sweep_dir.is_dir() else []
-        skipped = sum((p / SKIPPED_FILE).exists() for p in job_dirs)
-        failed = [p for p in job_dirs if (p / ERROR_FILE).exists()]
-        ran = len(job_dirs) - skipped - len(failed)
-        print(f"sweep {sweep_dir}: {ran} jobs ran, {skipped} skipped (results already exist), {len(failed)} failed")
+        try:
+            sweep_dir = Path(config.hydra.sweep.dir)
+            ran, skipped, failed, incomplete = sweep_outcome(sweep_dir)
+        except Exception as err:
+            _exit(err, EXIT_FAILED)
+        print(
+            f"sweep {sweep_dir}: {len(ran)} jobs ran, {len(skipped)} skipped (results already exist), "
+            f"{len(failed) + len(incomplete)} failed"
+        )
         for path in failed:
             print(f"  failed: {path / ERROR_FILE}")
-        if failed:
-            sys.exit(1)
+        for path in incomplete:
+            print(
+                f"  failed: {path} (no {MANIFEST_FILE} and no {ERROR_FILE}: killed, or its directory is not writable)"
+            )
+        if failed or incomplete:
+            sys.exit(EXIT_FAILED)
+
+
+def sweep_outcome(sweep_dir: Path) -> tuple[list[Path], list[Path], list[Path], list[Path]]:
+    """The job directories of a sweep that ran, were skipped, failed, or ended with neither a
+    manifest nor an error file."""
+    jobs = sorted(p for p in sweep_dir.iterdir() if (p / ".hydra").is_dir()) if sweep_dir.is_dir() else []
+    skipped = [p for p in jobs if (p / SKIPPED_FILE).exists()]
+    failed = [p for p in jobs if (p / ERROR_FILE).exists()]
+    ran = [p for p in jobs if p not in skipped and p not in failed and (p / MANIFEST_FILE).exists()]
+    incomplete = [p for p in jobs if p not in skipped and p not in failed and p not in ran]
+    return ran, skipped, failed, incomplete
 
 
 def sweep_job_overrides(config: DictConfig) -> list[list[str]]:
@@ -78,7 +119,13 @@ def sweep_job_overrides(config: DictConfig) -> list[list[str]]:
 
 
 def model_config(cfg: DictConfig) -> ModelConfig:
-    """Turn a composed Hydra config into a :class:`ModelConfig` (Hydra's own keys dropped)."""
+    """Turn a composed Hydra config into a :class:`ModelConfig` (Hydra's own keys dropped).
+
+    Raises
+    ------
+    ConfigError
+        For any key the schema does not define (added with ``+``/``++``, or from a preset).
+    """
     data: dict[str, Any] = {}
     for key in cfg:
         if key == "hydra":
@@ -88,10 +135,42 @@ def model_config(cfg: DictConfig) -> ModelConfig:
     return apply_design(from_dict(data))
 
 
-def _validate_or_exit(cfg: DictConfig, context: str = "") -> None:
+def preflight(cfg: DictConfig) -> ModelConfig:
+    """Everything checked before a job may create a directory: keys, values, combinations, memory."""
+    config = model_config(cfg)
+    validate(config)
+    check_memory(config)
+    return config
+
+
+def preflight_or_exit(cfg: DictConfig, context: str = "") -> None:
+    """:func:`preflight`, exiting with one line and status 2 on any problem."""
     try:
-        validate(model_config(cfg))
-    except ConfigError as err:
-        where = f" (job: {context})" if context else ""
-        print(f"ecosim: error: {err}{where}", file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
+        preflight(cfg)
+    except Exception as err:
+        _exit(err, EXIT_BAD_INPUT, context)
+
+
+def output_dir_or_exit(cfg: DictConfig, key: str, context: str = "") -> Path:
+    """Resolve an output directory setting (e.g. ``hydra.run.dir``), exiting with status 2 if it
+    cannot be (it names a key the configuration no longer has, say)."""
+    try:
+        return Path(str(OmegaConf.select(cfg, key, throw_on_missing=True)))
+    except Exception as err:
+        _exit(err, EXIT_BAD_INPUT, context)
+
+
+def writable_or_exit(*directories: Path) -> None:
+    """Exit with one line (status 1) unless the directories could be created and written (their
+    nearest existing ancestor is a writable directory); nothing is created here."""
+    for directory in directories:
+        try:
+            check_writable(directory)
+        except OSError as err:
+            _exit(err, EXIT_FAILED, hint=f"cannot write results into {directory}")
+
+
+def _exit(err: BaseException, status: int, context: str = "", hint: str = "") -> NoReturn:
+    where = f" (job: {context})" if context else ""
+    message = f"{hint}: {describe(err)}" if hint else describe(err)
+    sys.exit(report(PROG, err, status, message + where, traceback=traceback_wanted(sys.argv[1:])))

@@ -6,9 +6,10 @@
 """
 
 from simulator.config.checks import check_dataclass_values
-from simulator.config.design import apply_design, set_parameter
+from simulator.config.design import apply_design, is_numeric_parameter, read_design, set_parameter
 from simulator.config.schema import (
     GOVERNANCE_POLICIES,
+    RECORDED_KEYS,
     AllianceConfig,
     MarketConfig,
     ModelConfig,
@@ -20,10 +21,12 @@ from simulator.config.schema import (
     from_dict,
     param,
     platform_configs,
+    schema_keys,
 )
 
 __all__ = [
     "GOVERNANCE_POLICIES",
+    "RECORDED_KEYS",
     "AllianceConfig",
     "MarketConfig",
     "ModelConfig",
@@ -35,7 +38,10 @@ __all__ = [
     "apply_design",
     "check_dataclass_values",
     "from_dict",
+    "is_numeric_parameter",
     "param",
     "platform_configs",
+    "read_design",
+    "schema_keys",
     "set_parameter",
 ]

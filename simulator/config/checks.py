@@ -6,6 +6,7 @@ its ``choices``; these checks read them, so a range is written once, next to the
 
 from __future__ import annotations
 
+import math
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -54,11 +55,11 @@ def _check_bounds(key: str, value: Any, meta: Any) -> None:
         if value not in choices:
             raise ConfigError(key, f"must be one of {', '.join(choices)}, got {value!r}")
         return
-    if isinstance(value, bool) or isinstance(value, str):
-        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return  # text, true/false, and structured settings (checked where they are read)
     ge, le, gt, lt = meta.get("ge"), meta.get("le"), meta.get("gt"), meta.get("lt")
-    if value != value:  # NaN
-        raise ConfigError(key, "must be a number, got nan")
+    if not math.isfinite(value):  # NaN or infinite: no parameter means anything there
+        raise ConfigError(key, f"must be a finite number, got {value!r}")
     low_bad = (ge is not None and value < ge) or (gt is not None and value <= gt)
     high_bad = (le is not None and value > le) or (lt is not None and value >= lt)
     if low_bad or high_bad:

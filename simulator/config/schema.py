@@ -10,8 +10,11 @@ One step of the model stands for one month.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from typing import Any
+
+from simulator.errors import ConfigError, closest
 
 
 def param(
@@ -485,35 +488,78 @@ class ModelConfig:
     design_point: int = param(-1, "Row of the design whose parameter values this run takes (-1: none).", ge=-1)
 
 
-def from_dict(data: dict[str, Any]) -> ModelConfig:
+RECORDED_KEYS: dict[str, str] = {
+    "run_seed": "recorded in a run's config.yaml, not a parameter (a run is reproduced by seed and replicate; "
+    "read a saved config.yaml with simulator.run.runner.read_config)",
+}
+"""Keys a run writes into its ``config.yaml`` beside the parameters, with why they cannot be set."""
+
+
+def from_dict(data: Mapping[str, Any]) -> ModelConfig:
     """Build a :class:`ModelConfig` from a nested mapping such as a resolved Hydra config.
 
-    Keys the dataclasses do not define (e.g. Hydra's own) are ignored; missing keys keep their
-    defaults.
+    Every key must be a key of the schema: an unknown one (a typo, or a key added with Hydra's
+    ``+``/``++``) raises :class:`ConfigError` naming it and the closest valid key. Missing keys
+    keep their defaults. The free-form parts (``strategy`` and ``platform.per_platform``
+    entries) are checked by :func:`simulator.validation.validate`.
 
     Parameters
     ----------
     data
-        Nested mapping of configuration values.
+        Nested mapping of configuration values (without Hydra's own ``hydra`` key).
 
     Returns
     -------
     ModelConfig
+
+    Raises
+    ------
+    ConfigError
+        For a key the schema does not define, or a section that is not a mapping.
     """
-    return _build(ModelConfig, data)
+    return _build(ModelConfig, data, "")
 
 
-def _build(cls: type, data: dict[str, Any]) -> Any:
-    kwargs: dict[str, Any] = {}
+def schema_keys(cls: type | None = None, prefix: str = "") -> list[str]:
+    """Every dotted key of the schema (``seed``, ``platform.fee``, ``shocks.kind``...)."""
+    cls = cls or ModelConfig
+    keys: list[str] = []
     for f in fields(cls):
-        if f.name not in data:
+        key = f"{prefix}{f.name}"
+        nested = ShockConfig if cls is ModelConfig and f.name == "shocks" else _dataclass_type(cls, f.name)
+        keys += schema_keys(nested, f"{key}.") if nested else [key]
+    return keys
+
+
+def _build(cls: type, data: Any, prefix: str) -> Any:
+    if isinstance(data, cls):
+        return data
+    if not isinstance(data, Mapping):
+        raise ConfigError(prefix or "config", f"must be a mapping of {cls.__name__} keys, got {data!r}")
+    known = {f.name for f in fields(cls)}
+    for name in map(str, data):
+        if name in known:
             continue
-        value = data[f.name]
-        nested = _dataclass_type(cls, f.name)
-        if f.name == "shocks" and isinstance(value, list | tuple):
-            kwargs[f.name] = [_build(ShockConfig, v) if isinstance(v, dict) else v for v in value]
+        key = f"{prefix}.{name}" if prefix else name
+        if not prefix and name in RECORDED_KEYS:
+            raise ConfigError(key, RECORDED_KEYS[name])
+        in_shock = prefix.startswith("shocks[")
+        match = closest(f"shocks.{name}" if in_shock else key, schema_keys())
+        if match and in_shock:
+            match = prefix + match.removeprefix("shocks")
+        raise ConfigError(key, "not a configuration key" + (f"; did you mean {match}?" if match else ""))
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}.{name}" if prefix else str(name)
+        nested = _dataclass_type(cls, str(name))
+        if cls is ModelConfig and name == "shocks":
+            if not isinstance(value, list | tuple):
+                raise ConfigError("shocks", f"must be a list of shocks, got {value!r}")
+            kwargs["shocks"] = [_build(ShockConfig, v, f"shocks[{i}]") for i, v in enumerate(value)]
+        elif nested is not None:
+            kwargs[str(name)] = _build(nested, value, key)
         else:
-            kwargs[f.name] = _build(nested, value) if nested and isinstance(value, dict) else value
+            kwargs[str(name)] = value
     return cls(**kwargs)
 
 

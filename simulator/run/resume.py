@@ -1,51 +1,61 @@
 """Resuming sweeps: finished runs are found again by a hash of their resolved configuration.
 
 Every finished run records itself in an index (``results/.index/<hash>.json``, pointing to its
-directory). A job whose configuration hash (seed and replicate included; run-control keys such
-as ``force`` excluded; the simulator's code included, so a model change reruns everything) is
-in the index, with its outputs still there, is skipped when the sweep
-is run again, and its job directory gets a ``skipped.json`` pointing to the earlier run, which
-the collector follows. A job killed half way wrote no index entry, so it runs again; no job
-ever writes outside its own directory except its own index entry.
+directory; written atomically under a unique temporary name). A job whose configuration hash
+(:func:`~simulator.run.identity.config_hash`: seed and replicate included; run-control keys such
+as ``force`` excluded; the simulator's code included, so a model change reruns everything) is in
+the index is skipped when the sweep is run again, but only if the earlier run's manifest verifies
+(:func:`~simulator.run.manifest.verify_run`: every output file present with its size and
+checksum, written by this code for this configuration). A damaged earlier run is run again. The
+job directory of a skipped job gets a ``skipped.json`` pointing to the earlier run, which the
+collector follows. A job killed half way wrote no manifest and no index entry, so it runs again.
+
+Concurrent sweeps: a sweep job holds an exclusive lock on ``results/.index/<hash>.lock`` while it
+looks the hash up, runs and records it, so two sweeps over the same configurations run each one
+once: the second waits for the first, then reuses its result. The kernel releases the lock of a
+killed job.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.config import ModelConfig
+from simulator.run.files import exclusive_lock, write_atomic
+from simulator.run.identity import CODE_FINGERPRINT, RUN_CONTROL_KEYS, code_fingerprint, config_hash
+from simulator.run.manifest import verify_run
+from simulator.run.runner import OUTPUT_FILES
 
-RUN_CONTROL_KEYS = ("force",)
-"""Configuration keys that change how a run is executed, not what it computes."""
+__all__ = [
+    "CODE_FINGERPRINT",
+    "ERROR_FILE",
+    "RESULTS_DIR",
+    "RUN_CONTROL_KEYS",
+    "SKIPPED_FILE",
+    "Lookup",
+    "ResultIndex",
+    "code_fingerprint",
+    "config_hash",
+    "mark_skipped",
+]
+
+RESULTS_DIR = "results"
+"""Where the ``ecosim`` command keeps its runs and the index (relative to the working directory)."""
 SKIPPED_FILE = "skipped.json"
 ERROR_FILE = "error.txt"
 
 
-def code_fingerprint() -> str:
-    """A hash of the simulator's source and its numerical libraries' versions, so that results
-    of other code are not reused (any edit under simulator/ counts, docstrings included)."""
-    import mesa
-    import numpy
+@dataclass(frozen=True)
+class Lookup:
+    """What the index knows about a configuration hash."""
 
-    digest = hashlib.sha256(f"mesa {mesa.__version__} numpy {numpy.__version__}".encode())
-    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-CODE_FINGERPRINT = code_fingerprint()
-
-
-def config_hash(config: ModelConfig) -> str:
-    """A stable hash of everything that determines a run's results: the resolved configuration
-    (run-control keys excluded) and the simulator's code."""
-    data = {k: v for k, v in asdict(config).items() if k not in RUN_CONTROL_KEYS}
-    text = json.dumps({"config": data, "code": CODE_FINGERPRINT}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    run_dir: Path | None = None
+    """The earlier run's directory, if it verifies."""
+    problem: str | None = None
+    """Why an indexed earlier run cannot be reused (damaged), if one was indexed."""
 
 
 class ResultIndex:
@@ -60,25 +70,38 @@ class ResultIndex:
     def __init__(self, results_dir: str | Path) -> None:
         self.root = Path(results_dir) / ".index"
 
-    def finished(self, key: str) -> Path | None:
-        """The directory of a finished run with this hash, if it still holds its summary."""
+    def lookup(self, key: str) -> Lookup:
+        """The verified earlier run with this hash, or why the indexed one is damaged."""
         entry = self.root / f"{key}.json"
-        if not entry.exists():
-            return None
-        run_dir = Path(json.loads(entry.read_text())["run_dir"])
-        return run_dir if (run_dir / "summary.json").exists() else None
+        try:
+            run_dir = Path(json.loads(entry.read_text())["run_dir"])
+        except FileNotFoundError:
+            return Lookup()
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            return Lookup(problem=f"index entry {entry} is unreadable ({type(err).__name__})")
+        problem = verify_run(run_dir, {"config_hash": key, "code": CODE_FINGERPRINT}, OUTPUT_FILES)
+        return Lookup(problem=f"{run_dir}: {problem}") if problem else Lookup(run_dir=run_dir)
+
+    def finished(self, key: str) -> Path | None:
+        """The directory of a finished run with this hash whose manifest verifies."""
+        return self.lookup(key).run_dir
 
     def record(self, key: str, run_dir: str | Path) -> None:
-        """Record a finished run (written atomically, after all its outputs)."""
+        """Record a finished run (atomically, under a unique temporary name; after its manifest)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f"{key}.json.tmp"
-        tmp.write_text(json.dumps({"run_dir": str(Path(run_dir).resolve())}))
-        tmp.replace(self.root / f"{key}.json")
+        write_atomic(self.root / f"{key}.json", json.dumps({"run_dir": str(Path(run_dir).resolve())}))
+
+    def claim(self, key: str, on_wait: Any = None) -> AbstractContextManager[None]:
+        """Hold this hash's lock: look up, run and record it without another process doing the same.
+
+        ``on_wait`` is called once if another process holds the lock, before waiting.
+        """
+        return exclusive_lock(self.root / f"{key}.lock", on_wait)
 
 
 def mark_skipped(job_dir: str | Path, key: str, previous: Path) -> dict[str, Any]:
     """Write ``skipped.json`` into a skipped job's directory and return its content."""
     note = {"config_hash": key, "previous_run": str(previous)}
     Path(job_dir).mkdir(parents=True, exist_ok=True)
-    (Path(job_dir) / SKIPPED_FILE).write_text(json.dumps(note, indent=2))
+    write_atomic(Path(job_dir) / SKIPPED_FILE, json.dumps(note, indent=2))
     return note

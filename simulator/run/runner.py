@@ -11,7 +11,10 @@ The output contract of one run directory:
   :data:`simulator.observe.survival.SURVIVAL_COLUMNS`, curves in
   :data:`simulator.observe.survival.SURVIVAL_CURVES`);
 - ``summary.json``: final metrics, with one entry per strategy group under ``by_strategy`` and
-  the ``survival`` block (keys in :data:`simulator.observe.survival.SURVIVAL_SUMMARY`).
+  the ``survival`` block (keys in :data:`simulator.observe.survival.SURVIVAL_SUMMARY`);
+- ``manifest.json``: written last, once the files above are in place: each file's size and
+  sha256, the code version and the configuration hash (:mod:`simulator.run.manifest`). A run
+  directory is complete exactly when its manifest verifies.
 
 The columns and keys of the metric files are those of the metric registry
 (:data:`simulator.observe.metrics.METRICS`, e.g. ``METRICS.columns(Level.SUMMARY)``).
@@ -29,12 +32,15 @@ import pandas as pd
 import yaml
 from tqdm.auto import tqdm
 
-from simulator.config import ModelConfig
+from simulator.config import ModelConfig, from_dict
 from simulator.core.seeds import run_seed
 from simulator.model import EcosystemModel
 from simulator.observe.metrics import summary as summarize
 from simulator.observe.metrics import timeseries, timeseries_by_strategy
 from simulator.observe.survival import survival_of
+from simulator.run.files import publish, staging
+from simulator.run.identity import CODE_FINGERPRINT, code_version, config_hash
+from simulator.run.manifest import MANIFEST_FILE, describe_files, write_manifest
 
 OUTPUT_FILES: tuple[str, ...] = (
     "config.yaml",
@@ -120,18 +126,35 @@ def _run(
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> Path:
-    """Write the output files (:data:`OUTPUT_FILES`) into ``out_dir``.
+    """Write the output files (:data:`OUTPUT_FILES`; the twin's in ``twin/``) into ``out_dir``.
+
+    The files are written into a hidden staging directory inside ``out_dir`` and moved into
+    place once all of them are written; ``manifest.json`` (every file's size and sha256, the
+    code version, the configuration hash) is written last and atomically. If writing fails
+    (a full disk, say), the staged files are removed and nothing is left half written.
 
     Raises
     ------
     FileExistsError
         If ``out_dir`` already holds a run's outputs (earlier results are never overwritten).
     """
-    out = Path(out_dir)
-    taken = [name for name in OUTPUT_FILES if (out / name).exists()]
+    final = Path(out_dir)
+    taken = [name for name in (*OUTPUT_FILES, MANIFEST_FILE) if (final / name).exists()]
     if taken:
-        raise FileExistsError(f"{out} already holds {', '.join(taken)}; not overwriting an earlier run")
-    out.mkdir(parents=True, exist_ok=True)
+        raise FileExistsError(f"{final} already holds {', '.join(taken)}; not overwriting an earlier run")
+    final.mkdir(parents=True, exist_ok=True)
+    with staging(final) as staged:
+        files = describe_files(_write_outputs(result, staged))
+        missing = [name for name in OUTPUT_FILES if name not in files]
+        if missing:
+            raise RuntimeError(f"write_run wrote no {', '.join(missing)} (OUTPUT_FILES lists them)")
+        publish(staged, final)
+    write_manifest(final, files, run_identity(result.model.config))
+    return final
+
+
+def _write_outputs(result: RunResult, out: Path) -> Path:
+    """Write the files of :data:`OUTPUT_FILES` (and the twin's run in ``twin/``) into ``out``."""
     config = result.model.config
     with open(out / "config.yaml", "w") as fh:
         yaml.safe_dump({**asdict(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False)
@@ -144,6 +167,25 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if result.twin is not None:
         write_run(result.twin, out / "twin")
     return out
+
+
+def run_identity(config: ModelConfig) -> dict[str, str]:
+    """What a run's manifest records about the code and configuration that produced it."""
+    return {"config_hash": config_hash(config), "code": CODE_FINGERPRINT, "version": code_version()}
+
+
+def read_config(path: str | Path) -> ModelConfig:
+    """Read a run's ``config.yaml`` (or the one in a run directory) back into a configuration.
+
+    The recorded ``run_seed`` is dropped (it is derived from ``seed`` and ``replicate``); any
+    other key must be a schema key, as in :func:`simulator.config.from_dict`.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "config.yaml"
+    data = yaml.safe_load(path.read_text()) or {}
+    data.pop("run_seed", None)
+    return from_dict(data)
 
 
 def format_summary(summary: dict[str, Any]) -> str:

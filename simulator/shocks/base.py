@@ -50,6 +50,12 @@ class Shock:
         return ConfigError(f"shocks[{self.index}].target", message)
 
 
+def parse_index(text: str) -> int | None:
+    """The non-negative whole number ``text`` spells in ASCII digits (``"2"``), else None
+    (``"²"`` passes ``str.isdigit`` but is no index)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 SHOCKS: dict[str, type[Shock]] = {}
 """Shock classes by kind, in registration order."""
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.config import ModelConfig
-from simulator.shocks.base import Shock, register
+from simulator.shocks.base import Shock, parse_index, register
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -25,7 +25,8 @@ class DemandShock(Shock):
         if target == "all":
             return
         n = config.market.n_sectors
-        if not (target.startswith("sector:") and target[7:].isdigit() and int(target[7:]) < n):
+        sector = parse_index(target.removeprefix("sector:")) if target.startswith("sector:") else None
+        if sector is None or sector >= n:
             raise self._error(f"must be {self.targets} below {n}, got {target!r}")
 
     def _sectors(self, model: EcosystemModel) -> np.ndarray:

@@ -11,7 +11,7 @@ from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.errors import ConfigError
 from simulator.rules.platforms import reprice_memberships
 from simulator.rules.review import dissolve
-from simulator.shocks.base import Shock, register
+from simulator.shocks.base import Shock, parse_index, register
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -27,7 +27,8 @@ class _PlatformShock(Shock):
             raise ConfigError(f"shocks[{self.index}].kind", f"{self.kind} needs at least one platform (n_platforms=0)")
         if target in ("all", "largest"):
             return
-        if not target.isdigit() or int(target) >= n:
+        index = parse_index(target)
+        if index is None or index >= n:
             raise self._error(f"must be {self.targets} below {n}, got {target!r}")
 
     def platforms_hit(self, model: EcosystemModel) -> np.ndarray:

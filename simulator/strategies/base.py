@@ -54,7 +54,8 @@ class Strategy:
 
     Subclasses set ``name`` (the registry key), ``summary`` (one line for listings),
     ``Params`` (a dataclass of the strategy's parameters, declared with
-    :func:`simulator.config.param`) and override the hooks where their idea differs.
+    :func:`simulator.config.param`), ``needs_platforms`` if they are about platforms, and
+    override the hooks where their idea differs.
 
     Parameters
     ----------
@@ -65,6 +66,9 @@ class Strategy:
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     Params: ClassVar[type] = StrategyParams
+    needs_platforms: ClassVar[bool] = False
+    """Whether the strategy's idea is about platforms, so that it means nothing without one
+    (validation refuses it with ``n_platforms=0``)."""
 
     def __init__(self, params: Any | None = None) -> None:
         self.params = params if params is not None else self.Params()

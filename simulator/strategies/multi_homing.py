@@ -33,6 +33,7 @@ class MultiHoming(AllianceSeeker):
     name = "multi_homing"
     summary = "Join every platform (or several): hedge against any one ecosystem."
     Params = MultiHomingParams
+    needs_platforms = True
 
     def alliance_targets(self, model, members):
         partners, _ = super().alliance_targets(model, members)

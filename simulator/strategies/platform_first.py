@@ -38,6 +38,7 @@ class PlatformFirst(Strategy):
     name = "platform_first"
     summary = "Join the biggest platform, accept exclusivity, stay loyal (one big channel)."
     Params = PlatformFirstParams
+    needs_platforms = True
 
     def alliance_targets(self, model, members):
         n = len(members)

@@ -7,7 +7,7 @@ from dataclasses import fields
 from typing import Any
 
 from simulator.config import check_dataclass_values
-from simulator.errors import ConfigError
+from simulator.errors import ConfigError, did_you_mean
 from simulator.strategies.base import Strategy
 
 STRATEGIES: dict[str, type[Strategy]] = {}
@@ -47,15 +47,19 @@ def make_strategy(spec: Mapping[str, Any], key: str = "strategy") -> Strategy:
     if not isinstance(spec, Mapping) or "name" not in spec:
         raise ConfigError(key, "must be a mapping with a 'name' key")
     name = spec["name"]
-    if name not in STRATEGIES:
-        raise ConfigError(f"{key}.name", f"unknown strategy {name!r}; allowed: {', '.join(sorted(STRATEGIES))}")
+    if not isinstance(name, str) or name not in STRATEGIES:
+        hint = did_you_mean(str(name), STRATEGIES)
+        raise ConfigError(f"{key}.name", f"unknown strategy {name!r}{hint}; allowed: {', '.join(sorted(STRATEGIES))}")
     cls = STRATEGIES[name]
     allowed = [f.name for f in fields(cls.Params)]
     values = {k: v for k, v in spec.items() if k != "name"}
-    unknown = sorted(set(values) - set(allowed))
+    unknown = sorted(map(str, set(values) - set(allowed)))
+    if unknown and unknown[0] in ("shares", "params"):
+        raise ConfigError(f"{key}.{unknown[0]}", f"only a mix ({key}=mix) has shares and params, not {name!r}")
     if unknown:
         listed = ", ".join(allowed) if allowed else "none"
-        raise ConfigError(f"{key}.{unknown[0]}", f"not a parameter of strategy {name!r}; allowed: {listed}")
+        hint = did_you_mean(f"{key}.{unknown[0]}", [f"{key}.{a}" for a in allowed])
+        raise ConfigError(f"{key}.{unknown[0]}", f"not a parameter of strategy {name!r}{hint}; allowed: {listed}")
     params = cls.Params(**values)
     check_dataclass_values(params, key)
     return cls(params)
@@ -85,14 +89,24 @@ def build_population(spec: Mapping[str, Any], key: str = "strategy") -> list[tup
         raise ConfigError(key, "must be a mapping with a 'name' key")
     if spec["name"] != MIX:
         return [(make_strategy(spec, key), 1.0)]
-    unknown = sorted(set(spec) - {"name", "shares", "params"})
+    unknown = sorted(map(str, set(spec) - {"name", "shares", "params"}))
     if unknown:
-        raise ConfigError(f"{key}.{unknown[0]}", "not a key of a mix; allowed: name, shares, params")
+        hint = did_you_mean(f"{key}.{unknown[0]}", [f"{key}.{k}" for k in ("name", "shares", "params")])
+        raise ConfigError(f"{key}.{unknown[0]}", f"not a key of a mix{hint}; allowed: name, shares, params")
+    for part in ("shares", "params"):
+        if not isinstance(spec.get(part) or {}, Mapping):
+            raise ConfigError(f"{key}.{part}", f"must be a mapping keyed by strategy name, got {spec[part]!r}")
     shares = dict(spec.get("shares") or {})
     params = dict(spec.get("params") or {})
-    for name in list(shares) + list(params):
-        if name not in STRATEGIES:
-            raise ConfigError(f"{key}.shares.{name}", f"unknown strategy; allowed: {', '.join(sorted(STRATEGIES))}")
+    for part, names in (("shares", shares), ("params", params)):
+        for name in names:
+            if name not in STRATEGIES:
+                hint = did_you_mean(f"{key}.{part}.{name}", [f"{key}.{part}.{s}" for s in STRATEGIES])
+                allowed = ", ".join(sorted(STRATEGIES))
+                raise ConfigError(f"{key}.{part}.{name}", f"unknown strategy{hint}; allowed: {allowed}")
+    for name, given in params.items():
+        if not isinstance(given or {}, Mapping):
+            raise ConfigError(f"{key}.params.{name}", f"must be a mapping of {name}'s parameters, got {given!r}")
     for name, share in shares.items():
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0.0 <= share <= 1.0:
             raise ConfigError(f"{key}.shares.{name}", f"must be a share in [0, 1], got {share!r}")
