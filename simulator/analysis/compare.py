@@ -36,7 +36,7 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "median_revenue_growth",
     "mean_revenue_hhi",
     "mean_largest_platform_share",
-    "mean_exit_cost_ratio",
+    "mean_total_exit_cost_ratio",
     "resilience.depth",
     "resilience.loss_vs_twin",
 )

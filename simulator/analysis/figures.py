@@ -124,8 +124,8 @@ def lock_in_figure(ts: pd.DataFrame) -> plt.Figure:
     left.set_ylim(0, 1.05)
     left.set_ylabel("mean over alive SMBs")
     left.legend(fontsize=8)
-    right.plot(ts.step, ts.mean_exit_cost_ratio, color="#8c564b")
-    right.set_ylabel(METRICS.label("mean_exit_cost_ratio"))
+    right.plot(ts.step, ts.mean_total_exit_cost_ratio, color="#8c564b")
+    right.set_ylabel(METRICS.label("mean_total_exit_cost_ratio"))
     for ax in (left, right):
         ax.set_xlabel(STEP_AXIS)
         ax.grid(True, alpha=0.3)

@@ -10,6 +10,7 @@ from simulator.config.design import apply_design, is_numeric_parameter, read_des
 from simulator.config.schema import (
     GOVERNANCE_POLICIES,
     RECORDED_KEYS,
+    REVIEW_SCHEDULES,
     AllianceConfig,
     MarketConfig,
     ModelConfig,
@@ -27,6 +28,7 @@ from simulator.config.schema import (
 __all__ = [
     "GOVERNANCE_POLICIES",
     "RECORDED_KEYS",
+    "REVIEW_SCHEDULES",
     "AllianceConfig",
     "MarketConfig",
     "ModelConfig",

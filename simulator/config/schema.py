@@ -198,6 +198,7 @@ class PartnerConfig:
 
 
 GOVERNANCE_POLICIES: tuple[str, ...] = ("fixed", "lock_in_responsive", "competitive")
+REVIEW_SCHEDULES: tuple[str, ...] = ("periodic", "staggered")
 
 
 @dataclass
@@ -294,6 +295,14 @@ class AllianceConfig:
         0.6, "A pilot commits if realized value reaches this share of the expected value.", ge=0.0
     )
     review_interval: int = param(12, "Steps between reviews of a committed alliance.", ge=1)
+    review_schedule: str = param(
+        "staggered",
+        "When an alliance's reviews fall: periodic (at ages review_interval, 2 x review_interval, ...: "
+        "every alliance of an interval is reviewed at the same ages); staggered (the first review at an "
+        "age drawn uniformly from 1 to review_interval, then every review_interval steps: each "
+        "alliance keeps its own calendar).",
+        choices=REVIEW_SCHEDULES,
+    )
     dissolve_threshold: float = param(
         0.5,
         "At review an alliance delivering less than this share of its expected value dissolves.",

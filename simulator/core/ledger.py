@@ -34,6 +34,7 @@ COLUMNS: dict[str, Any] = {
     "equity_stake": np.float64,
     "review_interval": np.int32,
     "pilot_steps": np.int32,  # length of the pilot (0: started committed)
+    "next_review": np.int32,  # step of the alliance's next review (its own calendar)
     # state
     "formed_step": np.int32,
     "ended_step": np.int32,

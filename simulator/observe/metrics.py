@@ -22,6 +22,7 @@ import numpy as np
 
 from simulator.core.seeds import run_seed
 from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, PLATFORM_KIND
+from simulator.observe.dependence import dependence
 from simulator.observe.network import network_structure
 from simulator.observe.registry import (
     STEP,
@@ -322,14 +323,54 @@ METRICS.add(
         end_doc="Final mean share of revenue through the largest platform.",
     ),
     Metric(
-        "mean_exit_cost_ratio", "exit cost", "months of revenue", S.LOCK_IN, EVERYWHERE,
-        "Mean over alive SMBs of the exit cost of all their alliances over one step's revenue.",
+        "mean_total_exit_cost_ratio", "exit cost of all alliances", "months of revenue", S.LOCK_IN, EVERYWHERE,
+        "Mean over alive SMBs of the exit cost of all their alliances over one step's revenue (breadth of "
+        "commitments, not dependence: an SMB with many small partners scores high; see the dependence metrics).",
         formula="`mean_{i in A_t} ( sum_a X_a / max(R_i, 1e-9) )` over the SMB's alliances active at trade, "
         "`X_a` at its full value (also for pilots, which would cost only `pilot_exit_fraction` of it; exit "
         "clauses, equity multiplier, `phi_i` and platforms' data lock-in included): months of revenue it would "
         "cost to leave all its alliances",
         step=lambda s: _over_revenue(s.model.smbs.exit_cost, s),
         end_doc="Final mean exit cost of an SMB's alliances over its revenue.",
+    ),
+    Metric(
+        "mean_revenue_at_risk", "revenue at risk", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
+        "Mean over alive SMBs of the share of revenue lost if their most important counterpart left "
+        "(dependence; other channels recapture part of its customers).",
+        formula="`mean_{i in A_T} 1 - R_i^{-c} / R_i`, `c` the counterpart whose departure costs the most revenue and "
+        "`R_i^{-c} = M_i (1 - exp(-(W_i - w_c)))` the revenue without its channel weight `w_c` (9.10); 0 without "
+        "channel alliances",
+        end=lambda s: mean(s.once(dependence).revenue_at_risk[s.alive]),
+    ),
+    Metric(
+        "mean_income_at_risk", "net income at risk", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
+        "Mean over alive SMBs of the net income lost, as a share of revenue, if that counterpart left.",
+        formula="`mean_{i in A_T} max(0, (R_i - R_i^{-c}) (1 - v_i) - P_c) / R_i`, `v_i` the variable-cost rate and "
+        "`P_c` what the SMB pays the counterpart per step (9.10)",
+        end=lambda s: mean(s.once(dependence).income_at_risk[s.alive]),
+    ),
+    Metric(
+        "mean_replacement_months", "months to replace", "months", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
+        "Mean over alive SMBs with channel alliances of the expected months to find a counterpart of the same kind "
+        "as that counterpart.",
+        formula="`1 / (search_rate x P_find) + pilot_steps`, `P_find` the chance that one search finds an available "
+        "counterpart of that kind (9.10); capped at 120; mean over SMBs with a channel alliance",
+        end=lambda s: mean(s.once(dependence).replacement_months[s.alive & (s.once(dependence).revenue_at_risk > 0)]),
+    ),
+    Metric(
+        "mean_exit_cost_months", "exit cost of the key counterpart", "months of its income",
+        S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
+        "Mean over alive SMBs with channel alliances of what leaving that counterpart would cost, in months of the net "
+        "income it brings.",
+        formula="`X_c / max(V_c, 1e-9)`, `X_c` its exit or switching cost and `V_c` its value to the SMB last step; "
+        "capped at 120 (9.10)",
+        end=lambda s: mean(s.once(dependence).exit_cost_months[s.alive & (s.once(dependence).revenue_at_risk > 0)]),
+    ),
+    Metric(
+        "mean_data_held", "data held by platforms", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
+        "Mean over alive SMBs of the largest share of their data a platform holds.",
+        formula="`mean_{i in A_T} max_m D_m` over the SMB's platform memberships `m` (0 without any)",
+        end=lambda s: mean(s.once(dependence).data_held[s.alive]),
     ),
     Metric(
         "mean_direct_share", "own-channel share", "", S.LOCK_IN, SMB_SERIES,

@@ -28,7 +28,7 @@ from simulator.core.vocabulary import (
     PLATFORM_MEMBERSHIP,
 )
 from simulator.rules import value
-from simulator.rules.review import commit, expected_now
+from simulator.rules.review import commit, expected_now, schedule_reviews
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -403,11 +403,13 @@ def _form_partner_alliances(model: EcosystemModel, proposals: dict[str, np.ndarr
         complementarity=take["complementarity"],
         trust=cfg.alliance.initial_trust,
         expected_value=take["expected_value"],
-        value_ema=0.0,  # set to what the SMB expects at age 0 right below
+        value_ema=0.0,  # set to what the SMB expects right below
     )
-    model.ledger.value_ema[ids] = expected_now(model, ids)
+    schedule_reviews(model, ids)
     model.events.record(model.steps, "formed", ids, "search")
     commit(model, ids[~pilot])
+    # after commitment, so that an alliance that starts committed expects its full scope
+    model.ledger.value_ema[ids] = expected_now(model, ids)
 
 
 def _join_platforms(model: EcosystemModel, proposals: dict[str, np.ndarray]) -> None:
@@ -432,6 +434,7 @@ def _join_platforms(model: EcosystemModel, proposals: dict[str, np.ndarray]) -> 
         expected_value=proposals["expected_value"],
         value_ema=proposals["expected_value"],
     )
+    schedule_reviews(model, ids)
     model.events.record(model.steps, "formed", ids, "search")
     platforms.members += np.bincount(proposals["platform"], minlength=platforms.n)
 

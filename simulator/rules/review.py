@@ -4,7 +4,10 @@
   smoothed realized value reaches ``commit_threshold`` of what the SMB expected; the SMB then
   pays the relation-specific investment. Otherwise it dissolves (reason ``pilot_failed``) at
   the pilot's reduced exit cost.
-- Every ``review_interval`` steps a committed alliance is reviewed: partner alliances' revenue
+- Each alliance keeps its own review calendar (:func:`schedule_reviews`): its first review
+  falls at an age drawn from 1 to ``review_interval`` (``alliance.review_schedule=staggered``)
+  or at ``review_interval`` (``periodic``), then every ``review_interval`` steps. At a review a
+  committed alliance is reviewed: partner alliances' revenue
   shares move toward the share the current bargaining power implies (event ``renegotiated``),
   and the SMB's strategy decides which to dissolve, by default those delivering less than
   ``dissolve_threshold`` of their expected value (reason ``underperforming``). The SMB pays
@@ -127,13 +130,34 @@ def _decide_pilots(model: EcosystemModel) -> None:
     dissolve(model, due_ids[~paid_off], "pilot_failed")
 
 
+def schedule_reviews(model: EcosystemModel, ids: np.ndarray) -> None:
+    """Set the first review of new alliances by ``alliance.review_schedule``.
+
+    ``periodic``: at age ``review_interval``; ``staggered``: at an age drawn uniformly from
+    1 to ``review_interval`` (the model's stream), so that alliances formed together are not all
+    reviewed together. Later reviews follow every ``review_interval`` steps.
+    """
+    if len(ids) == 0:
+        return
+    ledger = model.ledger
+    interval = np.maximum(ledger.review_interval[ids], 1)
+    if model.config.alliance.review_schedule == "staggered":
+        first = model.rng.integers(1, interval + 1)
+    else:
+        first = interval
+    ledger.next_review[ids] = ledger.formed_step[ids] + first
+
+
 def _review_committed(model: EcosystemModel) -> None:
     cfg = model.config.alliance
     ledger = model.ledger
     ids = ledger.active_ids
-    age = model.steps - ledger.formed_step[ids]
-    interval = np.maximum(ledger.review_interval[ids], 1)
-    due_ids = ids[(ledger.phase[ids] == COMMITTED) & (age > 0) & (age % interval == 0)]
+    on_calendar = ids[ledger.next_review[ids] <= model.steps]
+    if len(on_calendar) == 0:
+        return
+    # the calendar moves on whether or not the alliance is committed yet (pilots are decided apart)
+    ledger.next_review[on_calendar] += np.maximum(ledger.review_interval[on_calendar], 1)
+    due_ids = on_calendar[ledger.phase[on_calendar] == COMMITTED]
     if len(due_ids) == 0:
         return
     met = ledger.value_ema[due_ids] >= expected_now(model, due_ids)

@@ -198,7 +198,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  growth     survival {pct(summary['survival_rate'])}, total revenue growth "
         f"{pct(summary['revenue_growth_total'])}/step, median SMB growth {pct(summary['median_revenue_growth'])}/step",
         f"  lock-in    revenue HHI {summary['mean_revenue_hhi']:.3f}, largest platform share "
-        f"{pct(summary['mean_largest_platform_share'])}, exit cost {summary['mean_exit_cost_ratio']:.2f}x revenue",
+        f"{pct(summary['mean_largest_platform_share'])}, revenue at risk from the key counterpart "
+        f"{pct(summary['mean_revenue_at_risk'])}",
         f"  platforms  sales shares {shares} (HHI {summary['platform_hhi']:.3f})",
         f"  alliances  {summary['formations']} formed, {summary['renegotiations']} renegotiated, "
         f"{summary['dissolutions']} ended ({pct(summary['early_failure_share'])} early), "
