@@ -20,7 +20,9 @@ from simulator.core.ledger import AllianceLedger
 from simulator.core.market import Market
 from simulator.core.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.core.seeds import STREAMS, stream
+from simulator.observe.demography import demography_columns, demography_metrics
 from simulator.observe.metrics import STEP_METRICS, STRATEGY_STEP_COLUMNS, mix_columns, step_metrics, strategy_step_rows
+from simulator.rules.demography import enter_smbs, exit_smbs
 from simulator.rules.economy import FLOWS, trade
 from simulator.rules.failure import fail_partners, fail_smbs
 from simulator.rules.formation import form_alliances
@@ -71,11 +73,17 @@ class EcosystemModel(mesa.Model):
         # matches the shocked run exactly until the first shock (common random numbers).
         self.shock_rng = stream(config.seed, config.replicate, "shocks")
         self.shocks = ShockSchedule.build(config)
-        self.market = Market(config.market, stream(config.seed, config.replicate, "market"))
-        self.smbs = SMBPopulation(config, self.rng)
+        self.market = Market(
+            config.market,
+            stream(config.seed, config.replicate, "market"),
+            stream(config.seed, config.replicate, "entrant_demand"),
+            config.n_smbs,
+        )
+        self.smbs = SMBPopulation(config, self.rng, stream(config.seed, config.replicate, "firm_ages"))
         self.partners = PartnerPopulation(config, self.rng)
         self.platforms = PlatformPopulation(config)
-        self.smbs.strategy_id[:] = apportion(self.smbs.n, np.array([share for _, share in population]), self.rng)
+        self.strategy_shares = np.array([share for _, share in population])
+        self.smbs.strategy_id[:] = apportion(self.smbs.n, self.strategy_shares, self.rng)
         self.smb_agents = [SMB(self, i) for i in range(self.smbs.n)]
         self.partner_agents = [PartnerFirm(self, i) for i in range(self.partners.n)]
         self.platform_agents = [Platform(self, i) for i in range(self.platforms.n)]
@@ -91,12 +99,12 @@ class EcosystemModel(mesa.Model):
             n_partners=self.partners.n,
             capacity=4 * self.smbs.n,
         )
-        self.events = EventLog(self.ledger, self.smbs.strategy_id, [s.name for s in self.strategies])
+        self.events = EventLog(self.ledger, lambda: self.smbs.strategy_id, [s.name for s in self.strategies])
         self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
         self.last_metrics: dict[str, float] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
 
-        columns = list(STEP_METRICS) + mix_columns()
+        columns = list(STEP_METRICS) + mix_columns() + demography_columns(config)
         for p in range(self.platforms.n):
             columns += [f"platform_{p}_share", f"platform_{p}_members", f"platform_{p}_fee"]
         self.datacollector = mesa.DataCollector(
@@ -112,6 +120,7 @@ class EcosystemModel(mesa.Model):
         self.shocks.advance(self)
         update_availability(self)
         fail_partners(self)
+        enter_smbs(self)
         form_alliances(self)
         trade(self)
         self.invest()
@@ -122,7 +131,8 @@ class EcosystemModel(mesa.Model):
         review_alliances(self)
         govern_fees(self)
         fail_smbs(self)
-        self.last_metrics = step_metrics(self)
+        exit_smbs(self)
+        self.last_metrics = step_metrics(self) | demography_metrics(self)
         self.datacollector.collect(self)
         for row in strategy_step_rows(self):
             self.datacollector.add_table_row("by_strategy", row)
@@ -162,9 +172,30 @@ class EcosystemModel(mesa.Model):
             self.partners.uid[slot] = agent.unique_id
 
     def remove_smbs(self, indices: np.ndarray) -> None:
-        """Remove failed SMBs' agents from the model (their array rows stay, marked dead)."""
+        """Remove exited SMBs' agents from the model (their array rows stay, marked dead)."""
         for i in indices:
             self.smb_agents[i].remove()
+
+    def add_smbs(self, k: int) -> np.ndarray:
+        """Let ``k`` new SMBs enter now; return their indices.
+
+        Every SMB-sized array grows (amortized), each entrant draws its state
+        (:meth:`SMBPopulation.enter`) and then its strategy with the population's strategy
+        shares, gets a new Mesa agent, and its strategy's ``setup`` hook runs for it.
+        """
+        rows = self.smbs.enter(k, self.rng, self.steps)
+        self.platforms.add_smbs(k)
+        self.smbs.strategy_id[rows] = self.rng.choice(len(self.strategy_shares), size=k, p=self.strategy_shares)
+        indices = np.arange(rows.start, rows.stop)
+        for i in indices:
+            agent = SMB(self, int(i))
+            self.smb_agents.append(agent)
+            self.smbs.uid[i] = agent.unique_id
+        for sid, strategy in enumerate(self.strategies):
+            members = indices[self.smbs.strategy_id[rows] == sid]
+            if len(members):
+                strategy.setup(self, members)
+        return indices
 
 
 def _read_metric(name: str, model: EcosystemModel) -> float:

@@ -93,7 +93,7 @@ def trade(model: EcosystemModel) -> None:
     saving *= (cost_cut / np.maximum(total_saving, 1e-12))[holder]  # each alliance's part of the capped cut
 
     smbs.market_size = np.where(
-        smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector) * smbs.quality(), 0.0
+        smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector, smbs.demand_level) * smbs.quality(), 0.0
     )
     direct_weight = smbs.direct_weight(cfg.smb.direct_reach)
     total_weight = direct_weight + np.bincount(holder, weights=weight, minlength=n)
