@@ -183,7 +183,7 @@ class EcosystemModel(mesa.Model):
         (:meth:`SMBPopulation.enter`) and then its strategy with the population's strategy
         shares, gets a new Mesa agent, and its strategy's ``setup`` hook runs for it.
         """
-        rows = self.smbs.enter(k, self.rng, self.steps)
+        rows = self.smbs.enter(k, self.rng, self.steps, float(np.exp(self.market.log_trend)))
         self.platforms.add_smbs(k)
         self.smbs.strategy_id[rows] = self.rng.choice(len(self.strategy_shares), size=k, p=self.strategy_shares)
         indices = np.arange(rows.start, rows.stop)

@@ -52,12 +52,21 @@ def test_local_bakery_allies_grow_and_survive_more_than_loners() -> None:
 
 
 def test_big_client_dependence_concentrates_revenue() -> None:
-    """One big client carries most of a single-partner SMB's sales; diversifiers spread them."""
+    """One big client carries most of a single-partner SMB's sales; diversifiers spread them.
+
+    Measured over the SMBs that hold a partner alliance at the end: in an open population some
+    are entrants that have not found their client yet, or firms between two clients, and the
+    lesson is about the others."""
     for seed in SEEDS:
-        groups = scenario("big_client_dependence", seed).summary["by_strategy"]
-        one_client = groups["opportunistic"]["mean_largest_channel_share"]
-        assert one_client > 0.5
-        assert one_client > groups["diversification"]["mean_largest_channel_share"] + 0.1
+        model = scenario("big_client_dependence", seed).model
+        smbs, ledger = model.smbs, model.ledger
+        allied = smbs.alive & (np.bincount(ledger.smb[ledger.active_ids], minlength=smbs.n) > 0)
+        largest = {
+            s.name: smbs.largest_channel_share[allied & (smbs.strategy_id == sid)].mean()
+            for sid, s in enumerate(model.strategies)
+        }
+        assert largest["opportunistic"] > 0.5
+        assert largest["opportunistic"] > largest["diversification"] + 0.1
 
 
 def test_platform_lockin_fee_hike_raises_fees_on_locked_in_sellers() -> None:

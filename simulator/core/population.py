@@ -108,25 +108,27 @@ class SMBPopulation:
         """Rows allocated for SMBs (grows by doubling)."""
         return self._rows.capacity
 
-    def enter(self, k: int, rng: np.random.Generator, step: int) -> slice:
+    def enter(self, k: int, rng: np.random.Generator, step: int, trend: float = 1.0) -> slice:
         """Add ``k`` new firms entering at ``step``; return their rows.
 
         Each entrant is drawn as an initial firm is (sector, capabilities, potential, fixed cost
-        from the model's generator, in that order), but starts with ``smb.entrant_cash_months``
-        of fixed cost in cash and its demand at ``smb.entrant_size`` of its potential
-        (``demand_level = ln(entrant_size)``, from which it grows as the persistent demand
-        process reverts to 0, 7.1); no alliances, no automation or knowledge. The caller sets
-        its strategy and Mesa agent.
+        from the model's generator, in that order), its fixed cost sized for its direct revenue
+        at full potential under the economy's demand ``trend`` factor at entry; it starts with
+        ``smb.entrant_cash_months`` of fixed cost in cash and its demand at ``smb.entrant_size``
+        of its potential (``demand_level = ln(entrant_size)``, from which it grows as the
+        persistent demand process reverts to 0, 7.1); no alliances, no automation or knowledge.
+        The caller sets its strategy and Mesa agent.
         """
         c = self._config.smb
         rows = self._rows.grow(k)
-        initial_direct = self._draw_firms(rows, rng)
+        initial_direct = trend * self._draw_firms(rows, rng)
+        self.fixed_cost[rows] *= trend
         self.cash[rows] = c.entrant_cash_months * self.fixed_cost[rows]
         self.base_absorptive[rows] = c.base_absorptive_capacity
         self.demand_level[rows] = np.log(c.entrant_size)
         self.birth_step[rows] = step
         quality = self.quality(rows)
-        self.market_size[rows] = c.entrant_size * self.potential[rows] * quality
+        self.market_size[rows] = c.entrant_size * trend * self.potential[rows] * quality
         self.channel_weight[rows] = self.direct_weight(c.direct_reach, rows)
         self.revenue[rows] = c.entrant_size * initial_direct
         return rows

@@ -21,12 +21,15 @@ if TYPE_CHECKING:
 
 STEP_METRICS: dict[str, str] = {
     "smbs_alive": "SMBs that have not failed.",
-    "survival_rate": "Alive SMBs over SMBs at the start.",
-    "failures": "SMBs that failed this step.",
+    "survival_rate": "Alive SMBs over all SMBs so far (those at the start and the entrants).",
+    "failures": "SMBs that exited this step, for any cause (cash flow or, in an open population, owner exit).",
     "total_revenue": "Sum of alive SMBs' revenue this step.",
     "median_revenue": "Median revenue of alive SMBs this step.",
     "revenue_growth_total": "Compound per-step growth rate of total revenue since step 1.",
-    "median_revenue_growth": "Median over alive SMBs of their compound per-step revenue growth since their first step.",
+    "median_revenue_growth": (
+        "Median over alive SMBs of their compound per-step revenue growth since their first step (step 1, or "
+        "their entry step for entrants)."
+    ),
     "mean_cash": "Mean cash of alive SMBs.",
     "mean_revenue_hhi": (
         "Mean over alive SMBs of the Herfindahl index of revenue over channels "
@@ -72,7 +75,7 @@ SUMMARY_METRICS: dict[str, str] = {
     "run_seed": "A 64-bit summary of SeedSequence(seed, spawn_key=(replicate,)); reproduce with (seed, replicate).",
     "steps": "Steps simulated.",
     "n_smbs": "SMBs at the start.",
-    "survival_rate": "Share of SMBs alive at the end.",
+    "survival_rate": "Share of SMBs alive at the end (of those at the start and the entrants).",
     "revenue_growth_total": "Compound per-step growth of total SMB revenue, step 1 to the end.",
     "median_revenue_growth": "Median compound per-step revenue growth of surviving SMBs.",
     "total_revenue": "Total SMB revenue in the last step.",
@@ -149,8 +152,8 @@ STRATEGY_STEP_COLUMNS: tuple[str, ...] = (
 
 STRATEGY_SUMMARY_METRICS: dict[str, str] = {
     "share": "Share of the SMB population following the strategy.",
-    "n_smbs": "SMBs following the strategy at the start.",
-    "survival_rate": "Share of the group alive at the end.",
+    "n_smbs": "SMBs following the strategy: those at the start and the entrants.",
+    "survival_rate": "Share of the group alive at the end (entrants included).",
     "revenue_growth_total": "Compound per-step growth of the group's total revenue.",
     "median_revenue_growth": "Median compound per-step revenue growth of the group's survivors.",
     "total_revenue": "The group's total revenue in the last step.",
@@ -206,14 +209,16 @@ def population_metrics(model: EcosystemModel, group: np.ndarray) -> dict[str, fl
     n_alive = int(alive.sum())
     revenue = smbs.revenue[alive]
     total_revenue = float(revenue.sum())
-    periods = model.steps - 1
+    periods = growth_periods(model, alive)
     return {
         "smbs_alive": n_alive,
         "survival_rate": n_alive / max(int(group.sum()), 1),
         "failures": int((group & (smbs.failed_step == model.steps)).sum()),
         "total_revenue": total_revenue,
         "median_revenue": _median(revenue),
-        "revenue_growth_total": compound_growth(total_revenue, float(smbs.first_revenue[group].sum()), periods),
+        "revenue_growth_total": compound_growth(
+            total_revenue, float(smbs.first_revenue[group & (smbs.birth_step <= 1)].sum()), model.steps - 1
+        ),
         "median_revenue_growth": _median(compound_growth(revenue, smbs.first_revenue[alive], periods)),
         "mean_cash": _mean(smbs.cash[alive]),
         "mean_revenue_hhi": _mean(smbs.revenue_hhi[alive]),
@@ -295,7 +300,7 @@ def summary(model: EcosystemModel) -> dict[str, Any]:
         "replicate": cfg.replicate,
         "run_seed": run_seed(cfg.seed, cfg.replicate),
         "steps": model.steps,
-        "n_smbs": smbs.n,
+        "n_smbs": cfg.n_smbs,
         "survival_rate": last["survival_rate"],
         "revenue_growth_total": last["revenue_growth_total"],
         "median_revenue_growth": last["median_revenue_growth"],
@@ -388,14 +393,28 @@ def compound_growth(current: Any, initial: Any, periods: int) -> Any:
     """Compound per-period growth rate ``(current / initial) ** (1 / periods) - 1``.
 
     Zero when ``periods`` < 1; -1 where current revenue is zero; 0 where initial is zero.
+    ``periods`` may also be an array, one per value.
     """
     current = np.asarray(current, dtype=float)
     initial = np.asarray(initial, dtype=float)
+    if np.ndim(periods):
+        ratio = np.where(initial > 0, current / np.where(initial > 0, initial, 1.0), 1.0)
+        rate = np.power(np.maximum(ratio, 0.0), 1.0 / np.maximum(periods, 1)) - 1.0
+        return np.where(periods >= 1, rate, 0.0)
     if periods < 1:
         return np.zeros_like(current) if current.ndim else 0.0
     ratio = np.where(initial > 0, current / np.where(initial > 0, initial, 1.0), 1.0)
     rate = np.power(np.maximum(ratio, 0.0), 1.0 / periods) - 1.0
     return rate if rate.ndim else float(rate)
+
+
+def growth_periods(model: EcosystemModel, alive: np.ndarray) -> int | np.ndarray:
+    """Steps since each of the ``alive`` SMBs' first trade: ``steps - 1``, or for an entrant
+    ``steps - birth_step`` (a single number while no entrant is among them)."""
+    birth = model.smbs.birth_step[alive]
+    if not (birth > 1).any():
+        return model.steps - 1
+    return model.steps - np.maximum(birth, 1)
 
 
 def herfindahl(values: np.ndarray) -> float:
