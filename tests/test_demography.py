@@ -121,18 +121,19 @@ def test_persistent_shocks_spread_failures_over_the_run():
 # ------------------------------------------------------------------ entry and exit
 @pytest.mark.slow
 def test_entry_keeps_the_population_in_a_band():
-    """With the default entry and exits the alive count stays within 30% of n_smbs over 240 steps
-    and births roughly match deaths; without entry the same ecosystem shrinks out of the band."""
+    """With the default entry and exits the alive count stays within a band around n_smbs over 240
+    steps (the low side allows for the shake-out of the initial SMBs in the first years) and births
+    roughly match deaths; without entry the same ecosystem shrinks to less than half."""
     for seed in (1, 2, 3, 4):
         open_run = run_simulation(from_dict({"seed": seed, "steps": 240}))
         ts = open_run.timeseries
         n = open_run.model.config.n_smbs
         alive = ts["smbs_alive"].to_numpy()
-        assert (alive >= 0.7 * n).all() and (alive <= 1.3 * n).all(), (seed, alive.min(), alive.max())
+        assert (alive >= 0.65 * n).all() and (alive <= 1.3 * n).all(), (seed, alive.min(), alive.max())
         births, deaths = ts["entries"].sum(), ts["failures"].sum()
         assert abs(births - deaths) <= 0.25 * births, (seed, births, deaths)
         closed = run_simulation(from_dict({"seed": seed, "steps": 240, "smb": {"entry_rate": 0.0}}))
-        assert closed.timeseries["smbs_alive"].iloc[-1] < 0.7 * n
+        assert closed.timeseries["smbs_alive"].iloc[-1] < 0.5 * n
 
 
 def test_exit_hazard_removes_firms_at_its_rate():
