@@ -16,7 +16,7 @@ from conftest import small_config
 from simulator.agents import SMB
 from simulator.config import from_dict
 from simulator.core.market import Market
-from simulator.core.rows import Column, RowStore, columns_of
+from simulator.core.rows import ColumnSpec, RowStore
 from simulator.core.seeds import stream
 from simulator.core.vocabulary import CASH_FLOW_EXIT, EXIT_CAUSES, OWNER_EXIT
 from simulator.errors import ConfigError
@@ -218,9 +218,8 @@ def check_population_bookkeeping(model: EcosystemModel) -> None:
     """Every SMB-sized array has one row per SMB, agents match rows, the ledger points at valid
     SMBs, the event log names each SMB's strategy."""
     smbs, n = model.smbs, model.smbs.n
-    for name, spec in columns_of(type(smbs), shapes={"capability": (smbs.capability.shape[1],)}).items():
-        column = getattr(smbs, name)
-        assert column.shape == (n, *spec.shape), name
+    for name, spec in type(smbs).COLUMNS.items():
+        assert getattr(smbs, name).shape == (n, *spec.shape), name
     assert model.platforms.barred_until.shape == (n, model.platforms.n)
     assert n <= smbs.capacity < 2 * n or smbs.capacity == model.config.n_smbs
     assert len(model.smb_agents) == n
@@ -273,34 +272,40 @@ def test_entrants_get_agents_strategies_and_rows():
 
 
 def test_row_store_grows_by_doubling_and_keeps_rows():
-    """Rows survive growth, new rows take the fill value, capacity doubles."""
+    """Rows survive growth (also of attributes rebound since the last growth), new rows take the
+    fill value, capacity doubles, and a column without one row per firm is caught."""
 
     class Firms:
-        cash = Column(np.float64)
-        alive = Column(np.bool_, fill=True)
-        skills = Column(np.float64, fill=0.5)
-
         def __init__(self, n):
-            self._rows = RowStore(n, columns_of(Firms, shapes={"skills": (3,)}))
-
-        @property
-        def n(self):
-            return self._rows.n
+            self._rows = RowStore(
+                self,
+                n,
+                {
+                    "cash": ColumnSpec(np.float64),
+                    "alive": ColumnSpec(np.bool_, fill=True),
+                    "skills": ColumnSpec(np.float64, fill=0.5, shape=(3,)),
+                },
+            )
 
     firms = Firms(3)
-    firms.cash = np.array([1.0, 2.0, 3.0])
-    firms.alive[1] = False
+    firms.cash = np.array([1.0, 2.0, 3.0])  # rebound: a new array outside the buffer
+    firms.alive[1] = False  # written in place
     rows = firms._rows.grow(2)
     assert rows == slice(3, 5) and firms._rows.capacity == 6
     assert firms.cash.tolist() == [1.0, 2.0, 3.0, 0.0, 0.0]
     assert firms.alive.tolist() == [True, False, True, True, True]
     assert firms.skills.shape == (5, 3) and (firms.skills == 0.5).all()
+    firms.cash = firms.cash * 2  # rebound again, within capacity
+    firms.alive[4] = False
     firms._rows.grow(1)  # within capacity: no reallocation
-    assert firms._rows.capacity == 6 and firms.n == 6
+    assert firms._rows.capacity == 6 and firms._rows.n == 6
+    assert firms.cash.tolist() == [2.0, 4.0, 6.0, 0.0, 0.0, 0.0]
+    assert firms.alive.tolist() == [True, False, True, True, False, True]
     firms._rows.grow(1)
-    assert firms._rows.capacity == 12 and firms.cash[:3].tolist() == [1.0, 2.0, 3.0]
-    with pytest.raises(ValueError):
-        firms.cash = np.zeros(3)  # a column always has one value per row
+    assert firms._rows.capacity == 12 and firms.cash[:3].tolist() == [2.0, 4.0, 6.0]
+    firms.cash = np.zeros(3)
+    with pytest.raises(ValueError, match="cash"):
+        firms._rows.grow(1)
 
 
 # ------------------------------------------------------------------ validation

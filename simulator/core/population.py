@@ -7,10 +7,12 @@ dashboard) still meets one object per firm.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from simulator.config import ModelConfig, partner_role_shares, platform_configs
-from simulator.core.rows import Column, RowStore, columns_of
+from simulator.core.rows import ColumnSpec, RowStore
 from simulator.core.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
@@ -29,10 +31,10 @@ ROLE_STRENGTHS: dict[int, tuple[int, ...]] = {
 class SMBPopulation:
     """The SMBs' state, one row per firm in order of entry (the initial firms, then entrants).
 
-    Every per-SMB array is a :class:`~simulator.core.rows.Column`: it reads as a numpy array of
-    :attr:`n` rows and grows, by capacity doubling, when firms enter (:meth:`enter`). Rows of
-    firms that exited stay (``alive`` false), so survival by age can be read from ``birth_step``,
-    ``failed_step`` and ``exit_cause`` at the end of a run.
+    Every per-SMB array is an ordinary numpy attribute of :attr:`n` rows kept in a
+    :class:`~simulator.core.rows.RowStore`, which grows them (capacity doubling) when firms enter
+    (:meth:`enter`). Rows of firms that exited stay (``alive`` false), so survival by age can be
+    read from ``birth_step``, ``failed_step`` and ``exit_cause`` at the end of a run.
 
     Parameters
     ----------
@@ -45,40 +47,43 @@ class SMBPopulation:
         drawn (all born at step 0) when omitted.
     """
 
-    uid = Column(np.int64)
-    sector = Column(np.int64)
-    capability = Column(np.float64)  # (n, N_CAPABILITIES)
-    potential = Column(np.float64)
-    fixed_cost = Column(np.float64)
-    cash = Column(np.float64)
-    automation = Column(np.float64)
-    knowledge = Column(np.float64)
-    demand_level = Column(np.float64)  # persistent log deviation of demand from potential (7.1)
-    alive = Column(np.bool_, fill=True)
-    below_floor_steps = Column(np.int64)
-    birth_step = Column(np.int64)  # step the firm entered (age = step - birth_step; <= 0 for initial firms)
-    failed_step = Column(np.int64, fill=-1)  # step it exited (-1: alive)
-    exit_cause = Column(np.int8, fill=-1)  # index into EXIT_CAUSES (-1: alive)
-    strategy_id = Column(np.int64)
-    # bookkeeping of the last step
-    market_size = Column(np.float64)
-    channel_weight = Column(np.float64)
-    revenue = Column(np.float64)
-    first_revenue = Column(np.float64)
-    direct_revenue = Column(np.float64)
-    net_income = Column(np.float64)
-    payout = Column(np.float64)  # cash paid out to owners last step
-    credit_line = Column(np.float64)
-    revenue_hhi = Column(np.float64, fill=1.0)
-    largest_channel_share = Column(np.float64)
-    largest_platform_share = Column(np.float64)
-    exit_cost = Column(np.float64)
-    platform_fees = Column(np.float64)  # fees paid to platforms last step
-    vendor_dependence = Column(np.float64)  # automation savings at stake with a vendor, over revenue
-    # levers strategies invest in
-    base_absorptive = Column(np.float64)
-    switching_factor = Column(np.float64, fill=1.0)  # multiplies exit and switching costs (modular systems < 1)
-    influence = Column(np.float64)  # reduces counterparts' bargaining power, in [0, 1)
+    COLUMNS: ClassVar[dict[str, ColumnSpec]] = {
+        "uid": ColumnSpec(np.int64),
+        "sector": ColumnSpec(np.int64),
+        "capability": ColumnSpec(np.float64, shape=(N_CAPABILITIES,)),
+        "potential": ColumnSpec(np.float64),
+        "fixed_cost": ColumnSpec(np.float64),
+        "cash": ColumnSpec(np.float64),
+        "automation": ColumnSpec(np.float64),
+        "knowledge": ColumnSpec(np.float64),
+        "demand_level": ColumnSpec(np.float64),  # persistent log deviation of demand from potential (7.1)
+        "alive": ColumnSpec(np.bool_, fill=True),
+        "below_floor_steps": ColumnSpec(np.int64),
+        "birth_step": ColumnSpec(np.int64),  # step the firm entered (age = step - birth_step; <= 0 initially)
+        "failed_step": ColumnSpec(np.int64, fill=-1),  # step it exited (-1: alive)
+        "exit_cause": ColumnSpec(np.int8, fill=-1),  # index into EXIT_CAUSES (-1: alive)
+        "strategy_id": ColumnSpec(np.int64),
+        # bookkeeping of the last step
+        "market_size": ColumnSpec(np.float64),
+        "channel_weight": ColumnSpec(np.float64),
+        "revenue": ColumnSpec(np.float64),
+        "first_revenue": ColumnSpec(np.float64),
+        "direct_revenue": ColumnSpec(np.float64),
+        "net_income": ColumnSpec(np.float64),
+        "payout": ColumnSpec(np.float64),  # cash paid out to owners last step
+        "credit_line": ColumnSpec(np.float64),
+        "revenue_hhi": ColumnSpec(np.float64, fill=1.0),
+        "largest_channel_share": ColumnSpec(np.float64),
+        "largest_platform_share": ColumnSpec(np.float64),
+        "exit_cost": ColumnSpec(np.float64),
+        "platform_fees": ColumnSpec(np.float64),  # fees paid to platforms last step
+        "vendor_dependence": ColumnSpec(np.float64),  # automation savings at stake with a vendor, over revenue
+        # levers strategies invest in
+        "base_absorptive": ColumnSpec(np.float64),
+        "switching_factor": ColumnSpec(np.float64, fill=1.0),  # multiplies exit and switching costs
+        "influence": ColumnSpec(np.float64),  # reduces counterparts' bargaining power, in [0, 1)
+    }
+    """Every per-SMB array: its dtype, the value of a new row, the shape of one row."""
 
     def __init__(
         self, config: ModelConfig, rng: np.random.Generator, age_rng: np.random.Generator | None = None
@@ -87,11 +92,11 @@ class SMBPopulation:
         c = config.smb
         self._config = config
         self._knowledge_scale = c.knowledge_scale
-        self._rows = RowStore(n, columns_of(SMBPopulation, shapes={"capability": (N_CAPABILITIES,)}))
+        self._rows = RowStore(self, n, self.COLUMNS)
         rows = slice(0, n)
         initial_direct = self._draw_firms(rows, rng)
         self.cash = c.initial_cash_months * self.fixed_cost
-        self.base_absorptive = c.base_absorptive_capacity
+        self.base_absorptive[:] = c.base_absorptive_capacity
         self.market_size = self.potential * self.quality()
         self.channel_weight = self.direct_weight(c.direct_reach)
         self.revenue = initial_direct  # what the SMB expects before its first step
@@ -242,8 +247,6 @@ class PlatformPopulation:
         The run's configuration.
     """
 
-    barred_until = Column(np.int64, fill=-1, store="_smb_rows")  # (n_smbs, n_platforms)
-
     def __init__(self, config: ModelConfig) -> None:
         settings = platform_configs(config)
         n = config.n_platforms
@@ -271,7 +274,8 @@ class PlatformPopulation:
         self.down_until = np.zeros(n, dtype=np.int64)  # down because of a random outage
         self.entry = np.zeros((n, config.market.n_sectors))  # own-offer presence per sector, in [0, 1]
         # per SMB and platform: the step from which a delisted SMB may rejoin; grows with the SMBs
-        self._smb_rows = RowStore(config.n_smbs, columns_of(PlatformPopulation, "_smb_rows", {"barred_until": (n,)}))
+        self.barred_until: np.ndarray  # (n_smbs, n_platforms), rows grow with the SMBs
+        self._smb_rows = RowStore(self, config.n_smbs, {"barred_until": ColumnSpec(np.int64, fill=-1, shape=(n,))})
         self.member_share = np.zeros(n)
         self.sales = np.zeros(n)
         self.income = np.zeros(n)

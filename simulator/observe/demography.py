@@ -43,10 +43,10 @@ def demography_metrics(model: EcosystemModel) -> dict[str, float]:
         return {}
     smbs, step = model.smbs, model.steps
     exited = np.bincount(smbs.exit_cause[smbs.failed_step == step], minlength=len(EXIT_CAUSES))
-    alive = smbs.alive
+    alive = np.flatnonzero(smbs.alive)
     return {
         "entries": int((smbs.birth_step == step).sum()),
         **{f"exits_{cause}": int(exited[code]) for code, cause in enumerate(EXIT_CAUSES)},
         "smbs_ever": smbs.n,
-        "mean_age": float((step - smbs.birth_step[alive]).mean()) if alive.any() else 0.0,
+        "mean_age": float((step - smbs.birth_step[alive]).mean()) if len(alive) else 0.0,
     }
