@@ -23,6 +23,7 @@ from simulator.core.population import PartnerPopulation, PlatformPopulation, SMB
 from simulator.core.seeds import STREAMS, stream
 from simulator.observe.metrics import METRICS, step_metrics, strategy_step_rows
 from simulator.observe.registry import STEP, STRATEGY_STEP
+from simulator.rules.demography import enter_smbs, exit_smbs
 from simulator.rules.economy import FLOWS, trade
 from simulator.rules.failure import fail_partners, fail_smbs
 from simulator.rules.formation import form_alliances
@@ -75,11 +76,17 @@ class EcosystemModel(mesa.Model):
         # matches the shocked run exactly until the first shock (common random numbers).
         self.shock_rng = stream(config.seed, config.replicate, "shocks")
         self.shocks = ShockSchedule.build(config)
-        self.market = Market(config.market, stream(config.seed, config.replicate, "market"))
-        self.smbs = SMBPopulation(config, self.rng)
+        self.market = Market(
+            config.market,
+            stream(config.seed, config.replicate, "market"),
+            stream(config.seed, config.replicate, "entrant_demand"),
+            config.n_smbs,
+        )
+        self.smbs = SMBPopulation(config, self.rng, stream(config.seed, config.replicate, "firm_ages"))
         self.partners = PartnerPopulation(config, self.rng)
         self.platforms = PlatformPopulation(config)
-        self.smbs.strategy_id[:] = apportion(self.smbs.n, np.array([share for _, share in population]), self.rng)
+        self.strategy_shares = np.array([share for _, share in population])
+        self.smbs.strategy_id[:] = apportion(self.smbs.n, self.strategy_shares, self.rng)
         self.smb_agents = [SMB(self, i) for i in range(self.smbs.n)]
         self.partner_agents = [PartnerFirm(self, i) for i in range(self.partners.n)]
         self.platform_agents = [Platform(self, i) for i in range(self.platforms.n)]
@@ -95,7 +102,7 @@ class EcosystemModel(mesa.Model):
             n_partners=self.partners.n,
             capacity=4 * self.smbs.n,
         )
-        self.events = EventLog(self.ledger, self.smbs.strategy_id, [s.name for s in self.strategies])
+        self.events = EventLog(self.ledger, lambda: self.smbs.strategy_id, [s.name for s in self.strategies])
         self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
         self.last_metrics: dict[str, Any] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
@@ -113,6 +120,7 @@ class EcosystemModel(mesa.Model):
         self.shocks.advance(self)
         update_availability(self)
         fail_partners(self)
+        enter_smbs(self)
         form_alliances(self)
         trade(self)
         self.invest()
@@ -123,6 +131,7 @@ class EcosystemModel(mesa.Model):
         review_alliances(self)
         govern_fees(self)
         fail_smbs(self)
+        exit_smbs(self)
         self.last_metrics = step_metrics(self)
         self.datacollector.collect(self)
         for row in strategy_step_rows(self):
@@ -163,9 +172,30 @@ class EcosystemModel(mesa.Model):
             self.partners.uid[slot] = agent.unique_id
 
     def remove_smbs(self, indices: np.ndarray) -> None:
-        """Remove failed SMBs' agents from the model (their array rows stay, marked dead)."""
+        """Remove exited SMBs' agents from the model (their array rows stay, marked dead)."""
         for i in indices:
             self.smb_agents[i].remove()
+
+    def add_smbs(self, k: int) -> np.ndarray:
+        """Let ``k`` new SMBs enter now; return their indices.
+
+        Every SMB-sized array grows (amortized), each entrant draws its state
+        (:meth:`SMBPopulation.enter`) and then its strategy with the population's strategy
+        shares, gets a new Mesa agent, and its strategy's ``setup`` hook runs for it.
+        """
+        rows = self.smbs.enter(k, self.rng, self.steps, float(np.exp(self.market.log_trend)))
+        self.platforms.add_smbs(k)
+        self.smbs.strategy_id[rows] = self.rng.choice(len(self.strategy_shares), size=k, p=self.strategy_shares)
+        indices = np.arange(rows.start, rows.stop)
+        for i in indices:
+            agent = SMB(self, int(i))
+            self.smb_agents.append(agent)
+            self.smbs.uid[i] = agent.unique_id
+        for sid, strategy in enumerate(self.strategies):
+            members = indices[self.smbs.strategy_id[rows] == sid]
+            if len(members):
+                strategy.setup(self, members)
+        return indices
 
 
 def _read_metric(name: str, model: EcosystemModel) -> Any:

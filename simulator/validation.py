@@ -24,10 +24,11 @@ def validate(config: ModelConfig) -> None:
     Checks every parameter's type and range (from the field metadata of
     :mod:`simulator.config`), that the partner role shares sum to 1, that paired bounds are
     ordered, each platform's settings, that strategies' cash buffers stay below the owners'
-    cash cap, that the strategy (or every strategy of a mix, with shares summing to 1) exists
-    with valid parameters and has what it needs (platforms for platform strategies), and that
-    scheduled shocks fit the ecosystem. Unknown keys never get this far:
-    :func:`simulator.config.from_dict` refuses them.
+    cash cap, that the SMBs entering over the run fit in ``MAX_POPULATION_GROWTH x n_smbs`` rows,
+    that the strategy (or every strategy of a mix, with shares summing to 1) exists with valid
+    parameters and has what it needs (platforms for platform strategies), and that scheduled
+    shocks fit the ecosystem. Unknown keys never get this far: :func:`simulator.config.from_dict`
+    refuses them.
 
     Parameters
     ----------
@@ -44,6 +45,7 @@ def validate(config: ModelConfig) -> None:
     _ordered(config.smb.fixed_cost_low, config.smb.fixed_cost_high, "smb.fixed_cost_low", "smb.fixed_cost_high")
     _check_platforms(config)
     _check_investment_buffers(config)
+    _check_population_growth(config)
     _check_platform_strategies(config, build_population(config.strategy))
     for i, shock in enumerate(config.shocks):
         if not isinstance(shock, ShockConfig):
@@ -121,6 +123,22 @@ def _check_investment_buffers(config: ModelConfig) -> None:
                 f"{key}.cash_buffer_months",
                 f"must be below smb.cash_cap_months ({config.smb.cash_cap_months:g}), got {buffer:g}",
             )
+
+
+def _check_population_growth(config: ModelConfig) -> None:
+    """Entrants' rows are kept to the end of the run: refuse an entry rate whose expected entrants
+    would need more than MAX_POPULATION_GROWTH x n_smbs rows."""
+    from simulator.rules.demography import MAX_POPULATION_GROWTH
+
+    rate = config.smb.entry_rate
+    entrants = rate * config.steps  # expected entrants over the run, per initial SMB
+    if entrants > MAX_POPULATION_GROWTH - 1.0:
+        raise ConfigError(
+            "smb.entry_rate",
+            f"{rate:g} x {config.steps} steps would add {entrants:g} x n_smbs SMBs; at most "
+            f"{MAX_POPULATION_GROWTH - 1.0:g} x n_smbs may enter over a run (so entry_rate <= "
+            f"{(MAX_POPULATION_GROWTH - 1.0) / config.steps:.4g} for {config.steps} steps)",
+        )
 
 
 def _ordered(low: float, high: float, low_key: str, high_key: str) -> None:

@@ -31,7 +31,7 @@ def test_dashboard_model_builds_from_slider_values() -> None:
         share_multi_homing=0,
         share_go_it_alone=0,
     )
-    assert model.smbs.n == 120 and model.platforms.fee.tolist() == [0.2, 0.2]
+    assert model.config.n_smbs == 120 and model.platforms.fee.tolist() == [0.2, 0.2]
     assert sorted(s.name for s in model.strategies) == ["diversification", "platform_first"]
     assert model.config_error is None and model.steps == 1
 
@@ -40,7 +40,7 @@ def test_refused_slider_combination_gives_a_message_not_a_crash() -> None:
     """All shares at zero keeps a valid default ecosystem and explains why."""
     model = DashboardModel(share_platform_first=0, share_diversification=0, share_multi_homing=0, share_go_it_alone=0)
     assert model.config_error and "strategy.shares" in model.config_error
-    assert model.smbs.n == ModelConfig().n_smbs
+    assert model.config.n_smbs == ModelConfig().n_smbs
 
 
 def test_sliders_start_at_the_model_defaults_within_the_declared_ranges() -> None:
@@ -87,6 +87,17 @@ def test_shock_buttons_schedule_shocks_for_the_next_step() -> None:
     logged = model.events.to_frame().query("event == 'shock'")
     assert len(logged) == len(DASHBOARD_SHOCKS)
     assert network_figure(model).axes  # the network draws after shocks too
+
+
+def test_network_draws_entrants() -> None:
+    """SMBs entering while the dashboard runs get a place in the network figure."""
+    model = DashboardModel(n_smbs=60, n_partners=10)
+    before = len(model.layout)
+    while model.smbs.n == 60:
+        model.step()
+    figure = network_figure(model)
+    assert figure.axes
+    assert len(model.layout) == before + model.smbs.n - 60
 
 
 @pytest.fixture(scope="module")

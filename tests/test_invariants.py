@@ -14,7 +14,7 @@ import pytest
 from conftest import channel_mask, small_config, traded_ids
 
 from simulator.agents import SMB
-from simulator.core.vocabulary import ENDING_EVENTS, PLATFORM_KIND
+from simulator.core.vocabulary import CASH_FLOW_EXIT, ENDING_EVENTS, EXIT_CAUSES, PLATFORM_KIND
 from simulator.model import EcosystemModel
 from simulator.observe.metrics import summary as summarize
 from simulator.rules.economy import FLOWS
@@ -82,9 +82,23 @@ def run_checked(config, *checks, seen: Counter | None = None) -> EcosystemModel:
             "specific_investment": model.ledger.specific_investment.copy(),
         }
         model.step()
+        _include_entrants(model, before)
         for check in checks:
             check(model, before, seen)
     return model
+
+
+def _include_entrants(model, before) -> None:
+    """Extend the snapshot taken before a step to this step's entrants: they traded (alive) and
+    came in with their starting cash."""
+    n_before = len(before["alive"])
+    entrants = slice(n_before, model.smbs.n)
+    if model.smbs.n == n_before:
+        return
+    assert (model.smbs.birth_step[entrants] == model.steps).all()
+    starting_cash = model.config.smb.entrant_cash_months * model.smbs.fixed_cost[entrants]
+    before["alive"] = np.concatenate([before["alive"], np.ones(model.smbs.n - n_before, dtype=bool)])
+    before["cash"] = np.concatenate([before["cash"], starting_cash])
 
 
 def _flow_delta(model, before, names) -> float:
@@ -226,16 +240,19 @@ def make_grace_check(config):
     """An SMB fails exactly when cash plus credit line has been negative for more than
     grace_steps steps in a row."""
     grace = config.smb.grace_steps
-    below_for = np.zeros(config.n_smbs, dtype=np.int64)
+    below_for = np.zeros(0, dtype=np.int64)
 
     def check_grace(model, before, seen):
+        nonlocal below_for
         smbs = model.smbs
+        below_for = np.concatenate([below_for, np.zeros(smbs.n - len(below_for), dtype=np.int64)])
         below = before["alive"] & (smbs.cash + smbs.credit_line < 0)
         below_for[:] = np.where(below, below_for + 1, 0)
-        failed_now = before["alive"] & ~smbs.alive
+        exited_now = before["alive"] & ~smbs.alive
+        failed_now = exited_now & (smbs.exit_cause == CASH_FLOW_EXIT)
         np.testing.assert_array_equal(failed_now, before["alive"] & (below_for > grace))
-        assert (smbs.failed_step[failed_now] == model.steps).all()
-        assert model.last_metrics["failures"] == failed_now.sum()
+        assert (smbs.failed_step[exited_now] == model.steps).all()
+        assert model.last_metrics["failures"] == exited_now.sum()
 
     return check_grace
 
@@ -304,8 +321,8 @@ def check_summary_counts(model):
     assert summary["active_alliances"] == len(model.ledger.active_ids)
     assert summary["formations"] - summary["dissolutions"] == summary["active_alliances"]
     alive = int(model.smbs.alive.sum())
-    assert round(summary["survival_rate"] * summary["n_smbs"]) == alive
-    assert summary["survival_rate"] * summary["n_smbs"] == pytest.approx(alive)
+    assert round(summary["survival_rate"] * model.smbs.n) == alive  # over every SMB so far
+    assert summary["survival_rate"] * model.smbs.n == pytest.approx(alive)
     assert summary["n_smbs"] == config.n_smbs
     assert summary["steps"] == config.steps
     for name in FLOWS:
@@ -351,7 +368,7 @@ def test_cash_change_per_smb(case):
         reasons = ledger.end_reason.astype(str)
         ended_now = ledger.ended_step == model.steps
         # the SMB pays the exit cost when it dissolves; not for the base hazard or a member's failure
-        paying = ended_now & ~np.isin(reasons, ["base_hazard", "partner_exit", "cash_flow"])
+        paying = ended_now & ~np.isin(reasons, ["base_hazard", "partner_exit", *EXIT_CAUSES])
         fraction = np.where(reasons == "pilot_failed", cfg.pilot_exit_fraction, 1.0)
         exit_paid = np.bincount(ledger.smb[paying], weights=(ledger.exit_cost * fraction)[paying], minlength=smbs.n)
         # specific investment recorded on alliances this step (at commitment)
@@ -417,7 +434,8 @@ def test_timeseries_totals_match_summary(case):
     assert ts["pilot_commits"].sum() == s["pilot_commits"]
     assert ts["renegotiations"].sum() == s["renegotiations"]
     assert ts["dissolutions"].sum() == s["dissolutions"]
-    assert ts["failures"].sum() == CASES[case].n_smbs - ts["smbs_alive"].iloc[-1]
+    entries = ts["entries"].sum() if "entries" in ts else 0
+    assert ts["failures"].sum() == CASES[case].n_smbs + entries - ts["smbs_alive"].iloc[-1]
     assert ts["platform_fees"].sum() == pytest.approx(s["flows"]["platform_fees"])
     assert ts["survival_rate"].iloc[-1] == s["survival_rate"]
     counts = result.events.groupby("step", observed=True)["event"].apply(lambda e: (e == "formed").sum())
@@ -466,11 +484,16 @@ def test_strategy_groups_add_up_to_the_population():
     model, summary = result.model, result.summary
     groups = summary["by_strategy"]
     assert set(groups) == set(STRATEGIES)
-    assert sum(g["n_smbs"] for g in groups.values()) == config.n_smbs
+    n_ever = model.smbs.n  # the initial SMBs and the entrants
+    assert n_ever > config.n_smbs, "the default population is open: SMBs should have entered"
+    assert sum(g["n_smbs"] for g in groups.values()) == n_ever
     assert sum(g["share"] for g in groups.values()) == pytest.approx(1.0)
     for g in groups.values():
-        assert g["n_smbs"] == pytest.approx(g["share"] * config.n_smbs)
-        assert abs(g["share"] - 1.0 / len(STRATEGIES)) <= 1.0 / config.n_smbs
+        assert g["n_smbs"] == pytest.approx(g["share"] * n_ever)
+    # the initial SMBs are apportioned exactly
+    initial = np.bincount(model.smbs.strategy_id[model.smbs.birth_step <= 0], minlength=len(model.strategies))
+    assert initial.sum() == config.n_smbs
+    assert (np.abs(initial - config.n_smbs / len(STRATEGIES)) < 1).all()
     assert sum(g["formations"] for g in groups.values()) == summary["formations"]
     assert sum(g["dissolutions"] for g in groups.values()) == summary["dissolutions"]
     merged = Counter()

@@ -44,8 +44,9 @@ def share_below_expectations(result: RunResult) -> float:
 
 
 def cash_flow_failure_share(result: RunResult) -> float:
-    """Share of SMB failures that are cash-flow failures (1 when none failed)."""
-    failed = result.events[result.events.event == "smb_failed"]
+    """Share of SMB failures that are cash-flow failures (1 when none failed); owners closing or
+    selling a firm (exit cause ``owner_exit``) is an exit, not a failure."""
+    failed = result.events[(result.events.event == "smb_failed") & (result.events.reason != "owner_exit")]
     reasons = failed.drop_duplicates("smb_id").reason
     return float((reasons == "cash_flow").mean()) if len(reasons) else 1.0
 

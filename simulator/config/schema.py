@@ -81,7 +81,17 @@ class MarketConfig:
     sector_persistence: float = param(0.9, "AR(1) persistence of each sector's log demand factor.", ge=0.0, le=0.999)
     sector_volatility: float = param(0.04, "Std. dev. of each sector's log demand shock per step.", ge=0.0, le=1.0)
     firm_volatility: float = param(
-        0.08, "Std. dev. of each SMB's idiosyncratic log demand noise per step.", ge=0.0, le=1.0
+        0.45,
+        "Std. dev. of each SMB's idiosyncratic log demand deviation (its stationary std. dev. when persistent).",
+        ge=0.0,
+        le=1.0,
+    )
+    firm_persistence: float = param(
+        0.97,
+        "AR(1) persistence per step of each SMB's log demand deviation (0: independent each step; "
+        "the innovation is scaled so that its std. dev. stays firm_volatility).",
+        ge=0.0,
+        lt=1.0,
     )
 
 
@@ -113,6 +123,26 @@ class SMBConfig:
         ge=0.0,
     )
     grace_steps: int = param(3, "Steps an SMB may stay below its liquidity floor before it fails.", ge=0)
+    entry_rate: float = param(
+        0.006,
+        "Expected new SMBs per step, as a share of n_smbs (Poisson; 0: no entry, a closed population).",
+        ge=0.0,
+        le=1.0,
+    )
+    exit_hazard: float = param(
+        0.002,
+        "Per-step probability that an alive SMB's owners close or sell it for reasons outside the model "
+        "(retirement, sale).",
+        ge=0.0,
+        le=1.0,
+    )
+    entrant_size: float = param(
+        0.8, "An entrant's demand at entry, as a share of its market potential (it grows from there).", gt=0.0, le=1.0
+    )
+    entrant_cash_months: float = param(2.5, "An entrant's starting cash, in months of its fixed cost.", ge=0.0)
+    initial_age_mean: float = param(
+        120.0, "Mean age in steps of the initial SMBs (geometric ages; their birth steps are <= 0).", ge=0.0
+    )
     automation_efficiency: float = param(0.35, "Share of variable cost removed at full automation.", ge=0.0, le=1.0)
     base_absorptive_capacity: float = param(
         0.3, "Absorptive capacity of an SMB with no knowledge stock.", ge=0.0, le=1.0

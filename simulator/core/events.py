@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -35,14 +36,20 @@ class EventLog:
         The ledger whose alliances the events are about; member ids, kinds, type and form are
         read from it when an event is recorded.
     smb_strategy
-        Strategy index of each SMB (the model's ``smbs.strategy_id``).
+        Strategy index of each SMB, or a function returning it (the model passes one that reads
+        ``smbs.strategy_id`` when an event is recorded, so that it follows a growing population).
     strategy_names
         Name of each strategy index.
     """
 
-    def __init__(self, ledger: AllianceLedger, smb_strategy: np.ndarray, strategy_names: list[str]) -> None:
+    def __init__(
+        self,
+        ledger: AllianceLedger,
+        smb_strategy: np.ndarray | Callable[[], np.ndarray],
+        strategy_names: list[str],
+    ) -> None:
         self._ledger = ledger
-        self._smb_strategy = smb_strategy
+        self._strategy_of = smb_strategy if callable(smb_strategy) else lambda: smb_strategy
         self._strategy_names = list(strategy_names)
         self._batches: list[dict[str, np.ndarray]] = []
         self.step_counts: Counter[str] = Counter()
@@ -57,6 +64,7 @@ class EventLog:
         if n == 0:
             return
         ledger = self._ledger
+        strategy = self._strategy_of()[ledger.smb[ids]].astype(np.int64)
         self._batches.append(
             {
                 "step": np.full(n, step, dtype=np.int32),
@@ -65,7 +73,7 @@ class EventLog:
                 "type": ledger.type[ids].copy(),
                 "form": ledger.form[ids].copy(),
                 "smb_id": ledger.smb_uid[ids].copy(),
-                "strategy": self._smb_strategy[ledger.smb[ids]].astype(np.int64),
+                "strategy": strategy,
                 "counterpart_id": ledger.counterpart_uid[ids].copy(),
                 "kind": ledger.kind[ids].copy(),
                 "share": ledger.share[ids].copy(),
@@ -74,7 +82,7 @@ class EventLog:
         )
         self.step_counts[event] += n
         self.totals[event] += n
-        by_strategy = np.bincount(self._smb_strategy[ledger.smb[ids]], minlength=len(self._strategy_names))
+        by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
         self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
 
     def record_shock(self, step: int, kind: str, detail: str) -> None:

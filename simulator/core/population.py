@@ -7,10 +7,13 @@ dashboard) still meets one object per firm.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from simulator.config import ModelConfig, platform_configs
 from simulator.core.roles import ROLES, role_shares
+from simulator.core.rows import ColumnSpec, RowStore
 from simulator.core.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
@@ -25,68 +28,154 @@ the roles table."""
 
 
 class SMBPopulation:
-    """The SMBs' state, one entry per firm in creation order.
+    """The SMBs' state, one row per firm in order of entry (the initial firms, then entrants).
+
+    Every per-SMB array is an ordinary numpy attribute of :attr:`n` rows kept in a
+    :class:`~simulator.core.rows.RowStore`, which grows them (capacity doubling) when firms enter
+    (:meth:`enter`). Rows of firms that exited stay (``alive`` false), so survival by age can be
+    read from ``birth_step``, ``failed_step`` and ``exit_cause`` at the end of a run.
 
     Parameters
     ----------
     config
         The run's configuration.
     rng
-        The model's random generator.
+        The model's random generator (every draw of the initial firms' state).
+    age_rng
+        The stream the initial firms' ages are drawn from (:func:`initial_birth_steps`); none
+        drawn (all born at step 0) when omitted.
     """
 
-    def __init__(self, config: ModelConfig, rng: np.random.Generator) -> None:
+    COLUMNS: ClassVar[dict[str, ColumnSpec]] = {
+        "uid": ColumnSpec(np.int64),
+        "sector": ColumnSpec(np.int64),
+        "capability": ColumnSpec(np.float64, shape=(N_CAPABILITIES,)),
+        "potential": ColumnSpec(np.float64),
+        "fixed_cost": ColumnSpec(np.float64),
+        "cash": ColumnSpec(np.float64),
+        "automation": ColumnSpec(np.float64),
+        "knowledge": ColumnSpec(np.float64),
+        "demand_level": ColumnSpec(np.float64),  # persistent log deviation of demand from potential (7.1)
+        "alive": ColumnSpec(np.bool_, fill=True),
+        "below_floor_steps": ColumnSpec(np.int64),
+        "birth_step": ColumnSpec(np.int64),  # step the firm entered (age = step - birth_step; <= 0 initially)
+        "failed_step": ColumnSpec(np.int64, fill=-1),  # step it exited (-1: alive)
+        "exit_cause": ColumnSpec(np.int8, fill=-1),  # index into EXIT_CAUSES (-1: alive)
+        "strategy_id": ColumnSpec(np.int64),
+        # bookkeeping of the last step
+        "market_size": ColumnSpec(np.float64),
+        "channel_weight": ColumnSpec(np.float64),
+        "revenue": ColumnSpec(np.float64),
+        "first_revenue": ColumnSpec(np.float64),
+        "direct_revenue": ColumnSpec(np.float64),
+        "net_income": ColumnSpec(np.float64),
+        "payout": ColumnSpec(np.float64),  # cash paid out to owners last step
+        "credit_line": ColumnSpec(np.float64),
+        "revenue_hhi": ColumnSpec(np.float64, fill=1.0),
+        "largest_channel_share": ColumnSpec(np.float64),
+        "largest_platform_share": ColumnSpec(np.float64),
+        "exit_cost": ColumnSpec(np.float64),
+        "platform_fees": ColumnSpec(np.float64),  # fees paid to platforms last step
+        "vendor_dependence": ColumnSpec(np.float64),  # automation savings at stake with a vendor, over revenue
+        # levers strategies invest in
+        "base_absorptive": ColumnSpec(np.float64),
+        "switching_factor": ColumnSpec(np.float64, fill=1.0),  # multiplies exit and switching costs
+        "influence": ColumnSpec(np.float64),  # reduces counterparts' bargaining power, in [0, 1)
+    }
+    """Every per-SMB array: its dtype, the value of a new row, the shape of one row."""
+
+    def __init__(
+        self, config: ModelConfig, rng: np.random.Generator, age_rng: np.random.Generator | None = None
+    ) -> None:
         n = config.n_smbs
         c = config.smb
-        self.n = n
-        self.uid = np.zeros(n, dtype=np.int64)
-        self.sector = rng.integers(0, config.market.n_sectors, size=n)
-        self.capability = rng.beta(c.capability_alpha, c.capability_beta, size=(n, N_CAPABILITIES))
-        self.potential = c.demand_median * np.exp(c.demand_dispersion * rng.standard_normal(n))
-        initial_direct = self.potential * self.quality() * (1.0 - np.exp(-self.direct_weight(c.direct_reach)))
-        self.fixed_cost = initial_direct * rng.uniform(c.fixed_cost_low, c.fixed_cost_high, size=n)
+        self._config = config
+        self._knowledge_scale = c.knowledge_scale
+        self._rows = RowStore(self, n, self.COLUMNS)
+        rows = slice(0, n)
+        initial_direct = self._draw_firms(rows, rng)
         self.cash = c.initial_cash_months * self.fixed_cost
-        self.automation = np.zeros(n)
-        self.knowledge = np.zeros(n)
-        self.alive = np.ones(n, dtype=bool)
-        self.below_floor_steps = np.zeros(n, dtype=np.int64)
-        self.birth_step = np.zeros(n, dtype=np.int64)  # step the firm entered (age = step - birth_step)
-        self.failed_step = np.full(n, -1, dtype=np.int64)  # step it exited (-1: alive)
-        self.exit_cause = np.full(n, -1, dtype=np.int8)  # index into EXIT_CAUSES (-1: alive)
-        self.strategy_id = np.zeros(n, dtype=np.int64)
-        # bookkeeping of the last step
+        self.base_absorptive[:] = c.base_absorptive_capacity
         self.market_size = self.potential * self.quality()
         self.channel_weight = self.direct_weight(c.direct_reach)
-        self.revenue = initial_direct.copy()  # what the SMB expects before its first step
-        self.first_revenue = np.zeros(n)
-        self.direct_revenue = np.zeros(n)
-        self.net_income = np.zeros(n)
-        self.payout = np.zeros(n)  # cash paid out to owners last step
-        self.credit_line = np.zeros(n)
-        self.revenue_hhi = np.ones(n)
-        self.largest_channel_share = np.zeros(n)
-        self.largest_platform_share = np.zeros(n)
-        self.exit_cost = np.zeros(n)
-        self.platform_fees = np.zeros(n)  # fees paid to platforms last step
-        self.vendor_dependence = np.zeros(n)  # automation savings at stake with a vendor, over revenue
-        # levers strategies invest in
-        self.base_absorptive = np.full(n, c.base_absorptive_capacity)
-        self.switching_factor = np.ones(n)  # multiplies exit and switching costs (modular systems < 1)
-        self.influence = np.zeros(n)  # reduces counterparts' bargaining power, in [0, 1)
-        self._knowledge_scale = c.knowledge_scale
+        self.revenue = initial_direct  # what the SMB expects before its first step
+        if age_rng is not None:
+            self.birth_step = initial_birth_steps(n, c.initial_age_mean, age_rng)
 
-    def quality(self) -> np.ndarray:
+    @property
+    def n(self) -> int:
+        """Number of SMBs that have been in the ecosystem (alive or not)."""
+        return self._rows.n
+
+    @property
+    def capacity(self) -> int:
+        """Rows allocated for SMBs (grows by doubling)."""
+        return self._rows.capacity
+
+    def enter(self, k: int, rng: np.random.Generator, step: int, trend: float = 1.0) -> slice:
+        """Add ``k`` new firms entering at ``step``; return their rows.
+
+        Each entrant is drawn as an initial firm is (sector, capabilities, potential, fixed cost
+        from the model's generator, in that order), its fixed cost sized for its direct revenue
+        at full potential under the economy's demand ``trend`` factor at entry; it starts with
+        ``smb.entrant_cash_months`` of fixed cost in cash and its demand at ``smb.entrant_size``
+        of its potential (``demand_level = ln(entrant_size)``, from which it grows as the
+        persistent demand process reverts to 0, 7.1); no alliances, no automation or knowledge.
+        The caller sets its strategy and Mesa agent.
+        """
+        c = self._config.smb
+        rows = self._rows.grow(k)
+        initial_direct = trend * self._draw_firms(rows, rng)
+        self.fixed_cost[rows] *= trend
+        self.cash[rows] = c.entrant_cash_months * self.fixed_cost[rows]
+        self.base_absorptive[rows] = c.base_absorptive_capacity
+        self.demand_level[rows] = np.log(c.entrant_size)
+        self.birth_step[rows] = step
+        quality = self.quality(rows)
+        self.market_size[rows] = c.entrant_size * trend * self.potential[rows] * quality
+        self.channel_weight[rows] = self.direct_weight(c.direct_reach, rows)
+        self.revenue[rows] = c.entrant_size * initial_direct
+        return rows
+
+    def _draw_firms(self, rows: slice, rng: np.random.Generator) -> np.ndarray:
+        """Draw sector, capabilities, potential and fixed cost of the firms in ``rows``; return
+        their direct revenue at full potential (the base of their fixed cost)."""
+        c = self._config.smb
+        m = rows.stop - rows.start
+        self.sector[rows] = rng.integers(0, self._config.market.n_sectors, size=m)
+        self.capability[rows] = rng.beta(c.capability_alpha, c.capability_beta, size=(m, N_CAPABILITIES))
+        self.potential[rows] = c.demand_median * np.exp(c.demand_dispersion * rng.standard_normal(m))
+        initial_direct = (
+            self.potential[rows] * self.quality(rows) * (1.0 - np.exp(-self.direct_weight(c.direct_reach, rows)))
+        )
+        self.fixed_cost[rows] = initial_direct * rng.uniform(c.fixed_cost_low, c.fixed_cost_high, size=m)
+        return initial_direct
+
+    def quality(self, rows: slice = slice(None)) -> np.ndarray:
         """Offer quality: 0.5 plus the mean capability (so between 0.5 and 1.5)."""
-        return 0.5 + self.capability.mean(axis=1)
+        return 0.5 + self.capability[rows].mean(axis=1)
 
     def absorptive_capacity(self) -> np.ndarray:
         """Share of available partner knowledge an SMB can absorb, rising with its knowledge."""
         base = self.base_absorptive
         return base + (1.0 - base) * (1.0 - np.exp(-self.knowledge / self._knowledge_scale))
 
-    def direct_weight(self, direct_reach: float) -> np.ndarray:
+    def direct_weight(self, direct_reach: float, rows: slice = slice(None)) -> np.ndarray:
         """Weight of each SMB's own direct channel: ``direct_reach x (0.5 + marketing capability)``."""
-        return direct_reach * (0.5 + self.capability[:, MARKETING_DIM])
+        return direct_reach * (0.5 + self.capability[rows, MARKETING_DIM])
+
+
+def initial_birth_steps(n: int, mean_age: float, rng: np.random.Generator) -> np.ndarray:
+    """Birth steps (``<= 0``) of the initial firms: ages ``A`` geometric on 0, 1, 2, ... with mean
+    ``mean_age`` months, ``birth_step = -A`` (all 0 when ``mean_age`` is 0).
+
+    The geometric law is the stationary age distribution of a population with constant entry and
+    a constant exit hazard ``1 / (1 + mean_age)`` per step: the initial firms look like the
+    survivors of an ecosystem that has been running, not a cohort born together.
+    """
+    if mean_age <= 0:
+        return np.zeros(n, dtype=np.int64)
+    return 1 - rng.geometric(1.0 / (1.0 + mean_age), size=n)
 
 
 class PartnerPopulation:
@@ -183,10 +272,16 @@ class PlatformPopulation:
         self.shock_down = np.zeros(n, dtype=bool)  # down because of a scheduled outage shock
         self.down_until = np.zeros(n, dtype=np.int64)  # down because of a random outage
         self.entry = np.zeros((n, config.market.n_sectors))  # own-offer presence per sector, in [0, 1]
-        self.barred_until = np.full((config.n_smbs, n), -1, dtype=np.int64)  # delisted SMBs wait
+        # per SMB and platform: the step from which a delisted SMB may rejoin; grows with the SMBs
+        self.barred_until: np.ndarray  # (n_smbs, n_platforms), rows grow with the SMBs
+        self._smb_rows = RowStore(self, config.n_smbs, {"barred_until": ColumnSpec(np.int64, fill=-1, shape=(n,))})
         self.member_share = np.zeros(n)
         self.sales = np.zeros(n)
         self.income = np.zeros(n)
+
+    def add_smbs(self, k: int) -> None:
+        """Make room for ``k`` entering SMBs (never barred)."""
+        self._smb_rows.grow(k)
 
     def channel_weight(self) -> np.ndarray:
         """Channel weight each platform gives a member: reach times its network effect (0 while

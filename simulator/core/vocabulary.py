@@ -53,9 +53,13 @@ outage starts) and ``platform_entry`` (a platform enters a sector with its own o
 
 ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})
 
-EXIT_CAUSES: tuple[str, ...] = ("cash_flow",)
-"""Why an SMB left the ecosystem: ``cash_flow`` (cash below its liquidity floor past the grace period)."""
+EXIT_CAUSES: tuple[str, ...] = ("cash_flow", "owner_exit")
+"""Why an SMB left the ecosystem: ``cash_flow`` (cash below its liquidity floor past the grace
+period) or ``owner_exit`` (its owners closed or sold it for reasons outside the model, such as
+retirement: the exogenous hazard ``smb.exit_hazard``). Each name is also the reason of the
+``smb_failed`` events that end the SMB's alliances."""
 CASH_FLOW_EXIT = EXIT_CAUSES.index("cash_flow")
+OWNER_EXIT = EXIT_CAUSES.index("owner_exit")
 
 KIND_STYLE: dict[str, tuple[str, str, int]] = {
     "smb": ("o", "#377eb8", 12),

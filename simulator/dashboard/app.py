@@ -132,6 +132,8 @@ def network_figure(model: DashboardModel) -> Figure:
     smbs, partners, ledger = model.smbs, model.partners, model.ledger
     ids = ledger.active_ids
     other = ledger.counterpart[ids] + np.where(ledger.kind[ids] == PLATFORM_KIND, smbs.n + partners.n, smbs.n)
+    if len(model.layout) != smbs.n + partners.n + model.platforms.n:
+        model.layout = network_layout(model)  # SMBs entered: place them all again
     pos = model.layout
     fig = Figure(figsize=(6.4, 6.4))
     ax = fig.subplots()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.core.seeds import run_seed
-from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, PLATFORM_KIND
+from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, EXIT_CAUSES, PLATFORM_KIND
 from simulator.observe.dependence import dependence
 from simulator.observe.network import network_structure
 from simulator.observe.registry import (
@@ -65,12 +65,35 @@ def _code_list(names: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------------- SMB-level functions
 def _revenue_growth_total(s: Scope) -> float:
     smbs = s.model.smbs
-    return compound_growth(float(s.revenue.sum()), float(smbs.first_revenue[s.members].sum()), s.model.steps - 1)
+    initial = s.members & (smbs.birth_step <= 1)  # the firms trading at step 1
+    return compound_growth(float(s.revenue.sum()), float(smbs.first_revenue[initial].sum()), s.model.steps - 1)
 
 
 def _median_revenue_growth(s: Scope) -> float:
     first = s.model.smbs.first_revenue[s.alive]
-    return median(compound_growth(s.revenue, first, s.model.steps - 1))
+    return median(compound_growth(s.revenue, first, growth_periods(s.model, s.alive)))
+
+
+def growth_periods(model: EcosystemModel, alive: np.ndarray) -> int | np.ndarray:
+    """Steps since each of the ``alive`` SMBs' first trade: ``steps - 1``, or for an entrant
+    ``steps - birth_step`` (a single number while no entrant is among them)."""
+    birth = model.smbs.birth_step[alive]
+    if not (birth > 1).any():
+        return model.steps - 1
+    return model.steps - np.maximum(birth, 1)
+
+
+def _demography(s: Scope) -> dict[str, float]:
+    """This step's entries, exits by cause, SMBs so far and mean age of the scope's SMBs."""
+    smbs, step = s.model.smbs, s.model.steps
+    exited = np.bincount(smbs.exit_cause[s.members & (smbs.failed_step == step)], minlength=len(EXIT_CAUSES))
+    ages = step - smbs.birth_step[s.alive]
+    return {
+        "entries": int((s.members & (smbs.birth_step == step)).sum()),
+        **{f"exits_{cause}": int(exited[code]) for code, cause in enumerate(EXIT_CAUSES)},
+        "smbs_ever": int(s.members.sum()),
+        "mean_age": float(ages.mean()) if len(ages) else 0.0,
+    }
 
 
 def _over_revenue(values: np.ndarray, s: Scope) -> float:
@@ -219,8 +242,9 @@ METRICS.add(
     ),
     Metric(
         "n_smbs", "SMBs at the start", "SMBs", S.RUN, _at(SUMMARY, STRATEGY_SUMMARY),
-        "SMBs at the start (of the group, per strategy).", formula="`n0` (`n_g` for a strategy group)",
-        end=lambda s: s.size,
+        "SMBs at the start (the configured `n_smbs`); per strategy, the group's SMBs so far (entrants included).",
+        formula="`n0` (for a strategy group: its SMBs at the start and its entrants)",
+        end=lambda s: s.model.config.n_smbs if s.is_population else s.size,
     ),
     # --- survival
     Metric(
@@ -229,15 +253,46 @@ METRICS.add(
         step=lambda s: s.n_alive,
     ),
     Metric(
-        "survival_rate", "survival rate", "", S.SURVIVAL, EVERYWHERE, "Alive SMBs over SMBs at the start.",
-        formula="`n_t / n0`",
+        "survival_rate", "survival rate", "", S.SURVIVAL, EVERYWHERE,
+        "Alive SMBs over all SMBs so far (those at the start and the entrants).",
+        formula="`n_t / N_t`, `N_t` the SMBs that have been in the ecosystem up to `t` (the initial ones and the "
+        "entrants); survival by age is in the `survival` block (9.9)",
         step=lambda s: s.n_alive / max(s.size, 1),
-        end_doc="Share of SMBs alive at the end.",
+        end_doc="Share of SMBs alive at the end (of those at the start and the entrants).",
     ),
     Metric(
-        "failures", "SMB failures", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP), "SMBs that failed this step.",
-        formula="number of SMBs that failed at step `t`",
+        "failures", "SMB exits", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP),
+        "SMBs that exited this step, for any cause (cash flow or owner exit).",
+        formula="number of SMBs that exited at step `t` (`exits_<cause>` split them)",
         step=lambda s: int((s.members & (s.model.smbs.failed_step == s.model.steps)).sum()),
+    ),
+    # --- firm demography (open population, 7.24)
+    Metric(
+        "entries", "SMB entries", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP), "SMBs that entered this step.",
+        formula="number of SMBs with `birth_step = t`",
+        step=lambda s: s.once_scoped(_demography)["entries"],
+    ),
+    *(
+        Metric(
+            f"exits_{cause}", f"exits ({cause.replace('_', ' ')})", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP),
+            f"SMBs that exited this step with cause {cause}.",
+            formula=f"number of SMBs with `failed_step = t` and exit cause `{cause}`",
+            step=lambda s, cause=cause: s.once_scoped(_demography)[f"exits_{cause}"],
+        )
+        for cause in EXIT_CAUSES
+    ),
+    Metric(
+        "smbs_ever", "SMBs so far", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP),
+        "SMBs that have been in the ecosystem so far (the initial ones and every entrant).",
+        formula="`N_t`",
+        step=lambda s: s.once_scoped(_demography)["smbs_ever"],
+    ),
+    Metric(
+        "mean_age", "mean SMB age", "months", S.SURVIVAL, _at(STEP, STRATEGY_STEP, SUMMARY, STRATEGY_SUMMARY),
+        "Mean age in steps of alive SMBs (step minus birth step; initial SMBs have drawn ages).",
+        formula="`mean_{i in A_t} (t - birth_step_i)`",
+        step=lambda s: s.once_scoped(_demography)["mean_age"],
+        end_doc="Mean age of the SMBs alive at the end.",
     ),
     # --- revenue
     Metric(
@@ -274,17 +329,19 @@ METRICS.add(
         "revenue_growth_total", "total revenue growth", "per month", S.GROWTH, EVERYWHERE,
         "Compound per-step growth rate of total revenue since step 1.",
         formula="`(TR_t / TR_1)^(1/(t-1)) - 1`: compound per-step growth of total revenue, with "
-        "`TR_1 = sum_i R_i,1` the first-step revenue of every SMB (failed ones included); 0 at `t = 1` or if "
+        "`TR_1 = sum_i R_i,1` the first-step revenue of every SMB trading at step 1 (failed ones included; "
+        "entrants add to `TR_t` only); 0 at `t = 1` or if "
         "`TR_1 = 0`; -1 if `TR_t = 0`. Because `TR_t` sums survivors only, failures lower it.",
         step=_revenue_growth_total,
         end_doc="Compound per-step growth of total SMB revenue, step 1 to the end.",
     ),
     Metric(
         "median_revenue_growth", "median SMB revenue growth", "per month", S.GROWTH, EVERYWHERE,
-        "Median over alive SMBs of their compound per-step revenue growth since their first step.",
-        formula="`median_{i in A_t} g_i,t` with `g_i,t = (R_i,t / R_i,1)^(1/(t-1)) - 1`, `R_i,1` the SMB's "
-        "revenue in its first step (step 1 for every SMB); `g = -1` if `R_i,t = 0`, 0 if `R_i,1 = 0` or "
-        "`t = 1`. Survivors only (survivorship bias: failed SMBs drop out).",
+        "Median over alive SMBs of their compound per-step revenue growth since their first step (step 1, or "
+        "their entry step for entrants).",
+        formula="`median_{i in A_t} g_i,t` with `g_i,t = (R_i,t / R_i,b)^(1/(t-b)) - 1`, `R_i,b` the SMB's "
+        "revenue in its first step `b` (1, or the entry step of an entrant); `g = -1` if `R_i,t = 0`, 0 if "
+        "`R_i,b = 0` or `t = b`. Survivors only (survivorship bias: failed SMBs drop out).",
         step=_median_revenue_growth,
         end_doc="Median compound per-step revenue growth of surviving SMBs.",
     ),

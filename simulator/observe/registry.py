@@ -293,6 +293,12 @@ class Scope:
         counts = [log.step_counts_by_strategy.get(e) for e in events]
         return sum(int(c[sid]) for c in counts if c is not None)
 
+    def once_scoped(self, compute: Callable[[Scope], Any]) -> Any:
+        """``compute(scope)``, computed once per scope (for functions yielding several metrics)."""
+        if compute not in self._memo:
+            self._memo[compute] = compute(self)
+        return self._memo[compute]
+
     def once(self, compute: Callable[[EcosystemModel], Any]) -> Any:
         """``compute(model)``, computed once per scope (for functions yielding several metrics)."""
         if compute not in self._memo:

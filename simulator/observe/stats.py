@@ -7,13 +7,18 @@ from typing import Any
 import numpy as np
 
 
-def compound_growth(current: Any, initial: Any, periods: int) -> Any:
+def compound_growth(current: Any, initial: Any, periods: Any) -> Any:
     """Compound per-period growth rate ``(current / initial) ** (1 / periods) - 1``.
 
     Zero when ``periods`` < 1; -1 where current revenue is zero; 0 where initial is zero.
+    ``periods`` may also be an array, one per value.
     """
     current = np.asarray(current, dtype=float)
     initial = np.asarray(initial, dtype=float)
+    if np.ndim(periods):
+        ratio = np.where(initial > 0, current / np.where(initial > 0, initial, 1.0), 1.0)
+        rate = np.power(np.maximum(ratio, 0.0), 1.0 / np.maximum(periods, 1)) - 1.0
+        return np.where(np.asarray(periods) >= 1, rate, 0.0)
     if periods < 1:
         return np.zeros_like(current) if current.ndim else 0.0
     ratio = np.where(initial > 0, current / np.where(initial > 0, initial, 1.0), 1.0)

@@ -402,12 +402,41 @@ def _fit(lifetimes: Lifetimes) -> Any:
     if len(lifetimes) == 0:
         return None
     from lifelines import KaplanMeierFitter
+    from lifelines.exceptions import StatError
 
+    lifetimes = _before_first_gap(lifetimes)
+    if len(lifetimes) == 0:
+        return None
     # entering just after age E puts a left-truncated unit in the risk sets of ages E+1 on
     entry = np.where(lifetimes.entry > 0, lifetimes.entry + 0.5, 0.0)
-    return KaplanMeierFitter(alpha=0.05).fit(
-        lifetimes.duration, lifetimes.observed, entry=entry if (entry > 0).any() else None
-    )
+    try:
+        return KaplanMeierFitter(alpha=0.05).fit(
+            lifetimes.duration, lifetimes.observed, entry=entry if (entry > 0).any() else None
+        )
+    except StatError:  # every unit at risk ends at once early on: nothing is known after that
+        return None
+
+
+def _before_first_gap(lifetimes: Lifetimes) -> Lifetimes:
+    """The lifetimes up to the first age at which nobody is at risk while older units enter later.
+
+    With left truncation the product-limit estimate is undefined past such an age (every unit
+    observed there has ended, and the units seen later were not at risk then): survival is
+    estimated up to it, units entering later are left out and longer lifetimes are censored there.
+    """
+    if not (lifetimes.entry > 0).any() or len(lifetimes) == 0:
+        return lifetimes
+    ages = np.arange(1, int(lifetimes.duration.max()) + 1)
+    empty = lifetimes.at_risk(ages) <= 0
+    later = np.searchsorted(np.sort(lifetimes.entry), ages, side="left") < len(lifetimes)
+    gaps = ages[empty & later]
+    if len(gaps) == 0:
+        return lifetimes
+    gap = int(gaps[0])
+    keep = lifetimes.entry < gap
+    duration = np.minimum(lifetimes.duration[keep], gap - 1)
+    observed = lifetimes.observed[keep] & (lifetimes.duration[keep] <= gap - 1)
+    return Lifetimes(duration, observed, lifetimes.entry[keep])
 
 
 def _km_table(kmf: Any, lifetimes: Lifetimes, ages: np.ndarray | None = None) -> pd.DataFrame:

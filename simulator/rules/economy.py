@@ -172,7 +172,7 @@ def _capture_market(model: EcosystemModel, alliances: Alliances, weight: np.ndar
     n = smbs.n
     smb_idx = alliances.smb_idx
     smbs.market_size = np.where(
-        smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector) * smbs.quality(), 0.0
+        smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector, smbs.demand_level) * smbs.quality(), 0.0
     )
     direct_weight = smbs.direct_weight(model.config.smb.direct_reach)
     total_weight = direct_weight + np.bincount(smb_idx, weights=weight, minlength=n)

@@ -5,7 +5,8 @@
   firm of the same role takes its slot with a fresh id.
 - An SMB whose cash plus credit lines stays below zero for more than ``smb.grace_steps``
   consecutive steps fails (cash flow is the top SMB challenge in the sources). Its alliances
-  end (event ``smb_failed``, reason ``cash_flow``) and its agent leaves the model.
+  end (event ``smb_failed``, reason ``cash_flow``) and its agent leaves the model
+  (:func:`close_smbs`, which the exogenous exits of :mod:`simulator.rules.demography` share).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.core.vocabulary import CASH_FLOW_EXIT, PLATFORM_KIND
+from simulator.core.vocabulary import CASH_FLOW_EXIT, EXIT_CAUSES, PLATFORM_KIND
 from simulator.rules.review import end_alliances
 
 if TYPE_CHECKING:
@@ -63,15 +64,26 @@ def fail_smbs(model: EcosystemModel) -> np.ndarray:
     below = smbs.alive & (smbs.cash + smbs.credit_line < 0)
     smbs.below_floor_steps = np.where(below, smbs.below_floor_steps + 1, 0)
     failed = np.flatnonzero(smbs.alive & (smbs.below_floor_steps > model.config.smb.grace_steps))
-    if len(failed) == 0:
-        return failed
-    smbs.alive[failed] = False
-    smbs.failed_step[failed] = model.steps
-    smbs.exit_cause[failed] = CASH_FLOW_EXIT
+    close_smbs(model, failed, CASH_FLOW_EXIT)
+    return failed
+
+
+def close_smbs(model: EcosystemModel, indices: np.ndarray, cause: int) -> None:
+    """Take SMBs ``indices`` out of the ecosystem for ``cause`` (a code of ``EXIT_CAUSES``).
+
+    They are marked exited at this step, their alliances end (event ``smb_failed`` with the
+    cause's name as reason, no exit cost) and their agents leave the model; their rows stay.
+    """
+    if len(indices) == 0:
+        return
+    smbs = model.smbs
+    smbs.alive[indices] = False
+    smbs.failed_step[indices] = model.steps
+    smbs.exit_cause[indices] = cause
+    reason = EXIT_CAUSES[cause]
     ledger = model.ledger
     ids = ledger.active_ids
-    hit = ids[np.isin(ledger.smb[ids], failed)]
-    model.events.record(model.steps, "smb_failed", hit, "cash_flow")
-    end_alliances(model, hit, "cash_flow")
-    model.remove_smbs(failed)
-    return failed
+    hit = ids[np.isin(ledger.smb[ids], indices)]
+    model.events.record(model.steps, "smb_failed", hit, reason)
+    end_alliances(model, hit, reason)
+    model.remove_smbs(indices)
