@@ -28,6 +28,7 @@ from simulator.rules.economy import FLOWS, trade
 from simulator.rules.failure import fail_partners, fail_smbs
 from simulator.rules.formation import form_alliances
 from simulator.rules.learning import adopt_automation, transfer_knowledge, update_trust
+from simulator.rules.platform_choice import revisit_platforms
 from simulator.rules.platforms import capture_data, govern_fees, update_availability
 from simulator.rules.review import review_alliances
 from simulator.shocks import ShockSchedule
@@ -106,6 +107,7 @@ class EcosystemModel(mesa.Model):
         self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
         self.last_metrics: dict[str, Any] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
+        self.platform_switches = 0  # SMBs that switched platform in the last step
 
         self.datacollector = mesa.DataCollector(
             model_reporters={c: partial(_read_metric, c) for c in METRICS.columns(STEP, self.platforms.n)},
@@ -129,6 +131,7 @@ class EcosystemModel(mesa.Model):
         adopt_automation(self)
         update_trust(self)
         review_alliances(self)
+        revisit_platforms(self)
         govern_fees(self)
         fail_smbs(self)
         exit_smbs(self)

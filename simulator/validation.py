@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 
 from simulator.config import (
+    MEMBER_PLATFORM_KEYS,
     ModelConfig,
     PlatformConfig,
     ShockConfig,
@@ -74,7 +75,7 @@ def _check_roles(config: ModelConfig) -> None:
 
 
 def _check_platforms(config: ModelConfig) -> None:
-    allowed = [f.name for f in fields(PlatformConfig) if f.name != "per_platform"]
+    allowed = [f.name for f in fields(PlatformConfig) if f.name not in ("per_platform", *MEMBER_PLATFORM_KEYS)]
     per = config.platform.per_platform
     if not isinstance(per, list | tuple):
         raise ConfigError("platform.per_platform", f"must be a list of mappings of platform keys, got {per!r}")

@@ -60,12 +60,21 @@ def traded_ids(model: EcosystemModel) -> np.ndarray:
     """Alliances that took part in trade in the model's last step.
 
     Those active at the end of the step plus those ended later in the same step (review, base
-    hazard, SMB failure all come after trade); partner failures end alliances before trade.
+    hazard, SMB failure all come after trade); partner failures end alliances before trade, and
+    a platform switch (after trade) forms a membership that has not traded yet: each switcher's
+    last membership formed this step.
     """
     ledger = model.ledger
     t = model.steps
     ended_after_trade = (ledger.ended_step == t) & (ledger.end_reason.astype(str) != "partner_exit")
     live = (ledger.formed_step <= t) & ((ledger.ended_step == -1) | ended_after_trade)
+    switchers = np.unique(ledger.smb[(ledger.ended_step == t) & (ledger.end_reason.astype(str) == "switched_platform")])
+    joined_now = np.flatnonzero((ledger.formed_step == t) & (ledger.kind == PLATFORM_KIND))
+    joined_now = joined_now[np.isin(ledger.smb[joined_now], switchers)]
+    if len(joined_now):
+        joined_now = joined_now[np.lexsort((joined_now, ledger.smb[joined_now]))]
+        smb = ledger.smb[joined_now]
+        live[joined_now[np.r_[smb[1:] != smb[:-1], True]]] = False
     return np.flatnonzero(live)
 
 

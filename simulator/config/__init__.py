@@ -9,6 +9,7 @@ from simulator.config.checks import check_dataclass_values
 from simulator.config.design import apply_design, is_numeric_parameter, read_design, set_parameter
 from simulator.config.schema import (
     GOVERNANCE_POLICIES,
+    MEMBER_PLATFORM_KEYS,
     RECORDED_KEYS,
     REVIEW_SCHEDULES,
     AllianceConfig,
@@ -27,6 +28,7 @@ from simulator.config.schema import (
 
 __all__ = [
     "GOVERNANCE_POLICIES",
+    "MEMBER_PLATFORM_KEYS",
     "RECORDED_KEYS",
     "REVIEW_SCHEDULES",
     "AllianceConfig",

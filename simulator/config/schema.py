@@ -282,6 +282,20 @@ class PlatformConfig:
     )
     outage_rate: float = param(0.0, "Per-step probability of an outage.", ge=0.0, le=1.0)
     outage_steps: int = param(1, "Length of an outage in steps.", ge=1)
+    revisit_rate: float = param(
+        1.0 / 12.0,
+        "Per-step probability that a member SMB re-evaluates its platform and switches to a better one "
+        "(about one re-evaluation a year; 0 turns the mechanism off). An SMB setting, not a platform's: "
+        "not allowed in per_platform.",
+        ge=0.0,
+        le=1.0,
+    )
+    switch_horizon: int = param(
+        12,
+        "Months over which a re-evaluating member spreads the switching cost when it compares platforms. "
+        "An SMB setting, not a platform's: not allowed in per_platform.",
+        ge=1,
+    )
     per_platform: list[Any] = described(
         list,
         "Overrides of the shared `platform.*` defaults for platform 0, 1, ..., e.g. "
@@ -609,6 +623,11 @@ def _dataclass_type(cls: type, name: str) -> type | None:
         if is_dataclass(made):
             return type(made)
     return None
+
+
+MEMBER_PLATFORM_KEYS: tuple[str, ...] = ("revisit_rate", "switch_horizon")
+"""Keys of ``platform.*`` that describe how members choose platforms, not a platform: shared by
+all platforms, so ``platform.per_platform`` may not override them."""
 
 
 def platform_configs(config: ModelConfig) -> list[PlatformConfig]:

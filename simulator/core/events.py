@@ -85,6 +85,16 @@ class EventLog:
         by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
         self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
 
+    def amend_reason(self, event: str, ids: np.ndarray, reason: str) -> None:
+        """Give the last recorded batch, ``event`` for exactly the alliances ``ids``, a more
+        specific ``reason`` (for a mechanism that reuses another's recording function)."""
+        if len(ids) == 0:
+            return
+        last = self._batches[-1] if self._batches else None
+        if last is None or last["event"][0] != event or not np.array_equal(last["alliance_id"], ids):
+            raise ValueError(f"the last recorded batch is not {event!r} for these alliances")
+        last["reason"][:] = reason
+
     def record_shock(self, step: int, kind: str, detail: str) -> None:
         """Log a shock starting (``detail`` says what it hit) or ending (``detail`` "ended")."""
         self.record_market_event(step, "shock", f"{kind}: {detail}")

@@ -112,6 +112,11 @@ def _early_failure_share(s: Scope) -> float:
     return float((duration <= s.model.config.alliance.early_failure_window).mean()) if len(duration) else 0.0
 
 
+def _leader_share(members: np.ndarray) -> float:
+    total = int(members.sum())
+    return float(members.max() / total) if total else 0.0
+
+
 def _network_nodes(model: EcosystemModel) -> int:
     return int(model.smbs.alive.sum() + model.partners.alive.sum() + model.platforms.n)
 
@@ -485,6 +490,23 @@ METRICS.add(
         "offer by the end of the run (0 without data capture)",
         end=lambda s: int((s.model.platforms.entry > 0).sum()),
     ),
+    Metric(
+        "platform_switches", "platform switches", "SMBs", S.PLATFORMS, _at(STEP, SUMMARY),
+        "SMBs that left their platform for a better one this step (platform choice revisited).",
+        formula="memberships dissolved with reason `switched_platform` this step (7.24); each switcher joins the "
+        "other platform in the same step",
+        step=lambda s: s.model.platform_switches,
+        end=lambda s: int((s.model.ledger.end_reason == "switched_platform").sum()),
+        end_doc="Platform switches over the run.",
+        end_formula="memberships ended with reason `switched_platform` over the run",
+    ),
+    Metric(
+        "platform_leader_share", "platform leader's member share", "", S.PLATFORMS, _at(SUMMARY),
+        "Final share of platform memberships held by the platform with the most members (1 when the market "
+        "has tipped to one platform; 1/n_platforms when members are spread evenly; 0 without members).",
+        formula="`max_p M_p / sum_q M_q`, `M_p` the active memberships of platform `p` at the end; 0 if none",
+        end=lambda s: _leader_share(s.model.platforms.members),
+    ),
     # --- payments
     Metric(
         "platform_fees", "platform fees", PER_MONTH, S.PAYMENTS, _at(STEP),
@@ -590,8 +612,8 @@ METRICS.add(
         "dissolution_reasons", "ended alliances by reason", "alliances", S.LIFECYCLE,
         _at(SUMMARY, STRATEGY_SUMMARY), "Ended alliances by reason (mapping reason -> count).",
         formula="ended alliances counted by end reason: `pilot_failed`, `underperforming`, `better_alternative`, "
-        "`internalized`, `over_dependent`, `base_hazard`, `delisted`, `partner_exit`, `shock`, `cash_flow` "
-        "(only reasons that occurred appear)",
+        "`switched_platform`, `internalized`, `over_dependent`, `base_hazard`, `delisted`, `partner_exit`, `shock`, "
+        "`cash_flow` (only reasons that occurred appear)",
         end=lambda s: dissolution_reasons(s.model, s.alliances),
     ),
     Metric(

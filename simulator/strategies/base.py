@@ -12,7 +12,9 @@ mechanisms call ``smb_idx``) and ``alliances`` are alliance ids (ledger rows). T
 3. :meth:`Strategy.score_partners` / :meth:`Strategy.score_platforms` — how it ranks the offers
    it found when searching under those terms (``-inf`` refuses an offer);
 4. :meth:`Strategy.review` — at each alliance's review, which to dissolve and why;
-5. :meth:`Strategy.invest` — strategic investments made each step after trade.
+5. :meth:`Strategy.invest` — strategic investments made each step after trade;
+6. :meth:`Strategy.platform_revisit_rate` — how often each member re-evaluates its platform
+   (:mod:`simulator.rules.platform_choice`).
 
 Each hook has a default that a concrete strategy overrides only where its idea differs.
 """
@@ -137,6 +139,15 @@ class Strategy:
 
         Spend cash with :meth:`EcosystemModel.spend` so that the money flows stay balanced.
         """
+
+    # 6 ---------------------------------------------------------------------------------
+    def platform_revisit_rate(self, model: EcosystemModel, members: np.ndarray) -> np.ndarray:
+        """Per-step probability that each member re-evaluates its platform membership.
+
+        By default ``platform.revisit_rate`` for every member. The comparison itself, and the
+        choice of the platform to move to (by :meth:`score_platforms`), are the mechanism's.
+        """
+        return np.full(len(members), model.config.platform.revisit_rate)
 
     # -----------------------------------------------------------------------------------
     @classmethod

@@ -23,6 +23,13 @@ class PlatformFirstParams(StrategyParams):
     """Parameters of :class:`PlatformFirst`."""
 
     partners: int = param(0, "Partner alliances wanted besides the platform.", ge=0)
+    loyalty: float = param(
+        0.75,
+        "Share of the platform re-evaluations (platform.revisit_rate) the SMB skips out of loyalty; "
+        "1 never revisits its platform.",
+        ge=0.0,
+        le=1.0,
+    )
 
 
 @register
@@ -32,7 +39,9 @@ class PlatformFirst(Strategy):
     The "concentrate" pole of seed 003's dependence spectrum and the DPN source's platform
     ecosystems: one big channel gives reach and lower transaction costs in exchange for fees and
     dependence. The SMB joins the platform with the most participants, accepts exclusive terms
-    and stays on the platform whatever it delivers.
+    and never leaves its platform at review whatever it delivers; out of loyalty it re-evaluates
+    its platform choice only ``1 - loyalty`` as often as others (and then moves to the biggest
+    platform if that pays more than its own after the switching cost).
     """
 
     name = "platform_first"
@@ -58,3 +67,6 @@ class PlatformFirst(Strategy):
         decision = super().review(model, alliances, underperforming)
         decision.dissolve &= model.ledger.kind[alliances] != PLATFORM_KIND
         return decision
+
+    def platform_revisit_rate(self, model, members) -> np.ndarray:
+        return (1.0 - self.params.loyalty) * super().platform_revisit_rate(model, members)
