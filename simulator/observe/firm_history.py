@@ -25,6 +25,18 @@ class FirmHistory:
         self._net_income: list[np.ndarray] = []
         self._alive: list[np.ndarray] = []
 
+    @classmethod
+    def from_arrays(
+        cls, steps: np.ndarray, revenue: np.ndarray, net_income: np.ndarray, alive: np.ndarray
+    ) -> FirmHistory:
+        """A history from ``(n_smbs, steps)`` arrays (e.g. a planted series in a test)."""
+        history = cls()
+        history.steps = [int(t) for t in steps]
+        history._revenue = list(np.asarray(revenue, dtype=float).T)
+        history._net_income = list(np.asarray(net_income, dtype=float).T)
+        history._alive = list(np.asarray(alive, dtype=bool).T)
+        return history
+
     def record(self, model: EcosystemModel) -> None:
         """Append this step's values (call once per step, after failures)."""
         smbs = model.smbs
