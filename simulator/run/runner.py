@@ -236,7 +236,12 @@ def format_summary(summary: dict[str, Any]) -> str:
     shock = summary.get("resilience")
     if shock:
         recovery = f"recovered in {shock['recovery_steps']} steps" if shock["recovered"] else "not recovered"
-        twin = "" if shock["loss_vs_twin"] is None else f", revenue lost vs no-shock twin {pct(shock['loss_vs_twin'])}"
+        twin = ""
+        if shock["loss_vs_twin"] is not None:
+            twin = (
+                f", lost vs no-shock twin: revenue {pct(shock['loss_vs_twin'])}, net income "
+                f"{pct(shock['net_income_loss_vs_twin'])} of its revenue"
+            )
         lines.append(
             f"  resilience shock at step {shock['shock_start']}: revenue drop {pct(shock['depth'])}, {recovery}, "
             f"survival through it {pct(shock['survival_through_shock'])}{twin}"
