@@ -21,6 +21,7 @@ from simulator.core.ledger import AllianceLedger
 from simulator.core.market import Market
 from simulator.core.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.core.seeds import STREAMS, stream
+from simulator.observe.firm_history import FirmHistory
 from simulator.observe.metrics import METRICS, step_metrics, strategy_step_rows
 from simulator.observe.registry import STEP, STRATEGY_STEP
 from simulator.rules.demography import enter_smbs, exit_smbs
@@ -57,6 +58,9 @@ class EcosystemModel(mesa.Model):
         The strategies in use; ``smbs.strategy_id`` indexes this list.
     flows
         Money flows summed over the run, by kind (see :data:`simulator.rules.economy.FLOWS`).
+    history
+        Each SMB's revenue, net income and survival by step
+        (:class:`~simulator.observe.firm_history.FirmHistory`).
     datacollector
         Mesa DataCollector with one model reporter per column of ``timeseries.parquet`` and the
         table ``by_strategy`` (``timeseries_by_strategy.parquet``); both column lists come from
@@ -108,6 +112,7 @@ class EcosystemModel(mesa.Model):
         self.last_metrics: dict[str, Any] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
         self.platform_switches = 0  # SMBs that switched platform in the last step
+        self.history = FirmHistory()  # each SMB's revenue and net income by step, for per-firm resilience
 
         self.datacollector = mesa.DataCollector(
             model_reporters={c: partial(_read_metric, c) for c in METRICS.columns(STEP, self.platforms.n)},
@@ -135,6 +140,7 @@ class EcosystemModel(mesa.Model):
         govern_fees(self)
         fail_smbs(self)
         exit_smbs(self)
+        self.history.record(self)
         self.last_metrics = step_metrics(self)
         self.datacollector.collect(self)
         for row in strategy_step_rows(self):

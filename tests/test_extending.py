@@ -84,7 +84,7 @@ def test_readme_extension_snippets_reach_outputs_and_docs(tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     columns = got["columns"]
-    assert columns[columns.index("mean_cash") + 1] == "mean_credit_line"  # last of its section
+    assert columns[columns.index("total_cash") + 1] == "mean_credit_line"  # last of its section (CASH)
     assert "mean_credit_line" in got["by_columns"] and "mean_credit_line" in got["group_keys"]
     assert got["strategies"] == ["data_guard", "opportunistic"]
     assert any(reason.startswith("demand_boom: demand x1.2") for reason in got["shock_events"])

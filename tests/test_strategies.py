@@ -11,6 +11,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from conftest import LESSON_TO_REDERIVE
 
 from simulator import ConfigError, EcosystemModel, ModelConfig
 from simulator.core.vocabulary import CONTRACTUAL, PLATFORM_KIND
@@ -90,6 +91,7 @@ def test_opportunistic_switches_for_better_offers() -> None:
         assert "better_alternative" not in reasons.get("platform_first", set())
 
 
+@pytest.mark.xfail(reason=LESSON_TO_REDERIVE, strict=False)
 def test_capability_building_lowers_dependence_over_time() -> None:
     """Capability builders' own-channel share rises in the second half of a run; the baseline's does not."""
     gains = []

@@ -183,7 +183,8 @@ def test_runs_write_survival_curves_and_summary(tmp_path) -> None:
     """A short run writes survival.parquet (documented columns and curves) and the summary's
     survival block; 1-year survival is the share of SMBs not failed by age 12 (nobody is
     censored before), and 10-year survival is not observed in 24 steps."""
-    result = run_simulation(small_config(steps=24, seed=3, smb={"initial_cash_months": 0.5}))
+    smb = {"initial_cash_months": 0.5, "exit_hazard": 0.0, "entry_rate": 0.0, "initial_age_mean": 0.0}
+    result = run_simulation(small_config(steps=24, seed=3, smb=smb))
     out = write_run(result, tmp_path / "run")
     assert "survival.parquet" in OUTPUT_FILES
     table = pd.read_parquet(out / "survival.parquet")

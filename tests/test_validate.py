@@ -172,7 +172,8 @@ def test_firm_panel_sums_each_year_through_the_observer_hook() -> None:
         if model.steps:
             monthly.append(np.where(model.smbs.alive, model.smbs.revenue, 0.0))
 
-    config = from_dict({"n_smbs": 40, "n_partners": 8, "steps": 30, "smb": {"initial_cash_months": 0.5}})
+    closed = {"initial_cash_months": 0.5, "entry_rate": 0.0, "exit_hazard": 0.0}  # a fixed set of firms
+    config = from_dict({"n_smbs": 40, "n_partners": 8, "steps": 30, "smb": closed})
     result = run_simulation(config, observer=observe)
     assert len(monthly) == 30 and len(panel.gini_path) == 30
     revenue = np.array(monthly)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from simulator.model import EcosystemModel
+    from simulator.observe.firm_history import FirmHistory
 
 PER_MONTH = "thousand currency units per month"
 MONEY = "thousand currency units"
@@ -192,8 +193,37 @@ def timeseries_by_strategy(model: EcosystemModel) -> pd.DataFrame:
 
 
 def _resilience(s: Scope) -> dict[str, Any] | None:
-    twin = s.twin if s.twin is not None else (None, None)
+    twin = s.twin if s.twin is not None else (None, None, None)
     return resilience_summary(s.model, timeseries(s.model), timeseries_by_strategy(s.model), *twin)
+
+
+def _total_parts(name: str, label: str, unit: str) -> tuple[Part, ...]:
+    """Parts of the shock response of a total other than revenue (net income, cash)."""
+    symbol = {"net_income": "NI", "cash": "C"}[name]
+    return (
+        Part(f"pre_shock_{name}", f"pre-shock {label}", unit,
+             f"Mean total {label} over `resilience.pre_shock_window` steps before the shock.",
+             f"`L_{symbol} = mean {symbol}_t` over `t0 - W <= t < t0`"),
+        Part(f"trough_{name}", f"trough {label}", unit, f"Lowest total {label} from the shock on.",
+             f"`min_{{t >= t0}} {symbol}_t`"),
+        Part(f"{name}_trough_step", f"{label} trough step", "step", f"Step of the {label} trough.",
+             "the first step where it is reached"),
+        Part(f"{name}_depth", f"{label} drop depth", "months of revenue",
+             f"Fall of total {label} from its pre-shock level to its trough, in months of pre-shock revenue.",
+             f"`max(0, (L_{symbol} - min_{{t >= t0}} {symbol}_t) / L)`, `L` the pre-shock revenue; 0 if `L <= 0`"),
+        Part(f"{name}_recovery_steps", f"steps for {label} to recover", "months",
+             f"Steps from the shock until {label} is back within `(1 - f)` months of pre-shock revenue of its "
+             "pre-shock level; `null` if never.",
+             f"0 if `{symbol}_t >= L_{symbol} - (1 - f) L` at every `t >= t0`; else `t* - t0`, `t*` the first step "
+             f"at or after the trough with `{symbol}_t >= L_{symbol} - (1 - f) L`; `null` if none (censored)"),
+        Part(f"{name}_recovered", f"{label} recovered", "", f"Whether {label} recovered.",
+             f"whether `{name}_recovery_steps` is not `null`"),
+        Part(f"{name}_loss_vs_twin", f"{label} lost against the no-shock twin", "",
+             f"{label.capitalize()} lost against the no-shock twin from the shock on, as a share of the twin's "
+             "revenue (`null` without `twin=true`).",
+             f"`sum_{{t >= t0}} ({symbol}^twin_t - {symbol}_t) / sum_{{t >= t0}} TR^twin_t` (0 if the denominator "
+             "is 0): in units of the revenue the firms would have made; `null` without `twin=true`"),
+    )  # fmt: skip
 
 
 def _network(name: str) -> Any:
@@ -357,6 +387,18 @@ METRICS.add(
         "costs; so at most `smb.cash_cap_months` times the mean fixed cost)",
         step=lambda s: mean(s.model.smbs.cash[s.alive]),
         end_doc="Mean cash of surviving SMBs at the end.",
+    ),
+    Metric(
+        "total_net_income", "total SMB net income", PER_MONTH, S.CASH, _at(STEP, STRATEGY_STEP),
+        "Sum of alive SMBs' net income this step (revenue less variable and fixed costs and payments).",
+        formula="`NI_t = sum_{i in A_t} (R_i,t - variable cost - fixed cost - payments to counterparts)` "
+        "(7.6; before the owners' payout; SMBs that failed this step are excluded)",
+        step=lambda s: float(s.model.smbs.net_income[s.alive].sum()),
+    ),
+    Metric(
+        "total_cash", "total SMB cash", MONEY, S.CASH, _at(STEP, STRATEGY_STEP), "Sum of alive SMBs' cash.",
+        formula="`C_t = sum_{i in A_t} C_i` at the end of the step",
+        step=lambda s: float(s.model.smbs.cash[s.alive].sum()),
     ),
     # --- lock-in and independence
     Metric(
@@ -780,7 +822,8 @@ METRICS.add(
     Metric(
         "resilience", "shock response", "", S.SHOCKS, _at(SUMMARY),
         "Response to the first shock, overall and by strategy (`null` without shocks).",
-        formula="the response of total revenue to the first shock (9.7); `null` without shocks",
+        formula="the response of total revenue, net income and cash, and of each firm, to the first shock (9.7); "
+        "`null` without shocks",
         end=_resilience,
         parts=(
             Part("shock_start", "shock start", "step", "Step of the first shock.", "`t0`"),
@@ -799,8 +842,9 @@ METRICS.add(
                 "recovery_steps", "steps to recover", "months",
                 "Steps from the shock until revenue is back to `resilience.recovery_fraction` of the pre-shock "
                 "level after the trough; `null` if never (censored).",
-                "`t* - t0`, `t*` the first step at or after the trough with `TR_t >= f * L`; `null` if revenue "
-                "never gets back (censored at the end of the run)",
+                "0 if `TR_t >= f * L` at every `t >= t0` (never below the band); else `t* - t0`, `t*` the first "
+                "step at or after the trough with `TR_t >= f * L`; `null` if revenue never gets back (censored at "
+                "the end of the run)",
             ),
             Part("recovered", "recovered", "", "Whether revenue recovered.", "whether `recovery_steps` is not `null`"),
             Part(
@@ -815,6 +859,23 @@ METRICS.add(
                 "(`null` without `twin=true`).",
                 "`sum_{t >= t0} (TR^twin_t - TR_t) / sum_{t >= t0} TR^twin_t` (0 if the twin's sum is 0): share of "
                 "the twin's revenue lost after the shock; `null` without `twin=true`",
+            ),
+            *_total_parts("net_income", "net income", PER_MONTH),
+            *_total_parts("cash", "cash", MONEY),
+            Part(
+                "firms", "firms' shock response", "",
+                "Distributions of each firm's own response (revenue and net income, against its pre-shock level "
+                "and its twin self): shares recovered, failed and censored, median time to recover, depth "
+                "quantiles.",
+                "over the SMBs alive at `t0 - 1` (of the group, per strategy), each followed until it fails or the "
+                "run ends (9.7, per firm): `n_firms`, and for `revenue`, `net_income` (against the firm's own "
+                "pre-shock level) and `revenue_vs_twin`, `net_income_vs_twin` (against its twin self; `null` "
+                "without `twin=true`): `recovered_share`, `failed_share` (failed before recovering), "
+                "`censored_share` (alive at the end, not recovered), `median_recovery_steps` (smallest `tau` with "
+                "at least half of all the firms recovered by `t0 + tau`: the median of the cumulative incidence of "
+                "recovery, failure competing; `null` if fewer than half recover), `depth_p25`, `depth_p50`, "
+                "`depth_p75`, `depth_p90` (quantiles of the firms' depths, failed firms' measured while alive) and, "
+                "against the twin, `loss_vs_twin_p25`, `loss_vs_twin_p50`, `loss_vs_twin_p75`",
             ),
             Part("by_strategy", "shock response by strategy", "", "The same keys for each strategy group.",
                  "the same keys for each strategy group, from its own series (and its twin's)"),
@@ -890,7 +951,9 @@ def strategy_step_rows(model: EcosystemModel) -> list[dict[str, Any]]:
     return [METRICS.values(STRATEGY_STEP, group) for group in Scope(model).groups()]
 
 
-def summary(model: EcosystemModel, twin: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> dict[str, Any]:
+def summary(
+    model: EcosystemModel, twin: tuple[pd.DataFrame, pd.DataFrame, FirmHistory] | None = None
+) -> dict[str, Any]:
     """Final metrics of a finished run (the content of ``summary.json``).
 
     Parameters
@@ -898,8 +961,8 @@ def summary(model: EcosystemModel, twin: tuple[pd.DataFrame, pd.DataFrame] | Non
     model
         The model after its last step.
     twin
-        The no-shock twin's ``(timeseries, timeseries_by_strategy)``, if it was run; the shock
-        response then reports the loss against it.
+        The no-shock twin's ``(timeseries, timeseries_by_strategy, history)``, if it was run;
+        the shock response then reports the losses against it, overall and firm by firm.
     """
     return METRICS.values(SUMMARY, Scope(model, twin=twin))
 

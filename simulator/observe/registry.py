@@ -213,10 +213,11 @@ class Scope:
     strategy_id
         Index of the strategy group in ``model.strategies``; None for every SMB.
     twin
-        The no-shock twin's ``(timeseries, timeseries_by_strategy)`` frames, if it was run.
+        The no-shock twin's ``(timeseries, timeseries_by_strategy)`` frames and its per-SMB
+        :class:`~simulator.observe.firm_history.FirmHistory`, if it was run.
     """
 
-    def __init__(self, model: EcosystemModel, strategy_id: int | None = None, twin: tuple[Any, Any] | None = None):
+    def __init__(self, model: EcosystemModel, strategy_id: int | None = None, twin: tuple[Any, ...] | None = None):
         self.model = model
         self.strategy_id = strategy_id
         self.twin = twin

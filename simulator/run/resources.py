@@ -20,7 +20,10 @@ from simulator.errors import ConfigError
 
 BYTES_PER_SMB = 2_500
 BYTES_PER_SMB_PLATFORM = 32
-BYTES_PER_SMB_STEP = 4
+BYTES_PER_SMB_STEP = 70
+"""4 bytes measured before the per-firm history; plus the history itself (revenue, net income,
+alive: 17 bytes) and the float64 arrays the per-firm shock response builds from it at the end
+(about 48 bytes; estimated, not measured)."""
 BYTES_PER_PARTNER = 1_500
 BYTES_PER_STEP = 12_000
 BYTES_PER_ROBUSTNESS_POINT = 200

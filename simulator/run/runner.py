@@ -10,6 +10,8 @@ The output contract of one run directory:
 - ``survival.parquet``: survival and hazard curves by age, tidy long format (columns in
   :data:`simulator.observe.survival.SURVIVAL_COLUMNS`, curves in
   :data:`simulator.observe.survival.SURVIVAL_CURVES`);
+- ``resilience_firms.parquet``: each SMB's response to the first shock, tidy (columns in
+  :data:`simulator.observe.resilience.FIRM_COLUMNS`; no rows without shocks);
 - ``summary.json``: final metrics, with one entry per strategy group under ``by_strategy`` and
   the ``survival`` block (keys in :data:`simulator.observe.survival.SURVIVAL_SUMMARY`);
 - ``manifest.json``: written last, once the files above are in place: each file's size and
@@ -37,6 +39,7 @@ from simulator.core.seeds import run_seed
 from simulator.model import EcosystemModel
 from simulator.observe.metrics import summary as summarize
 from simulator.observe.metrics import timeseries, timeseries_by_strategy
+from simulator.observe.resilience import firm_table
 from simulator.observe.survival import survival_of
 from simulator.run.files import publish, staging
 from simulator.run.identity import CODE_FINGERPRINT, code_version, config_hash
@@ -48,6 +51,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "timeseries_by_strategy.parquet",
     "events.parquet",
     "survival.parquet",
+    "resilience_firms.parquet",
     "summary.json",
 )
 
@@ -63,6 +67,8 @@ class RunResult:
     summary: dict[str, Any]
     survival: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Survival and hazard curves by age (the content of ``survival.parquet``)."""
+    resilience_firms: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Each SMB's response to the first shock (the content of ``resilience_firms.parquet``)."""
     twin: RunResult | None = None
     """The no-shock twin run, when ``config.twin`` is set and shocks are scheduled."""
 
@@ -111,9 +117,10 @@ def _run(
         model.step()
         if observer is not None:
             observer(model)
-    twin_series = None if twin is None else (twin.timeseries, twin.timeseries_by_strategy)
+    twin_series = None if twin is None else (twin.timeseries, twin.timeseries_by_strategy, twin.model.history)
     summary = summarize(model, twin_series)
     survival, _ = survival_of(model)
+    firms = firm_table(model, None if twin is None else twin.model.history)
     return RunResult(
         model,
         timeseries(model),
@@ -121,6 +128,7 @@ def _run(
         model.events.to_frame(),
         summary,
         survival=survival,
+        resilience_firms=firms,
         twin=twin,
     )
 
@@ -162,6 +170,7 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
     result.events.to_parquet(out / "events.parquet", index=False)
     result.survival.to_parquet(out / "survival.parquet", index=False)
+    result.resilience_firms.to_parquet(out / "resilience_firms.parquet", index=False)
     with open(out / "summary.json", "w") as fh:
         json.dump(result.summary, fh, indent=2)
     if result.twin is not None:
@@ -228,7 +237,12 @@ def format_summary(summary: dict[str, Any]) -> str:
     shock = summary.get("resilience")
     if shock:
         recovery = f"recovered in {shock['recovery_steps']} steps" if shock["recovered"] else "not recovered"
-        twin = "" if shock["loss_vs_twin"] is None else f", revenue lost vs no-shock twin {pct(shock['loss_vs_twin'])}"
+        twin = ""
+        if shock["loss_vs_twin"] is not None:
+            twin = (
+                f", lost vs no-shock twin: revenue {pct(shock['loss_vs_twin'])}, net income "
+                f"{pct(shock['net_income_loss_vs_twin'])} of its revenue"
+            )
         lines.append(
             f"  resilience shock at step {shock['shock_start']}: revenue drop {pct(shock['depth'])}, {recovery}, "
             f"survival through it {pct(shock['survival_through_shock'])}{twin}"
