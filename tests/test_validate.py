@@ -158,7 +158,9 @@ def test_replicates_are_independent_and_parallel_runs_match() -> None:
     assert not np.array_equal(serial[0].gini_path, serial[1].gini_path)
     verdicts = judge(serial)
     assert verdicts[0].target.name == "smb_survival_1y" and verdicts[0].estimate is not None
-    assert next(v for v in verdicts if v.target.name == "smb_survival_10y").status == "N/A"
+    # 10-year survival is estimable in a short run: the initial firms have ages (left truncation)
+    ten_years = next(v for v in verdicts if v.target.name == "smb_survival_10y")
+    assert ten_years.status in ("PASS", "MISS") and ten_years.estimate is not None
 
 
 def test_firm_panel_sums_each_year_through_the_observer_hook() -> None:

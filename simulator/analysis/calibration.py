@@ -103,20 +103,20 @@ class Target:
 TARGETS: tuple[Target, ...] = (
     Target(
         "alliances_below_expectations",
-        "seed 003: about half of strategic alliances fail to meet their partners' expectations",
+        "source 003: about half of strategic alliances fail to meet their partners' expectations",
         lambda r, c: share_below_expectations(r),
         0.5,
     ),
     Target(
         "cash_flow_failures",
-        "seed 003: cash flow is the top SMB challenge (most SMB failures are cash-flow failures)",
+        "source 003: cash flow is the top SMB challenge (most SMB failures are cash-flow failures)",
         lambda r, c: cash_flow_failure_share(r),
         0.8,
         "at_least",
     ),
     Target(
         "strong_network_effects_concentrate",
-        "seed 000: platform ecosystems with strong network effects tip toward few platforms (HHI >= 0.6)",
+        "source 000: platform ecosystems with strong network effects tip toward few platforms (HHI >= 0.6)",
         lambda r, c: strong_network_concentration(c),
         0.6,
         "at_least",

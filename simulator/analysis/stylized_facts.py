@@ -541,7 +541,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         name="alliances_fall_short",
         fact="About half of alliances fall short of expectations (management studies report 30-70%).",
-        source="seed 003 (the project's SMB alliance strategy review) cites about half; management studies "
+        source="source 003 (the project's SMB alliance strategy review) cites about half; management studies "
         "report 30-70% (Park & Ungson (2001), Organ. Sci. 12: more than half of strategic alliances fail)",
         statistic=shortfall_share,
         low=0.3,
@@ -560,7 +560,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         name="strong_network_effects_tip",
         fact="Strong network effects concentrate platform markets (tipping).",
-        source="seed 000 (the project's platform ecosystem source); Arthur (1989), Econ. J. 99; "
+        source="source 000 (the project's platform ecosystem source); Arthur (1989), Econ. J. 99; "
         "Katz & Shapiro (1985), Am. Econ. Rev. 75",
         statistic=strong_network_leader_share,
         low=0.75,

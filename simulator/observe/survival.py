@@ -43,6 +43,7 @@ first used, so that importing the model stays light.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -371,7 +372,9 @@ def measure_survival(model: EcosystemModel, events: pd.DataFrame) -> tuple[pd.Da
         incidence = cumulative_incidence(alliances, model.ledger.end_reason.astype(str))
         incidence.insert(0, "curve", "alliance_ending_incidence")
         parts.append(incidence)
-    table = pd.concat([p for p in parts if len(p)], ignore_index=True)[list(SURVIVAL_COLUMNS)]
+    with warnings.catch_warnings():  # all-NaN interval columns (incidence) keep their float dtype
+        warnings.simplefilter("ignore", FutureWarning)
+        table = pd.concat([p for p in parts if len(p)], ignore_index=True)[list(SURVIVAL_COLUMNS)]
     table = table.astype({"time": np.int64, "at_risk": float, "events": np.int64})
 
     survival_at = _km_table(smb_fit, smbs, np.array(SURVIVAL_AGES))

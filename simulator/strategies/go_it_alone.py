@@ -11,7 +11,7 @@ class GoItAlone(Strategy):
     """Sell only through the firm's own direct channel and keep full independence.
 
     The baseline every other strategy is measured against: no platform, no partner, so no fees,
-    no shared revenue, no lock-in and no outside help (seed 003: independence at one end of the
+    no shared revenue, no lock-in and no outside help (source 003: independence at one end of the
     dependence spectrum). It uses the base class's hooks, whose targets are zero.
     """
 

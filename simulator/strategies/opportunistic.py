@@ -28,7 +28,7 @@ class OpportunisticParams(SeekerParams):
 class Opportunistic(AllianceSeeker):
     """Take whichever offer promises the most now, and switch when a better one appears.
 
-    Tactical, transactional alliances (seed 003's "tactical" end of the dependence spectrum):
+    Tactical, transactional alliances (source 003's "tactical" end of the dependence spectrum):
     no loyalty and no long-term investment. At each review the SMB samples fresh offers and
     dissolves the alliance (reason ``better_alternative``) when the best beats what the alliance
     delivers by ``switch_margin`` after paying the exit cost over one review interval. It accepts

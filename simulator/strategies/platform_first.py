@@ -36,7 +36,7 @@ class PlatformFirstParams(StrategyParams):
 class PlatformFirst(Strategy):
     """Join the largest platform and put the business's reach through it.
 
-    The "concentrate" pole of seed 003's dependence spectrum and the DPN source's platform
+    The "concentrate" pole of source 003's dependence spectrum and the DPN source's platform
     ecosystems: one big channel gives reach and lower transaction costs in exchange for fees and
     dependence. The SMB joins the platform with the most participants, accepts exclusive terms
     and never leaves its platform at review whatever it delivers; out of loyalty it re-evaluates
