@@ -181,7 +181,8 @@ def ShockPanel(model: DashboardModel):
             solara.Error(model.config_error)
         alive = int(model.smbs.alive.sum())
         solara.Markdown(
-            f"**SMBs:** {model.smbs.n} ({alive} alive) &nbsp; **Partners:** {model.partners.n} &nbsp; "
+            f"**SMBs:** {model.config.n_smbs} at the start, {model.smbs.n} so far ({alive} alive) &nbsp; "
+            f"**Partners:** {model.partners.n} &nbsp; "
             f"**Platforms:** {model.platforms.n} &nbsp; **Fees:** {', '.join(f'{f:.2f}' for f in model.platforms.fee)}"
         )
         solara.Markdown("**Trigger a shock at the next step:**")
