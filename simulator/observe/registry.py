@@ -217,11 +217,19 @@ class Scope:
         :class:`~simulator.observe.firm_history.FirmHistory`, if it was run.
     """
 
-    def __init__(self, model: EcosystemModel, strategy_id: int | None = None, twin: tuple[Any, ...] | None = None):
+    def __init__(
+        self,
+        model: EcosystemModel,
+        strategy_id: int | None = None,
+        twin: tuple[Any, ...] | None = None,
+        model_memo: dict[Callable[..., Any], Any] | None = None,
+    ):
         self.model = model
         self.strategy_id = strategy_id
         self.twin = twin
         self._memo: dict[Callable[..., Any], Any] = {}
+        # what depends on the model alone is shared with the scope's strategy groups
+        self._model_memo: dict[Callable[..., Any], Any] = {} if model_memo is None else model_memo
 
     @property
     def is_population(self) -> bool:
@@ -237,7 +245,7 @@ class Scope:
 
     def groups(self) -> list[Scope]:
         """One scope per strategy group, in the order of ``model.strategies``."""
-        return [Scope(self.model, sid, self.twin) for sid in range(len(self.model.strategies))]
+        return [Scope(self.model, sid, self.twin, self._model_memo) for sid in range(len(self.model.strategies))]
 
     @cached_property
     def members(self) -> np.ndarray:
@@ -301,10 +309,11 @@ class Scope:
         return self._memo[compute]
 
     def once(self, compute: Callable[[EcosystemModel], Any]) -> Any:
-        """``compute(model)``, computed once per scope (for functions yielding several metrics)."""
-        if compute not in self._memo:
-            self._memo[compute] = compute(self.model)
-        return self._memo[compute]
+        """``compute(model)``, computed once for the scope and its strategy groups (for
+        functions of the whole model yielding several metrics)."""
+        if compute not in self._model_memo:
+            self._model_memo[compute] = compute(self.model)
+        return self._model_memo[compute]
 
 
 class MetricRegistry:
