@@ -138,7 +138,7 @@ def check_cash_flows(model, before, seen):
     assert (change[~before["alive"]] == 0).all()
     # trade's net income (SMBs failing later in the step included) is revenue less the trade flows
     trade_net = delta["revenue"] - delta["variable_cost"] - delta["fixed_cost"]
-    trade_net -= sum(delta[n] for n in TRADE_PAYMENTS)
+    trade_net -= sum(delta[n] for n in TRADE_PAYMENTS) + delta["alliance_management"]
     assert smbs.net_income[before["alive"]].sum() == pytest.approx(trade_net, abs=1e-9 * scale)
     # what SMBs paid in trade is what the alliances record as the counterparts' income
     paid = model.ledger.value_to_partner[traded_ids(model)].sum()
@@ -379,8 +379,15 @@ def test_cash_change_per_smb(case):
         delta = _flow_delta(model, before, ["specific_investment"])
         assert invested_per_alliance.sum() == pytest.approx(delta, abs=1e-6)
         invested = np.bincount(ledger.smb, weights=invested_per_alliance, minlength=smbs.n)
+        # the setup cost of the alliances formed this step (7.4)
+        formed = np.flatnonzero(ledger.formed_step == model.steps)
+        setup = np.bincount(
+            ledger.smb[formed], weights=model.config.alliance.setup_cost * smbs.fixed_cost[ledger.smb[formed]],
+            minlength=smbs.n,
+        )
+        assert setup.sum() == pytest.approx(_flow_delta(model, before, ["alliance_setup"]), abs=1e-6)
         alive = before["alive"]
-        expected = smbs.net_income - smbs.payout - exit_paid - invested
+        expected = smbs.net_income - smbs.payout - exit_paid - invested - setup
         np.testing.assert_allclose((smbs.cash - before["cash"])[alive], expected[alive], rtol=1e-9, atol=1e-6)
         seen["exit"] += int(paying.sum())
         seen["invested"] += int((invested_per_alliance > 0).sum())

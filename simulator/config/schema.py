@@ -377,6 +377,32 @@ class AllianceConfig:
     specific_investment_months: float = param(
         1.0, "Relation-specific investment paid at commitment, in months of expected value.", ge=0.0
     )
+    coordination_cost: float = param(
+        0.01,
+        "Monthly cost to the SMB of managing each alliance it holds (meetings, reporting, integration "
+        "upkeep), as a share of its monthly fixed cost. Platform memberships and pilots count.",
+        ge=0.0,
+        le=1.0,
+    )
+    attention_cost: float = param(
+        0.005,
+        "Convex part of alliance management: an SMB holding n alliances pays attention_cost x n^2 of its "
+        "monthly fixed cost (the owner's attention is limited), booked as attention_cost x n per alliance.",
+        ge=0.0,
+        le=1.0,
+    )
+    setup_cost: float = param(
+        0.1,
+        "One-off cost to the SMB of forming an alliance or joining a platform (search, legal, onboarding), "
+        "in months of its fixed cost.",
+        ge=0.0,
+    )
+    payback_months: int = param(
+        12,
+        "Months over which an SMB expects an alliance's setup cost to pay back: it forms an alliance (or "
+        "switches platform) only if the forecast net monthly value exceeds setup cost / payback_months.",
+        ge=1,
+    )
     trust_growth: float = param(
         0.08, "Share of the gap to full trust closed per step that meets expectations.", ge=0.0, le=1.0
     )
