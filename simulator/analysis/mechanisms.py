@@ -6,7 +6,9 @@ and whether it acts in a default run. A mechanism that does not act at the defau
 and names the command-line overrides (a scenario, strategy or shock preset) that make it act.
 The README and docs/ODD.md tables are generated from :data:`MECHANISMS`
 (:mod:`simulator.analysis.docs`), and ``tests/test_defaults.py`` runs the default ecosystem and
-every preset to check each claim.
+every preset to check each claim. Rare mechanisms (outages, about 1.2 per default run of two
+platforms and ten years; credit drawn) need not act in every replicate: a default run's claim is
+checked over the replicates of :data:`DEFAULT_SEEDS` together.
 """
 
 from __future__ import annotations
