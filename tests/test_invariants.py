@@ -55,6 +55,9 @@ CASES = {
 }
 
 
+MARKET_EVENTS = frozenset({"shock", "platform_outage", "platform_entry"})
+"""Events about no single alliance (alliance_id -1; see simulator.core.vocabulary.EVENTS)."""
+
 MIX_ALL = {"name": "mix", "shares": {name: 1.0 / len(STRATEGIES) for name in sorted(STRATEGIES)}}
 """A population mixing every registered strategy in equal shares."""
 
@@ -80,6 +83,7 @@ def run_checked(config, *checks, seen: Counter | None = None) -> EcosystemModel:
             "alive": model.smbs.alive.copy(),
             "flows": dict(model.flows),
             "specific_investment": model.ledger.specific_investment.copy(),
+            "platform_fee": model.platforms.fee.copy(),
         }
         model.step()
         _include_entrants(model, before)
@@ -119,10 +123,12 @@ def check_channel_revenue(model, before, seen):
 
 
 def check_platform_fees(model, before, seen):
-    """The step's platform fee flow equals the platforms' income, which is fee x platform sales."""
+    """The step's platform fee flow equals the platforms' income, which is fee x platform sales at
+    the fee in effect at trade: the one set before the step (governance decides after trade, and
+    the cases have no fee shock)."""
     income = model.platforms.income
     assert _flow_delta(model, before, ["platform_fees"]) == pytest.approx(income.sum(), rel=1e-12, abs=1e-9)
-    np.testing.assert_allclose(income, model.platforms.fee * model.platforms.sales, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(income, before["platform_fee"] * model.platforms.sales, rtol=1e-9, atol=1e-9)
     assert model.last_metrics["platform_fees"] == pytest.approx(income.sum())
     seen["platform_income"] += income.sum()
 
@@ -285,7 +291,9 @@ def check_event_replay(model):
 
     open_ids: set[int] = set()
     for row in events.sort_values("step", kind="stable").itertuples():
-        if row.event == "formed":
+        if row.alliance_id < 0:  # a market event (outage, sector entry, shock), about no alliance
+            assert row.event in MARKET_EVENTS
+        elif row.event == "formed":
             assert row.alliance_id not in open_ids
             open_ids.add(row.alliance_id)
         elif row.event in ENDING_EVENTS:

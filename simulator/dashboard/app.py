@@ -226,7 +226,7 @@ MODEL_PARAMS = {
     "platform_fee": slider("platform.fee", "Platform fee", 0.01),
     "network_effect": slider("platform.network_effect", "Network effect", 0.1, high=4.0),
     # declared [0, 1]; beyond 0.1 per step alliances last under ten months, so the slider stops there
-    "base_hazard": slider("alliance.base_hazard", "Alliance base hazard", 0.005, high=0.1),
+    "base_hazard": slider("alliance.base_hazard", "Alliance base hazard", 0.001, high=0.1),
     "share_platform_first": {
         "type": "SliderFloat",
         "value": 0.4,
