@@ -78,9 +78,7 @@ def check_group_choices(overrides: list[str]) -> None:
         group = override.key_or_group
         allowed = group_options(group)
         # glob() is expanded over the group's options here (Hydra's parser would need its config loader)
-        if isinstance(
-            override.value(), Glob
-        ):  # expanded over the group's options (Hydra's parser needs a loader for it)
+        if isinstance(override.value(), Glob):
             values = override.value().filter(allowed)
             if not values:
                 _refuse(f"{override.input_line} matches no {group}; allowed: {', '.join(allowed)}")
