@@ -12,8 +12,10 @@
   pre-shock level, the recovery threshold and the recovery step marked, and the no-shock twin
   when there is one.
 
-Given a sweep directory it renders, per swept column (``--by``), each metric's mean by level
-with 95% intervals and revenue and survival bands over time (see :mod:`simulator.analysis.compare`).
+The time plots of a run with shocks mark the first shock's onset with a dashed line. Given a
+sweep directory it renders, per swept column (``--by``), the metrics' means by level with 95%
+intervals and revenue and survival over time, one panel per level, as small multiples (see
+:mod:`simulator.analysis.compare`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -102,8 +105,16 @@ def network_figure(events: pd.DataFrame, seed: int = 0) -> plt.Figure:
     return fig
 
 
-def growth_figure(ts: pd.DataFrame) -> plt.Figure:
-    """Total revenue and survival over time."""
+def mark_shock(axes: Any, shock_start: int | None) -> None:
+    """Mark the first shock's onset on time axes (a dashed vertical line, labelled once)."""
+    if shock_start is None:
+        return
+    for i, ax in enumerate(np.atleast_1d(axes)):
+        ax.axvline(shock_start, color="#b22222", linestyle="--", linewidth=0.9, label="shock" if i == 0 else None)
+
+
+def growth_figure(ts: pd.DataFrame, shock_start: int | None = None) -> plt.Figure:
+    """Total revenue and survival over time (the first shock's onset marked)."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     top.plot(ts.step, ts.total_revenue, color="#1f77b4")
     top.set_ylabel(METRICS.label("total_revenue"))
@@ -113,11 +124,12 @@ def growth_figure(ts: pd.DataFrame) -> plt.Figure:
     bottom.set_xlabel(STEP_AXIS)
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
+    mark_shock([top, bottom], shock_start)
     return fig
 
 
-def lock_in_figure(ts: pd.DataFrame) -> plt.Figure:
-    """Lock-in indicators over time."""
+def lock_in_figure(ts: pd.DataFrame, shock_start: int | None = None) -> plt.Figure:
+    """Lock-in indicators over time (the first shock's onset marked)."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     for column in ("mean_revenue_hhi", "mean_largest_platform_share", "mean_direct_share"):
         left.plot(ts.step, ts[column], label=METRICS.label(column))
@@ -129,13 +141,14 @@ def lock_in_figure(ts: pd.DataFrame) -> plt.Figure:
     for ax in (left, right):
         ax.set_xlabel(STEP_AXIS)
         ax.grid(True, alpha=0.3)
+    mark_shock([left, right], shock_start)
     fig.suptitle("Lock-in over time")
     fig.tight_layout()
     return fig
 
 
-def platform_shares_figure(ts: pd.DataFrame) -> plt.Figure:
-    """Stacked platform sales shares over time."""
+def platform_shares_figure(ts: pd.DataFrame, shock_start: int | None = None) -> plt.Figure:
+    """Stacked platform sales shares over time (the first shock's onset marked)."""
     columns = sorted(c for c in ts.columns if c.startswith("platform_") and c.endswith("_share"))
     fig, ax = plt.subplots(figsize=(8, 4))
     if columns:
@@ -145,6 +158,7 @@ def platform_shares_figure(ts: pd.DataFrame) -> plt.Figure:
     ax.set_xlabel(STEP_AXIS)
     ax.set_ylabel(METRICS.label("platform_shares"))
     ax.set_title("Platform market shares")
+    mark_shock(ax, shock_start)
     return fig
 
 
@@ -188,9 +202,10 @@ def run_figures(run_dir: Path, out_dir: Path) -> list[Path]:
     events = pd.read_parquet(run_dir / "events.parquet")
     summary = json.loads((run_dir / "summary.json").read_text())
     paths = save(network_figure(events), out_dir, "network")
-    paths += save(growth_figure(ts), out_dir, "growth")
-    paths += save(lock_in_figure(ts), out_dir, "lock_in")
-    paths += save(platform_shares_figure(ts), out_dir, "platform_shares")
+    shock_start = (summary.get("resilience") or {}).get("shock_start")
+    paths += save(growth_figure(ts, shock_start), out_dir, "growth")
+    paths += save(lock_in_figure(ts, shock_start), out_dir, "lock_in")
+    paths += save(platform_shares_figure(ts, shock_start), out_dir, "platform_shares")
     if summary.get("resilience"):
         twin = pd.read_parquet(run_dir / "twin" / "timeseries.parquet") if (run_dir / "twin").is_dir() else None
         import yaml
@@ -204,12 +219,14 @@ def run_figures(run_dir: Path, out_dir: Path) -> list[Path]:
 def sweep_figures(sweep_dir: Path, out_dir: Path, by: str) -> list[Path]:
     """Metric-by-level and time-band figures of a sweep."""
     from simulator.analysis.collect import collect
-    from simulator.analysis.compare import compare, plot_bands, plot_levels
+    from simulator.analysis.compare import compare, plot_bands, plot_levels, shock_onset
 
     collected = collect(sweep_dir)
     table = compare(collected.runs, by)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pngs = plot_levels(table, by, out_dir) + plot_bands(collected.steps, by, out_dir)
+    pngs = plot_levels(table, by, out_dir) + plot_bands(
+        collected.steps, by, out_dir, shock_start=shock_onset(collected)
+    )
     return pngs
 
 
