@@ -133,4 +133,4 @@ def test_the_join_works_in_polars_and_duckdb(sweep: Path, library: str) -> None:
         assert left.join(right, on=["step", "strategy"]).height == expected
     else:
         query = f"SELECT count(*) FROM '{events}' e JOIN '{series}' s USING (step, strategy)"
-        assert lib.sql(query).fetchone()[0] == expected
+        assert lib.sql(query).fetchall()[0][0] == expected
