@@ -10,26 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from conftest import make_sweep
 
 from simulator.analysis.collect import collect, write
-from simulator.config import config_from_keywords
-from simulator.run.runner import run_simulation, write_run
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-TINY = {"n_smbs": 40, "n_partners": 8, "steps": 5}
 MIX = {"name": "mix", "shares": {"diversification": 0.5, "platform_first": 0.5}}
-
-
-def make_sweep(root: Path, jobs: list[dict]) -> Path:
-    """A sweep directory as Hydra lays it out: one job directory per override mapping, each run written."""
-    sweep = root / "results" / "sweeps" / "2026-01-01_00-00-00-000000"
-    for number, overrides in enumerate(jobs):
-        job = sweep / f"{number}_job"
-        (job / ".hydra").mkdir(parents=True)
-        (job / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump([f"{k}={v}" for k, v in overrides.items()]))
-        write_run(run_simulation(config_from_keywords(**TINY, **overrides)), job)
-    return sweep
 
 
 @pytest.fixture(scope="module")
