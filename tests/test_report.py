@@ -85,3 +85,21 @@ def test_the_report_states_its_conditions_and_marks_the_shock(shocked_sweep: Pat
     table = pd.read_csv(out / "comparison.csv")
     shares = table[table["interval"] == "bootstrap"]
     assert len(shares) and (shares["ci_high"] <= 1).all() and (shares["ci_low"] >= 0).all()
+
+
+def test_time_plots_mark_the_shock_onset_only_when_there_is_one() -> None:
+    from simulator.analysis.figures import growth_figure, lock_in_figure
+
+    steps = np.arange(1, 11)
+    ts = pd.DataFrame(
+        {"step": steps, "total_revenue": steps * 10.0, "survival_rate": 1 - steps / 100,
+         "mean_revenue_hhi": 0.5, "mean_largest_platform_share": 0.3, "mean_direct_share": 0.4,
+         "mean_total_exit_cost_ratio": 1.0}
+    )  # fmt: skip
+
+    def onsets(fig) -> list[list[float]]:
+        return [[line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "--"] for ax in fig.axes]
+
+    assert onsets(growth_figure(ts, shock_start=4)) == [[4], [4]]
+    assert onsets(lock_in_figure(ts, shock_start=4)) == [[4], [4]]
+    assert onsets(growth_figure(ts)) == [[], []]

@@ -283,7 +283,7 @@ def metric_title(metric: str) -> str:
     return f"{label} (`{metric}`)" if label != metric else f"`{metric}`"
 
 
-def _paper_style() -> Any:
+def paper_style() -> Any:
     """Matplotlib settings for figures printed at a paper's column width (8 pt text)."""
     import matplotlib
 
@@ -299,7 +299,7 @@ def _paper_style() -> Any:
 
 def plot_levels(table: pd.DataFrame, by: str, out_dir: Path) -> list[Path]:
     """One figure of small multiples: a panel per metric, its mean by level with the 95% interval."""
-    plt = _paper_style()
+    plt = paper_style()
     metrics = list(dict.fromkeys(table["metric"]))
     if not metrics:
         return []
@@ -329,7 +329,7 @@ def plot_bands(
 ) -> list[Path]:
     """Time series as small multiples: one panel per level (shared axes), the mean across
     replicates with its 10-90% band, and the first shock's onset marked."""
-    plt = _paper_style()
+    plt = paper_style()
     paths = []
     for column in columns:
         if column not in steps.columns or by not in steps.columns:

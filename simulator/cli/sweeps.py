@@ -1,9 +1,14 @@
 """Hydra callbacks for single runs and sweeps (``ecosim -m``).
 
 - Before anything is written, every job's configuration is composed and checked: unknown keys,
-  values, combinations (:func:`simulator.validation.validate`) and memory
+  values, combinations (:func:`simulator.validation.validate`), the ``objective``
+  (:func:`simulator.run.objective.check_objective`) and memory
   (:func:`simulator.run.resources.check_memory`). The first problem, whatever raised it, stops
-  the run or the whole sweep with one line naming the key (exit status 2).
+  the run or the whole sweep with one line naming the key (exit status 2). With Hydra's basic
+  sweeper every job is checked (``glob()`` expanded over the group's options); with an
+  optimizing sweeper (Optuna...), which picks its jobs as it goes, every value a ``choice()``
+  or ``range()`` can take and both ends of each ``interval()`` are checked, and the sweeper's
+  ``direction`` must match ``objective_direction``.
 - A progress bar counts the jobs of a sweep as they end (with the basic launcher; parallel
   launchers such as joblib report their own progress).
 - At the end, a sweep says how many jobs ran, how many were skipped because their results
