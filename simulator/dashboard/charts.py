@@ -22,9 +22,7 @@ PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd",
 )  # fmt: skip
-STRATEGY_COLOURS: dict[str, str] = {
-    name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(STRATEGIES))
-}
+STRATEGY_COLOURS: dict[str, str] = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(STRATEGIES))}
 """One colour per strategy, in every chart and the network."""
 RUN_DASH = {"A": [1, 0], "B": [5, 3]}
 """Run A solid, run B dashed."""
@@ -45,23 +43,32 @@ def empty_chart(title: str, message: str = "No data yet: press Step or Play.") -
         "title": title,
         "width": "container",
         "height": HEIGHT,
-        "data": {"values": [{"text": message}]},
+        "datasets": {"message": [{"text": message}]},
+        "data": {"name": "message"},
         "mark": {"type": "text", "fontSize": 13, "color": "#666"},
         "encoding": {"text": {"field": "text"}},
     }
 
 
 def _base(title: str, steps: int) -> dict[str, Any]:
-    return {"$schema": VEGA_LITE, "title": title, "width": "container", "height": HEIGHT, "layer": [], "_steps": steps}
+    return {
+        "$schema": VEGA_LITE,
+        "title": title,
+        "width": "container",
+        "height": HEIGHT,
+        "datasets": {},
+        "layer": [],
+        "_steps": steps,
+    }
 
 
-def _shading(shocks: Sequence[tuple[int, int, str]]) -> list[dict[str, Any]]:
-    if not shocks:
-        return []
+def _shading(spec: dict[str, Any], shocks: Sequence[tuple[int, int, str]]) -> None:
+    """Add a layer of shaded shock periods (a dataset of its own, so a new shock only changes data)."""
     rows = [{"start": a - 0.5, "end": b + 0.5, "shock": kind.replace("_", " ")} for a, b, kind in shocks]
-    return [
+    spec["datasets"]["shocks"] = rows
+    spec["layer"].append(
         {
-            "data": {"values": rows},
+            "data": {"name": "shocks"},
             "mark": {"type": "rect", "color": "#999", "opacity": 0.18},
             "encoding": {
                 "x": {"field": "start", "type": "quantitative"},
@@ -69,7 +76,7 @@ def _shading(shocks: Sequence[tuple[int, int, str]]) -> list[dict[str, Any]]:
                 "tooltip": [{"field": "shock", "title": "shock"}],
             },
         }
-    ]
+    )
 
 
 def _finish(spec: dict[str, Any]) -> dict[str, Any]:
@@ -108,16 +115,17 @@ def metric_chart(
     if not rows:
         return empty_chart(title)
     spec = _base(title, steps)
-    spec["layer"] += _shading(shocks)
+    _shading(spec, shocks)
     by_run = len(columns) == 1
     colour = (
         {"field": "run", "type": "nominal", "title": "run", "scale": {"range": list(RUN_COLOURS)}}
         if by_run
         else {"field": "series", "type": "nominal", "title": None}
     )
+    spec["datasets"]["rows"] = rows
     spec["layer"].append(
         {
-            "data": {"values": rows},
+            "data": {"name": "rows"},
             "mark": {"type": "line", "strokeWidth": 2},
             "encoding": {
                 "y": {"field": "value", "type": "quantitative", "title": title if by_run else "value"},
@@ -157,10 +165,11 @@ def strategy_chart(
         return empty_chart(title)
     present = sorted({r["strategy"] for r in rows})
     spec = _base(title, steps)
-    spec["layer"] += _shading(shocks)
+    _shading(spec, shocks)
+    spec["datasets"]["rows"] = rows
     spec["layer"].append(
         {
-            "data": {"values": rows},
+            "data": {"name": "rows"},
             "mark": {"type": "line", "strokeWidth": 2},
             "encoding": {
                 "y": {"field": "value", "type": "quantitative", "title": METRICS.label(column)},

@@ -3,7 +3,7 @@
 Each scenario YAML states its teaching texts once, in its header comment::
 
     # @package _global_
-    # Title: A bakery and a coffee shop
+    # Title: A bakery and a coffee shop (one line)
     # A free-text description, over as many comment lines as needed.
     # Question: how much does a complementary alliance add to growth and survival?
     # Watch: revenue by strategy group, survival by strategy group.
@@ -80,6 +80,8 @@ def parse_header(name: str, text: str) -> Scenario:
             body = match.group(2)
         if body:
             found[current].append(body)
+        if current == "title":  # a title is one line; the description follows it
+            current = "description"
     texts = {field: " ".join(lines) for field, lines in found.items()}
     return Scenario(name=name, **{**texts, "title": texts["title"] or name.replace("_", " ")})
 
@@ -115,8 +117,11 @@ def _compose(name: str, overrides: tuple[str, ...]) -> ModelConfig:
         ConfigStore.instance().store(name="base_config", node=ModelConfig)
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             cfg = compose("config", overrides=[f"scenario={name}", *overrides])
-    data: dict[str, Any] = {str(k): OmegaConf.to_container(v, resolve=True) if OmegaConf.is_config(v) else v
-                            for k, v in cfg.items() if k != "hydra"}
+    data: dict[str, Any] = {
+        str(k): OmegaConf.to_container(v, resolve=True) if OmegaConf.is_config(v) else v
+        for k, v in cfg.items()
+        if k != "hydra"
+    }
     return from_dict(data)
 
 
