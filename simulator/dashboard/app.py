@@ -218,15 +218,21 @@ def Charts(session: Session, tick: int):
             VegaLite(metric_chart(series, ["smbs_alive"], steps, shocks))
     with solara.Columns([1, 1]):
         with solara.Card():
-            solara.Select("By strategy group", values=STRATEGY_METRICS, value=by_group, on_value=set_by_group)
+            MetricSelect("By strategy group", STRATEGY_METRICS, by_group, set_by_group)
             VegaLite(strategy_chart(groups, by_group, steps, shocks))
         with solara.Card():
-            solara.Select("Whole ecosystem", values=POPULATION_METRICS, value=population, on_value=set_population)
+            MetricSelect("Whole ecosystem", POPULATION_METRICS, population, set_population)
             VegaLite(metric_chart(series, [population], steps, shocks))
     if n_platforms:
         with solara.Card():
             shares = [f"platform_{i}_share" for i in range(n_platforms)]
-            VegaLite(metric_chart(series, shares, steps, shocks))
+            VegaLite(metric_chart(series, shares, steps, shocks, title="platforms' sales shares"))
+
+
+def MetricSelect(label: str, columns: list[str], column: str, on_column) -> None:
+    """A picker of metrics by their registry label."""
+    labels = {METRICS.label(c): c for c in columns}
+    solara.Select(label, values=list(labels), value=METRICS.label(column), on_value=lambda x: on_column(labels[x]))
 
 
 @solara.component

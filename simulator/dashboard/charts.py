@@ -88,7 +88,11 @@ def _finish(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def metric_chart(
-    runs: Series, columns: Sequence[str], steps: int, shocks: Sequence[tuple[int, int, str]] = ()
+    runs: Series,
+    columns: Sequence[str],
+    steps: int,
+    shocks: Sequence[tuple[int, int, str]] = (),
+    title: str = "",
 ) -> dict[str, Any]:
     """Lines of population-wide metrics by step, one colour per metric (or per run for one metric).
 
@@ -102,8 +106,11 @@ def metric_chart(
         The run's length (the step axis's end).
     shocks
         Shaded periods ``(first step, last step, kind)``.
+    title
+        The chart's title for several metrics (default: their labels).
     """
-    title = METRICS.label(columns[0]) if len(columns) == 1 else ", ".join(METRICS.label(c) for c in columns)
+    if len(columns) == 1 or not title:
+        title = METRICS.label(columns[0]) if len(columns) == 1 else ", ".join(METRICS.label(c) for c in columns)
     rows = [
         {"step": int(s), "value": float(v), "run": run, "series": METRICS.label(c)}
         for run, frame in runs.items()
@@ -128,7 +135,7 @@ def metric_chart(
             "data": {"name": "rows"},
             "mark": {"type": "line", "strokeWidth": 2},
             "encoding": {
-                "y": {"field": "value", "type": "quantitative", "title": title if by_run else "value"},
+                "y": {"field": "value", "type": "quantitative", "title": title},
                 "color": {**colour, "legend": {"orient": "bottom", "labelLimit": 400}},
                 "strokeDash": {
                     "field": "run",
