@@ -226,7 +226,11 @@ def Charts(session: Session, tick: int):
     if n_platforms:
         with solara.Card():
             shares = [f"platform_{i}_share" for i in range(n_platforms)]
-            VegaLite(metric_chart(series, shares, steps, shocks, title="platforms' sales shares"))
+            VegaLite(
+                metric_chart(
+                    series, shares, steps, shocks, "platforms' sales shares", "share of SMB sales through platforms"
+                )
+            )
 
 
 def MetricSelect(label: str, columns: list[str], column: str, on_column) -> None:

@@ -32,6 +32,12 @@ STEP_AXIS = "month (step)"
 HEIGHT = 170
 
 
+def unit(column: str) -> str:
+    """A metric's unit for the value axis (the chart's title carries its label)."""
+    metric = METRICS[column] if column in METRICS else None
+    return metric.unit if metric is not None and metric.unit else "no unit"
+
+
 Series = Mapping[str, pd.DataFrame]
 """Run label -> that run's table (``timeseries.parquet`` or ``timeseries_by_strategy.parquet`` rows so far)."""
 
@@ -41,7 +47,7 @@ def empty_chart(title: str, message: str = "No data yet: press Step or Play.") -
     return {
         "$schema": VEGA_LITE,
         "title": title,
-        "width": "container",
+        "width": 360,  # a chart without axes does not fill its container
         "height": HEIGHT,
         "datasets": {"message": [{"text": message}]},
         "data": {"name": "message"},
@@ -50,7 +56,7 @@ def empty_chart(title: str, message: str = "No data yet: press Step or Play.") -
     }
 
 
-def _base(title: str, steps: int) -> dict[str, Any]:
+def _base(title: str | dict[str, str], steps: int) -> dict[str, Any]:
     return {
         "$schema": VEGA_LITE,
         "title": title,
@@ -93,6 +99,7 @@ def metric_chart(
     steps: int,
     shocks: Sequence[tuple[int, int, str]] = (),
     title: str = "",
+    y_title: str = "",
 ) -> dict[str, Any]:
     """Lines of population-wide metrics by step, one colour per metric (or per run for one metric).
 
@@ -106,8 +113,8 @@ def metric_chart(
         The run's length (the step axis's end).
     shocks
         Shaded periods ``(first step, last step, kind)``.
-    title
-        The chart's title for several metrics (default: their labels).
+    title, y_title
+        The chart's title and value axis for several metrics (default: their labels, none).
     """
     if len(columns) == 1 or not title:
         title = METRICS.label(columns[0]) if len(columns) == 1 else ", ".join(METRICS.label(c) for c in columns)
@@ -135,7 +142,7 @@ def metric_chart(
             "data": {"name": "rows"},
             "mark": {"type": "line", "strokeWidth": 2},
             "encoding": {
-                "y": {"field": "value", "type": "quantitative", "title": title},
+                "y": {"field": "value", "type": "quantitative", "title": unit(columns[0]) if by_run else y_title},
                 "color": {**colour, "legend": {"orient": "bottom", "labelLimit": 400}},
                 "strokeDash": {
                     "field": "run",
@@ -160,7 +167,7 @@ def strategy_chart(
     runs: Series, column: str, steps: int, shocks: Sequence[tuple[int, int, str]] = ()
 ) -> dict[str, Any]:
     """One metric by strategy group and step (``timeseries_by_strategy.parquet`` rows), coloured by strategy."""
-    title = f"{METRICS.label(column)}, by strategy group"
+    title = {"text": METRICS.label(column), "subtitle": "by strategy group"}
     rows = [
         {"step": int(s), "value": float(v), "run": run, "strategy": g}
         for run, frame in runs.items()
@@ -169,7 +176,7 @@ def strategy_chart(
         if pd.notna(v)
     ]
     if not rows:
-        return empty_chart(title)
+        return empty_chart(title["text"])
     present = sorted({r["strategy"] for r in rows})
     spec = _base(title, steps)
     _shading(spec, shocks)
@@ -179,7 +186,7 @@ def strategy_chart(
             "data": {"name": "rows"},
             "mark": {"type": "line", "strokeWidth": 2},
             "encoding": {
-                "y": {"field": "value", "type": "quantitative", "title": METRICS.label(column)},
+                "y": {"field": "value", "type": "quantitative", "title": unit(column)},
                 "color": {
                     "field": "strategy",
                     "type": "nominal",

@@ -37,6 +37,9 @@ module.exports = {
         if (this.view) {
             this.view.finalize();
         }
+        if (this.observer) {
+            this.observer.disconnect();
+        }
     },
     watch: {
         spec_json() {
@@ -64,8 +67,18 @@ module.exports = {
             if (this.view) {
                 this.view.finalize();
             }
-            const result = await vegaEmbed(this.$refs.plotElement, spec, {renderer: "svg", actions: false});
+            const element = this.$refs.plotElement;
+            // vega-embed's element is inline-block: a chart as wide as its container needs it to be a block
+            element.style.width = spec.width === "container" ? "100%" : "";
+            const result = await vegaEmbed(element, spec, {renderer: "svg", actions: false});
             this.view = result.view;
+            if (spec.width === "container") {
+                if (!this.observer) {
+                    this.observer = new ResizeObserver(() => this.view && this.view.resize().runAsync());
+                    this.observer.observe(element);
+                }
+                await this.view.resize().runAsync();
+            }
             this.shown = this.data_json;
         },
         async update() {
