@@ -268,8 +268,14 @@ class Student:
         self.page.locator(".v-select", has_text=label).first.locator(".v-select__slot").click()
         self.page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
 
-    def apply(self) -> None:
-        self.page.get_by_role("button", name="Apply", exact=True).click()
+    def apply(self, refused: bool = False) -> None:
+        """Press Apply; wait until the settings are applied (the button disables) unless they are refused."""
+        from playwright.sync_api import expect
+
+        button = self.page.get_by_role("button", name="Apply", exact=True)
+        button.click()
+        if not refused:
+            expect(button).to_be_disabled(timeout=30_000)
 
 
 @pytest.mark.slow
@@ -336,7 +342,7 @@ def test_scenarios_what_if_sliders_and_refusals_in_the_browser(dashboard) -> Non
     platforms = page.get_by_role("slider").nth(2)
     platforms.focus()
     platforms.press("Home")
-    student.apply()
+    student.apply(refused=True)
     page.get_by_text("Not applied: platform.per_platform").first.wait_for(timeout=30_000)
     assert page.get_by_text("Traceback").count() == 0
     assert student.step_count() == 1  # the last valid ecosystem stays, at its step

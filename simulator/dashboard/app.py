@@ -107,7 +107,7 @@ def Page():
 
     solara.Title("SMB ecosystem")
     with solara.Sidebar():
-        SettingsPanel(session, apply, session.steps > 0)
+        SettingsPanel(session, apply, session.steps > 0, session.settings, session.error)
     with solara.Column(style={"padding": "8px"}):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Step", on_click=advance, color="primary", disabled=playing.value or session.finished)
@@ -240,9 +240,12 @@ def MetricSelect(label: str, columns: list[str], column: str, on_column) -> None
 
 
 @solara.component
-def SettingsPanel(session: Session, on_apply, started: bool):
-    """Scenario picker, sliders and the what-if; nothing changes until Apply."""
-    applied = session.settings
+def SettingsPanel(session: Session, on_apply, started: bool, applied: Settings, error: str | None):
+    """Scenario picker, sliders and the what-if; nothing changes until Apply.
+
+    Re-rendered only when the applied settings, the refusal or whether the run has started
+    change (not at every step).
+    """
     scenario, set_scenario = solara.use_state(applied.scenario)
     base = solara.use_memo(lambda: _scenario_base(scenario), [scenario])
     values, set_values = solara.use_state(values_of(session.config))
