@@ -282,11 +282,11 @@ def SettingsPanel(session: Session, on_apply, started: bool, applied: Settings, 
             def change(v: float, key: str = item.key) -> None:
                 set_values({**values, key: v})
 
-            solara.Markdown(f"**{item.label}:** {item.text(current)}", style={"margin-bottom": "-12px"})
-            low, high = item.bounds
             if item.key == "seed":
                 solara.InputInt("Seed (runs A and B share it)", value=int(current), on_value=change)
                 continue
+            solara.Markdown(f"**{item.label}:** {item.text(current)}", style={"margin-bottom": "-12px"})
+            low, high = item.bounds
             slider = solara.SliderInt if item.integer else solara.SliderFloat
             slider("", value=current, min=low, max=high, step=item.step, on_value=change, thumb_label=False)
             solara.Text(item.doc, style={"font-size": "0.75em", "color": "#666"})
