@@ -214,11 +214,11 @@ def dashboard():
     executable = chromium_path()
     if executable is None:
         pytest.skip("no Chromium: install Debian's chromium package (.ci/run does)")
-    if shutil.which("npm") is None and not CACHE.is_dir():
-        pytest.skip("npm is needed to fetch the dashboard's browser assets without a CDN")
-    from playwright.sync_api import sync_playwright
+    from simulator.dashboard.assets import complete_marker, prefetch
 
-    from simulator.dashboard.assets import prefetch
+    if shutil.which("npm") is None and not complete_marker(CACHE).exists():
+        pytest.skip("npm is needed to fetch the dashboard's browser assets without a CDN (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
 
     prefetch(CACHE, port=free_port())
     with DashboardServer(port=free_port(), cache_dir=CACHE) as server, sync_playwright() as p:
