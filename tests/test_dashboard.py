@@ -66,6 +66,22 @@ def test_a_preset_that_does_not_load_gives_one_line() -> None:
     assert isinstance(message, str) and "no_such_scenario" in message and "\n" not in message
 
 
+def test_the_lesson_shows_only_once_the_run_is_over() -> None:
+    import ipyvuetify as v
+    import solara
+
+    from simulator.dashboard.app import TeachingCard
+
+    lesson = scenarios()["local_bakery"].lesson
+
+    def shown(finished: bool) -> str:
+        _, rc = solara.render(TeachingCard("local_bakery", finished, 60), handle_error=False)
+        return " ".join(str(w.template) for w in rc.find(v.VuetifyTemplate).widgets) + str(rc.find(v.Alert).widgets)
+
+    assert lesson not in shown(False) and "month 60" in shown(False)
+    assert lesson in shown(True)
+
+
 # ---------------------------------------------------------------------------------------- session
 def test_what_if_run_shares_the_seed_and_differs_only_by_its_lever() -> None:
     session = Session(Settings("default", ("n_smbs=60", "n_partners=10", "seed=5"), "platform.fee", "0.3"))

@@ -54,6 +54,12 @@ PLAY_SPEEDS = {"1 step/s": 1.0, "3 steps/s": 1 / 3, "5 steps/s": 0.2, "as fast a
 POPULATION_METRICS = [c for c in METRICS.columns(STEP) if c != "step"]
 STRATEGY_METRICS = [c for c in METRICS.columns(STRATEGY_STEP) if c not in ("step", "strategy")]
 NO_WHAT_IF = "no what-if (run A only)"
+PLATFORM_VIEWS = {
+    "sales shares": ("share", "platforms' sales shares", "share of SMB sales through platforms"),
+    "fees": ("fee", "platforms' fees", "commission share of sales"),
+    "members": ("members", "platforms' members", "SMBs"),
+}
+"""The platform chart's views: column family member, title, value axis."""
 
 
 def VegaLite(spec: dict[str, Any]):
@@ -205,6 +211,7 @@ def Charts(session: Session, tick: int):
     """Revenue, SMBs alive, a metric to pick, one by strategy group, and the platforms' shares."""
     population, set_population = solara.use_state("mean_largest_channel_share")
     by_group, set_by_group = solara.use_state("total_revenue")
+    platform_view, set_platform_view = solara.use_state(next(iter(PLATFORM_VIEWS)))
     labels = run_labels(session)
     steps = session.config.steps
     shocks = shock_periods(session.baseline)
@@ -225,12 +232,10 @@ def Charts(session: Session, tick: int):
             VegaLite(metric_chart(series, [population], steps, shocks))
     if n_platforms:
         with solara.Card():
-            shares = [f"platform_{i}_share" for i in range(n_platforms)]
-            VegaLite(
-                metric_chart(
-                    series, shares, steps, shocks, "platforms' sales shares", "share of SMB sales through platforms"
-                )
-            )
+            solara.ToggleButtonsSingle(value=platform_view, values=list(PLATFORM_VIEWS), on_value=set_platform_view)
+            member, title, axis = PLATFORM_VIEWS[platform_view]
+            columns = [f"platform_{i}_{member}" for i in range(n_platforms)]
+            VegaLite(metric_chart(series, columns, steps, shocks, title, axis))
 
 
 def MetricSelect(label: str, columns: list[str], column: str, on_column) -> None:
@@ -252,6 +257,10 @@ def SettingsPanel(session: Session, on_apply, started: bool, applied: Settings, 
     lever, set_lever = solara.use_state(applied.lever or NO_WHAT_IF)
     value, set_value = solara.use_state(applied.value)
 
+    def pick_lever(name: str) -> None:
+        set_lever(name)
+        set_value("")
+
     def pick(name: str) -> None:
         set_scenario(name)
         base = _scenario_base(name)
@@ -260,8 +269,8 @@ def SettingsPanel(session: Session, on_apply, started: bool, applied: Settings, 
 
     if lever in LEVER and not _is_number(value):  # a numeric lever starts at the scenario's value
         value = f"{values[lever]:g}"
-    settings = None
-    if not isinstance(base, str):
+    settings = None  # nothing to apply: the preset does not load, or the what-if lacks its preset
+    if not isinstance(base, str) and not (lever in ("strategy", "shock") and not value):
         what_if = ("", "") if lever == NO_WHAT_IF else (lever, value)
         settings = Settings(scenario, overrides_for(values, base), *what_if)
     pending = settings is not None and settings != applied
@@ -291,7 +300,7 @@ def SettingsPanel(session: Session, on_apply, started: bool, applied: Settings, 
             slider("", value=current, min=low, max=high, step=item.step, on_value=change, thumb_label=False)
             solara.Text(item.doc, style={"font-size": "0.75em", "color": "#666"})
     with solara.Card("What if? (run B, same seed)"):
-        solara.Select("Change one lever", values=[NO_WHAT_IF, *WHAT_IF_LEVERS], value=lever, on_value=set_lever)
+        solara.Select("Change one lever", values=[NO_WHAT_IF, *WHAT_IF_LEVERS], value=lever, on_value=pick_lever)
         if lever in ("strategy", "shock"):
             options = list(STRATEGY_PRESETS if lever == "strategy" else SHOCK_PRESETS)
             solara.Select(WHAT_IF_LEVERS[lever], values=options, value=value if value in options else None,
