@@ -9,6 +9,7 @@ network. A chart without data yet says so instead of drawing empty axes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,6 +37,14 @@ def unit(column: str) -> str:
     """A metric's unit for the value axis (the chart's title carries its label)."""
     metric = METRICS[column] if column in METRICS else None
     return metric.unit if metric is not None and metric.unit else "no unit"
+
+
+def _finite(value: Any) -> bool:
+    """Whether a cell is a finite number (JSON has no NaN; a metric may be None before it is defined)."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 Series = Mapping[str, pd.DataFrame]
@@ -124,7 +133,7 @@ def metric_chart(
         for c in columns
         if c in frame
         for s, v in zip(frame["step"], frame[c], strict=True)
-        if pd.notna(v)
+        if _finite(v)
     ]
     if not rows:
         return empty_chart(title)
@@ -173,7 +182,7 @@ def strategy_chart(
         for run, frame in runs.items()
         if column in frame
         for s, g, v in zip(frame["step"], frame["strategy"], frame[column], strict=True)
-        if pd.notna(v)
+        if _finite(v)
     ]
     if not rows:
         return empty_chart(title["text"])
