@@ -24,7 +24,7 @@ from simulator.model import EcosystemModel
 AGGREGATE_ABOVE = 400
 """Alive SMBs above which the network is drawn by group, not firm by firm."""
 PLATFORM_COLOUR = "#e41a1c"
-SIZE = 340
+SIZE = 310
 SUBTITLE = "SMBs (circles) by strategy, partners (squares) by role, platforms (diamonds)"
 _LAYOUTS: WeakKeyDictionary[EcosystemModel, np.ndarray] = WeakKeyDictionary()
 
@@ -70,7 +70,7 @@ def _counterparts(model: EcosystemModel) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def _legend(title: str) -> dict[str, Any]:
-    return {"title": title, "orient": "right", "labelLimit": 150}
+    return {"title": title, "orient": "right", "labelLimit": 140}
 
 
 def _colour(field: str, title: str, domain: list[str], colours: list[str]) -> dict[str, Any]:
