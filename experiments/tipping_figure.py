@@ -4,7 +4,10 @@ Two identical platforms; the leader's share of platform sales at the end of the 
 strength of network effects, for single-homing SMBs (``opportunistic``, no partners, one
 platform) with platform choice revisited (the default ``platform.revisit_rate``) and without it
 (``revisit_rate=0``, the ablation), and for multi-homing SMBs (``multi_homing``, every platform).
-Lines are the mean over replicates, bands the range.
+Lines are the mean over replicates, bands the range. The base dissolution hazard is off in every
+regime (``alliance.base_hazard=0``): it ends memberships at random and their SMBs choose again, a
+second route to re-choice that would blur the ablation. Random outages are off too
+(``platform.outage_rate=0``): a platform down in the last step has no final sales.
 
 Run:  python experiments/tipping_figure.py [--replicates 6] [--out docs/tipping.png]
 (about a minute and a half on one core with the defaults).
@@ -40,7 +43,8 @@ def leader_sales_share(strategy: dict, platform: dict, network_effect: float, re
             "steps": args.steps,
             "replicate": replicate,
             "strategy": strategy,
-            "platform": {**platform, "network_effect": network_effect},
+            "platform": {**platform, "network_effect": network_effect, "outage_rate": 0.0},
+            "alliance": {"base_hazard": 0.0},
         }
     )
     model = EcosystemModel(config)

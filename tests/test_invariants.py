@@ -55,6 +55,9 @@ CASES = {
 }
 
 
+MARKET_EVENTS = frozenset({"shock", "platform_outage", "platform_entry"})
+"""Events about no single alliance (alliance_id -1; see simulator.core.vocabulary.EVENTS)."""
+
 MIX_ALL = {"name": "mix", "shares": {name: 1.0 / len(STRATEGIES) for name in sorted(STRATEGIES)}}
 """A population mixing every registered strategy in equal shares."""
 
@@ -80,6 +83,7 @@ def run_checked(config, *checks, seen: Counter | None = None) -> EcosystemModel:
             "alive": model.smbs.alive.copy(),
             "flows": dict(model.flows),
             "specific_investment": model.ledger.specific_investment.copy(),
+            "platform_fee": model.platforms.fee.copy(),
         }
         model.step()
         _include_entrants(model, before)
@@ -119,10 +123,12 @@ def check_channel_revenue(model, before, seen):
 
 
 def check_platform_fees(model, before, seen):
-    """The step's platform fee flow equals the platforms' income, which is fee x platform sales."""
+    """The step's platform fee flow equals the platforms' income, which is fee x platform sales at
+    the fee in effect at trade: the one set before the step (governance decides after trade, and
+    the cases have no fee shock)."""
     income = model.platforms.income
     assert _flow_delta(model, before, ["platform_fees"]) == pytest.approx(income.sum(), rel=1e-12, abs=1e-9)
-    np.testing.assert_allclose(income, model.platforms.fee * model.platforms.sales, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(income, before["platform_fee"] * model.platforms.sales, rtol=1e-9, atol=1e-9)
     assert model.last_metrics["platform_fees"] == pytest.approx(income.sum())
     seen["platform_income"] += income.sum()
 
@@ -138,7 +144,7 @@ def check_cash_flows(model, before, seen):
     assert (change[~before["alive"]] == 0).all()
     # trade's net income (SMBs failing later in the step included) is revenue less the trade flows
     trade_net = delta["revenue"] - delta["variable_cost"] - delta["fixed_cost"]
-    trade_net -= sum(delta[n] for n in TRADE_PAYMENTS)
+    trade_net -= sum(delta[n] for n in TRADE_PAYMENTS) + delta["alliance_management"]
     assert smbs.net_income[before["alive"]].sum() == pytest.approx(trade_net, abs=1e-9 * scale)
     # what SMBs paid in trade is what the alliances record as the counterparts' income
     paid = model.ledger.value_to_partner[traded_ids(model)].sum()
@@ -285,7 +291,9 @@ def check_event_replay(model):
 
     open_ids: set[int] = set()
     for row in events.sort_values("step", kind="stable").itertuples():
-        if row.event == "formed":
+        if row.alliance_id < 0:  # a market event (outage, sector entry, shock), about no alliance
+            assert row.event in MARKET_EVENTS
+        elif row.event == "formed":
             assert row.alliance_id not in open_ids
             open_ids.add(row.alliance_id)
         elif row.event in ENDING_EVENTS:
@@ -379,8 +387,15 @@ def test_cash_change_per_smb(case):
         delta = _flow_delta(model, before, ["specific_investment"])
         assert invested_per_alliance.sum() == pytest.approx(delta, abs=1e-6)
         invested = np.bincount(ledger.smb, weights=invested_per_alliance, minlength=smbs.n)
+        # the setup cost of the alliances formed this step (7.4)
+        formed = np.flatnonzero(ledger.formed_step == model.steps)
+        setup = np.bincount(
+            ledger.smb[formed], weights=model.config.alliance.setup_cost * smbs.fixed_cost[ledger.smb[formed]],
+            minlength=smbs.n,
+        )
+        assert setup.sum() == pytest.approx(_flow_delta(model, before, ["alliance_setup"]), abs=1e-6)
         alive = before["alive"]
-        expected = smbs.net_income - smbs.payout - exit_paid - invested
+        expected = smbs.net_income - smbs.payout - exit_paid - invested - setup
         np.testing.assert_allclose((smbs.cash - before["cash"])[alive], expected[alive], rtol=1e-9, atol=1e-6)
         seen["exit"] += int(paying.sum())
         seen["invested"] += int((invested_per_alliance > 0).sum())

@@ -8,11 +8,12 @@
 
 with the table called ``name`` in :data:`REGIONS`, built from the parameter schema
 (:mod:`simulator.config.schema`: default, range and meaning of every field), the strategy
-registry (each strategy's ``Params``), the shock registry (each kind's docstring and targets)
-and the metric registry (:data:`simulator.observe.metrics.METRICS`). Text outside the regions
-is left as it is. The output depends only on those definitions (registries are listed in a fixed
-order), so running it twice changes nothing; ``--check`` only reports whether the files are up
-to date (exit status 1 if not), as the tests do.
+registry (each strategy's ``Params``), the shock registry (each kind's docstring and targets),
+the mechanism list (:data:`simulator.analysis.mechanisms.MECHANISMS`) and the metric registry
+(:data:`simulator.observe.metrics.METRICS`). Text outside the regions is left as it is. The
+output depends only on those definitions (registries are listed in a fixed order), so running
+it twice changes nothing; ``--check`` only reports whether the files are up to date (exit status
+1 if not), as the tests do.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from typing import Any
 
 import yaml
 
+from simulator.analysis.mechanisms import MECHANISMS
 from simulator.config import ModelConfig, ShockConfig
-from simulator.config.parameters import Parameter, parameters
+from simulator.config.parameters import Parameter, parameter, parameters
 from simulator.observe.metrics import METRICS
 from simulator.observe.registry import STEP, STRATEGY_STEP, STRATEGY_SUMMARY, SUMMARY, Level
 from simulator.shocks import SHOCKS
@@ -127,6 +129,20 @@ def shock_kinds() -> str:
     return table(("kind", "what happens", "`target`"), rows)
 
 
+# ---------------------------------------------------------------------- mechanisms
+def mechanism_table() -> str:
+    """Each mechanism of :data:`simulator.analysis.mechanisms.MECHANISMS`: its switch with the
+    default, the evidence that it acted, and whether the default run shows it or which preset does."""
+    rows = []
+    for m in MECHANISMS:
+        where = "yes" if m.at_defaults else f"no: {m.why_off} Turned on by `{' '.join(m.preset)}`."
+        switch = ", ".join(f"`{key}` = {default_text(parameter(key).default)}" for key in m.switch)
+        rows.append((m.name, m.what, switch, m.evidence, where))
+    return table(
+        ("mechanism", "what it does", "switch (default)", "evidence in a run", "acts in the default run"), rows
+    )
+
+
 # ---------------------------------------------------------------------- metrics
 def metric_meanings(level: Level) -> str:
     """Column (or key), unit and one-line meaning of each metric of a level (README.md)."""
@@ -157,6 +173,7 @@ def metric_parts(name: str, formulas: bool) -> str:
 REGIONS: dict[str, Callable[[], str]] = {
     "strategies": strategy_list,
     "shock-kinds": shock_kinds,
+    "mechanisms": mechanism_table,
     "parameters-model": model_parameters,
     "parameters-strategies": strategy_parameters,
     "parameters-shocks": shock_parameters,

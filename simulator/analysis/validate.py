@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from simulator.analysis.calibration import is_calibrated
 from simulator.analysis.compare import interval
-from simulator.analysis.stylized_facts import TARGETS, Measures, Target, measure
+from simulator.analysis.stylized_facts import TARGETS, Measures, Target, run_replicates
 from simulator.config import ModelConfig
 from simulator.errors import ConfigError
 from simulator.validation import validate as check_config
@@ -62,13 +62,9 @@ class Verdict:
         return f"{mean:.3f}{span}"
 
 
-def run_replicates(config: ModelConfig, replicates: int, jobs: int = 1, progress: bool = True) -> list[Measures]:
-    """Measure replicates 0..replicates-1 of ``config``, in parallel with ``jobs`` > 1."""
-    from joblib import Parallel, delayed
-
-    configs = [replace(config, replicate=r) for r in range(replicates)]
-    runs = Parallel(n_jobs=jobs, return_as="generator")(delayed(measure)(c) for c in configs)
-    return list(tqdm(runs, total=replicates, desc="replicates", unit="run", disable=not progress))
+def role(target: Target) -> str:
+    """``calibrated`` if ``ecosim-calibrate`` aims at the target, else ``held out``."""
+    return "calibrated" if is_calibrated(target.name) else "held out"
 
 
 def judge(measures: list[Measures], targets: tuple[Target, ...] = TARGETS) -> list[Verdict]:
@@ -83,7 +79,7 @@ def report_lines(verdicts: list[Verdict]) -> str:
     for v in verdicts:
         lines.append(
             f"{v.target.name:<{width}}  wanted {v.target.wanted():<14}  model {v.value_text():<26}  "
-            f"{v.status:<4}  {v.target.source}"
+            f"{v.status:<4}  {role(v.target):<10}  {v.target.source}"
         )
     return "\n".join(lines)
 
@@ -100,16 +96,17 @@ def write_report(verdicts: list[Verdict], measures: list[Measures], out: Path, s
         "",
         f"{passed} of {len(verdicts)} targets pass. Model values are means over replicates with 95% "
         "Student-t intervals of the mean; a target passes when the mean lies in the accepted range. "
-        "The model was not tuned to these targets.",
+        "Targets marked *calibrated* are those `ecosim-calibrate` aims at (the defaults were tuned to "
+        "them); the *held-out* ones were never seen by the calibration.",
         "",
-        "| target | stylized fact | source | accepted | model (95% interval) | replicates | result |",
-        "|---|---|---|---|---|---|---|",
+        "| target | stylized fact | source | accepted | model (95% interval) | replicates | result | role |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for v in verdicts:
         t = v.target
         lines.append(
             f"| `{t.name}` | {t.fact} | {t.source} | {t.wanted()} | {v.value_text()} | "
-            f"{len(v.observed)} of {len(v.values)} | {v.status} |"
+            f"{len(v.observed)} of {len(v.values)} | {v.status} | {role(t)} |"
         )
     lines += ["", "## How each target is measured", ""]
     for v in verdicts:

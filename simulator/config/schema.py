@@ -250,13 +250,19 @@ class PlatformConfig:
         2.0, "Extra months of platform revenue the exit costs when the platform holds all the member's data.", ge=0.0
     )
     governance: str = param(
-        "fixed",
-        "Fee policy: fixed; lock_in_responsive (raise the fee while members are locked in); "
-        "competitive (undercut a bigger rival, raise the fee when leading).",
+        "lock_in_responsive",
+        "Fee policy: fixed; lock_in_responsive (raise the fee while members are locked in; the default, "
+        "at a modest fee_step); competitive (undercut a bigger rival, raise the fee when leading).",
         choices=GOVERNANCE_POLICIES,
     )
     governance_interval: int = param(12, "Steps between fee decisions.", ge=1)
-    fee_step: float = param(0.02, "Fee change per decision.", ge=0.0, le=1.0)
+    fee_step: float = param(
+        0.01,
+        "Fee change per decision (default one percentage point a year: Etsy's transaction fee went from 3.5% "
+        "to 5% in 2018 and to 6.5% in 2022, about +1 point per one to three years).",
+        ge=0.0,
+        le=1.0,
+    )
     fee_min: float = param(0.02, "Lowest fee a platform sets.", ge=0.0, le=1.0)
     fee_max: float = param(0.4, "Highest fee a platform sets.", ge=0.0, le=1.0)
     lock_in_threshold: float = param(
@@ -266,8 +272,10 @@ class PlatformConfig:
         ge=0.0,
     )
     data_capture: float = param(
-        0.0,
-        "Share of the gap to holding all of a member's data captured per step at full information sharing.",
+        0.01,
+        "Share of the gap to holding all of a member's data captured per step at full information sharing "
+        "(default modest: at the default sharing 0.5 a member's data held reaches about 45% after ten years; "
+        "an assumption).",
         ge=0.0,
         le=1.0,
     )
@@ -280,7 +288,13 @@ class PlatformConfig:
     commoditization: float = param(
         0.4, "Share of members' reach through the platform lost in a sector it has fully entered.", ge=0.0, le=1.0
     )
-    outage_rate: float = param(0.0, "Per-step probability of an outage.", ge=0.0, le=1.0)
+    outage_rate: float = param(
+        0.005,
+        "Per-step probability of an outage (default about one month-long disruption per platform in 200 "
+        "months; an assumption, not an estimate).",
+        ge=0.0,
+        le=1.0,
+    )
     outage_steps: int = param(1, "Length of an outage in steps.", ge=1)
     revisit_rate: float = param(
         1.0 / 12.0,
@@ -311,7 +325,11 @@ class AllianceConfig:
     """Alliance search, negotiation, value and lifecycle."""
 
     base_hazard: float = param(
-        0.0, "Exogenous per-step probability that an alliance dissolves (0 disables it).", ge=0.0, le=1.0
+        0.003,
+        "Exogenous per-step probability that an alliance dissolves for reasons outside the model, such as "
+        "a partner's change of strategy or owner (default about 3.5% a year; an assumption; 0 disables it).",
+        ge=0.0,
+        le=1.0,
     )
     search_rate: float = param(
         0.2, "Per-step probability that an SMB below its alliance target searches.", ge=0.0, le=1.0
@@ -376,6 +394,32 @@ class AllianceConfig:
     exclusivity_premium: float = param(0.2, "Extra channel weight a partner gives in exchange for exclusivity.", ge=0.0)
     specific_investment_months: float = param(
         1.0, "Relation-specific investment paid at commitment, in months of expected value.", ge=0.0
+    )
+    coordination_cost: float = param(
+        0.01,
+        "Monthly cost to the SMB of managing each alliance it holds (meetings, reporting, integration "
+        "upkeep), as a share of its monthly fixed cost. Platform memberships and pilots count.",
+        ge=0.0,
+        le=1.0,
+    )
+    attention_cost: float = param(
+        0.005,
+        "Convex part of alliance management: an SMB holding n alliances pays attention_cost x n^2 of its "
+        "monthly fixed cost (the owner's attention is limited), booked as attention_cost x n per alliance.",
+        ge=0.0,
+        le=1.0,
+    )
+    setup_cost: float = param(
+        0.1,
+        "One-off cost to the SMB of forming an alliance or joining a platform (search, legal, onboarding), "
+        "in months of its fixed cost.",
+        ge=0.0,
+    )
+    payback_months: int = param(
+        12,
+        "Months over which an SMB expects an alliance's setup cost to pay back: it forms an alliance (or "
+        "switches platform) only if the forecast net monthly value exceeds setup cost / payback_months.",
+        ge=1,
     )
     trust_growth: float = param(
         0.08, "Share of the gap to full trust closed per step that meets expectations.", ge=0.0, le=1.0

@@ -76,6 +76,7 @@ class SMBPopulation:
         "largest_platform_share": ColumnSpec(np.float64),
         "exit_cost": ColumnSpec(np.float64),
         "platform_fees": ColumnSpec(np.float64),  # fees paid to platforms last step
+        "alliance_cost": ColumnSpec(np.float64),  # cost of managing its alliances last step
         "vendor_dependence": ColumnSpec(np.float64),  # automation savings at stake with a vendor, over revenue
         # levers strategies invest in
         "base_absorptive": ColumnSpec(np.float64),

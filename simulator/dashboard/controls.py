@@ -81,7 +81,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("platform.fee", "Platform fee", "(share of sales through the platform)", 0.01),
     Lever("platform.network_effect", "Network effect", "(reach added per participant share)", 0.1, high=4.0),
     # declared [0, 1]; beyond 0.1 per step alliances last under ten months, so the slider stops there
-    Lever("alliance.base_hazard", "Alliance dissolution hazard", "(probability per month)", 0.005, high=0.1),
+    Lever("alliance.base_hazard", "Alliance dissolution hazard", "(probability per month)", 0.001, high=0.1),
     Lever("steps", "Run length", "months", 12, low=12, high=240),
     Lever("seed", "Seed", "", 1, high=999),
 )

@@ -493,6 +493,14 @@ METRICS.add(
         end_doc="Final mean platform fees over revenue.",
     ),
     Metric(
+        "mean_alliance_cost_share", "alliance management cost over revenue", "", S.LOCK_IN, SMB_SERIES,
+        "Mean over alive SMBs of what managing their alliances cost them over revenue.",
+        formula="`mean_{i in A_t} AC_i / max(R_i, 1e-9)`, `AC_i = F_i (cc n_i + ac n_i^2)` the management cost of "
+        "its `n_i` alliances at trade (`cc` = `alliance.coordination_cost`, `ac` = `alliance.attention_cost`, 7.6)",
+        step=lambda s: _over_revenue(s.model.smbs.alliance_cost, s),
+        end_doc="Final mean alliance management cost over revenue.",
+    ),
+    Metric(
         "mean_vendor_dependence", "vendor dependence", "", S.LOCK_IN, SMB_SERIES,
         "Mean over alive SMBs of automation savings at stake with their vendors over revenue.",
         formula="`mean_{i in A_t} VD_i`, `VD_i = S_i / max(R_i, 1e-9) = vc * ae * alpha_i` (for `R_i > 0`) if "

@@ -38,6 +38,8 @@ FLOWS: tuple[str, ...] = (
     "switching_costs",
     "specific_investment",
     "strategy_investment",
+    "alliance_management",
+    "alliance_setup",
     "owner_payouts",
 )
 """Money flows of one step, summed over SMBs; all but ``revenue`` reduce SMB cash."""
@@ -106,6 +108,7 @@ class Payments:
     base_vc_rate: np.ndarray  # per SMB: variable cost rate before supply-chain savings
     automation_savings: np.ndarray  # per SMB
     vendors_held: np.ndarray  # per SMB: technology alliances (pilots included)
+    management: np.ndarray  # per alliance: the SMB's cost of managing it (ODD 7.6, alliance costs)
 
 
 def _active_alliances(model: EcosystemModel) -> Alliances:
@@ -213,6 +216,9 @@ def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply:
     supplies = supply.supplies
     value_to_smb[supplies] += (supply.saving * base_vc_rate[smb_idx] * revenue[smb_idx])[supplies]
     value_to_smb[retained] = (value.support_value(cfg.alliance, line) - retainer)[retained]
+    held = np.bincount(smb_idx, minlength=n)
+    management = value.running_cost(cfg.alliance, smbs.fixed_cost[smb_idx], held[smb_idx])
+    value_to_smb -= management  # each alliance's value is net of what it costs the SMB to run it
     return Payments(
         payment=payment,
         value_to_smb=value_to_smb,
@@ -221,6 +227,7 @@ def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply:
         base_vc_rate=base_vc_rate,
         automation_savings=automation_savings,
         vendors_held=vendors_held,
+        management=management,
     )
 
 
@@ -253,7 +260,9 @@ def _settle_cash(
     smbs.vendor_dependence = np.where(pay.vendors_held > 0, pay.automation_savings / np.maximum(revenue, 1e-9), 0.0)
     variable_cost = pay.base_vc_rate * (1.0 - cost_cut) * revenue
     fixed_cost = np.where(smbs.alive, smbs.fixed_cost, 0.0)
-    smbs.net_income = revenue - variable_cost - fixed_cost - paid
+    management = np.bincount(smb_idx, weights=pay.management, minlength=n)
+    smbs.alliance_cost = management
+    smbs.net_income = revenue - variable_cost - fixed_cost - paid - management
     smbs.cash = np.where(smbs.alive, smbs.cash + smbs.net_income, smbs.cash)
     # owners take out what exceeds the cash buffer
     smbs.payout = np.where(smbs.alive, np.maximum(smbs.cash - cfg.cash_cap_months * smbs.fixed_cost, 0.0), 0.0)
@@ -273,6 +282,7 @@ def _settle_cash(
     retained = PAID_RETAINER[kind]
     flows["support_retainers"] += pay.retainer[retained].sum()
     flows["credit_interest"] += pay.interest[retained].sum()
+    flows["alliance_management"] += management.sum()
     flows["owner_payouts"] += smbs.payout.sum()
 
 

@@ -107,8 +107,10 @@ def evaluate_partner_offers(
     flows = _forecast_flows(model, smb_idx, cand, alliance_type, compl, request)
     share = _negotiate(model, smb_idx, cand, flows, request)
     net_share = share * (1.0 - request.equity_stake[:, None])  # owners get their part of the take back
-    expected_value = _forecast_value(model, smb_idx, role, alliance_type, compl, flows, net_share)
+    added_cost, hurdle = alliance_costs(model, smb_idx, replacing)
+    expected_value = _forecast_value(model, smb_idx, role, alliance_type, compl, flows, net_share) - added_cost[:, None]
     feasible = _acceptable(model, smb_idx, cand, load, flows, net_share, replacing) & found
+    feasible &= _pays_back(expected_value, hurdle[:, None])
     offers = PartnerOffers(
         partner=cand,
         role=role,
@@ -131,8 +133,13 @@ def evaluate_partner_offers(
     return offers, terms
 
 
-def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray) -> PlatformOffers:
-    """Evaluate every platform for each SMB in ``smb_idx``, shape (m, n_platforms)."""
+def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray, replacing: bool = False) -> PlatformOffers:
+    """Evaluate every platform for each SMB in ``smb_idx``, shape (m, n_platforms).
+
+    The forecast value is net of the management cost the membership adds (:func:`alliance_costs`;
+    as a replacement of a membership held when ``replacing``), and an offer is feasible only if it
+    pays back its setup cost.
+    """
     cfg = model.config
     smbs, platforms = model.smbs, model.platforms
     m = len(smb_idx)
@@ -146,17 +153,50 @@ def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray) -> Plat
     noise = np.exp(
         cfg.alliance.platform_noise_factor * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n))
     )
+    added_cost, hurdle = alliance_costs(model, smb_idx, replacing)
+    expected_value = true_value * noise - added_cost[:, None]
     member = model.ledger.has_pair(
         np.repeat(smb_idx, platforms.n),
         np.full(m * platforms.n, PLATFORM_KIND),
         np.tile(np.arange(platforms.n), m),
     ).reshape(m, platforms.n)
     return PlatformOffers(
-        expected_value=true_value * noise,
+        expected_value=expected_value,
         member_share=np.broadcast_to(platforms.member_share, (m, platforms.n)),
         fee=np.broadcast_to(platforms.fee, (m, platforms.n)),
-        feasible=~member & (platforms.barred_until[smb_idx] <= model.steps),
+        feasible=~member
+        & (platforms.barred_until[smb_idx] <= model.steps)
+        & _pays_back(expected_value, hurdle[:, None]),
     )
+
+
+def alliance_costs(
+    model: EcosystemModel, smb_idx: np.ndarray, replacing: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """What one more alliance would cost each SMB in ``smb_idx`` (ODD 7.4, alliance costs).
+
+    Returns
+    -------
+    added_cost
+        The monthly management cost it adds (:func:`simulator.rules.value.added_running_cost`);
+        as a replacement of an alliance held (``replacing``), that of holding as many as now.
+    hurdle
+        The net monthly value it must beat to pay back its setup cost
+        (:func:`simulator.rules.value.setup_hurdle`).
+    """
+    cfg = model.config.alliance
+    ledger = model.ledger
+    fixed_cost = model.smbs.fixed_cost[smb_idx]
+    held = ledger.count_by_smb(ledger.active_ids, model.smbs.n)[smb_idx]
+    if replacing:
+        held = np.maximum(held - 1, 0)
+    return value.added_running_cost(cfg, fixed_cost, held), value.setup_hurdle(cfg, fixed_cost)
+
+
+def _pays_back(expected_value: np.ndarray, hurdle: np.ndarray) -> np.ndarray:
+    """Offers whose forecast net monthly value beats the setup hurdle: an SMB does not knowingly
+    take an alliance it expects to lose money on."""
+    return expected_value > hurdle
 
 
 def best_fresh_offer(model: EcosystemModel, smb_idx: np.ndarray, kinds: np.ndarray) -> np.ndarray:
@@ -407,6 +447,7 @@ def _form_partner_alliances(model: EcosystemModel, proposals: dict[str, np.ndarr
     )
     schedule_reviews(model, ids)
     model.events.record(model.steps, "formed", ids, "search")
+    _pay_setup(model, take["smb"])
     commit(model, ids[~pilot])
     # after commitment, so that an alliance that starts committed expects its full scope
     model.ledger.value_ema[ids] = expected_now(model, ids)
@@ -436,8 +477,16 @@ def _join_platforms(model: EcosystemModel, proposals: dict[str, np.ndarray]) -> 
     )
     schedule_reviews(model, ids)
     model.events.record(model.steps, "formed", ids, "search")
+    _pay_setup(model, proposals["smb"])
     platforms.members += np.bincount(proposals["platform"], minlength=platforms.n)
 
 
 def _concat(batches: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([b[k] for b in batches]) for k in batches[0]}
+
+
+def _pay_setup(model: EcosystemModel, smb_idx: np.ndarray) -> None:
+    """The SMBs of new alliances pay their setup cost; it leaves the ecosystem (flow ``alliance_setup``)."""
+    cost = value.setup_cost(model.config.alliance, model.smbs.fixed_cost[smb_idx])
+    model.smbs.cash -= np.bincount(smb_idx, weights=cost, minlength=model.smbs.n)
+    model.flows["alliance_setup"] += float(cost.sum())

@@ -14,11 +14,13 @@ memberships re-evaluates its weakest one (lowest smoothed realized value). It co
 
 and switches when the alternative's value exceeds the current one by more than the switching
 cost (:func:`simulator.rules.platforms.switching_months` x its platform revenue, the membership's
-``exit_cost``; tenure and data held raise it, modular systems lower it) spread over
-``platform.switch_horizon`` months. A switch dissolves the membership with the switching cost
-paid (reason ``switched_platform``) and joins the new platform (event ``formed``, reason
-``switch``). With two platforms and network effects this is the positive feedback that lets a
-market tip: each switch raises the leader's reach for everyone else's next re-evaluation.
+``exit_cost``; tenure and data held raise it, modular systems lower it) plus the new platform's
+setup cost (``alliance.setup_cost``) spread over ``platform.switch_horizon`` months. Both values
+are net of the membership's management cost (``alliance.coordination_cost``, ``attention_cost``).
+A switch dissolves the membership with the switching cost paid (reason ``switched_platform``)
+and joins the new platform (event ``formed``, reason ``switch``). With two platforms and network
+effects this is the positive feedback that lets a market tip: each switch raises the leader's
+reach for everyone else's next re-evaluation.
 
 Draws come only from the model's stream; with every rate 0 nothing is drawn.
 """
@@ -32,6 +34,7 @@ import numpy as np
 
 from simulator.core.decisions import PlatformOffers
 from simulator.core.vocabulary import COMMITTED, PLATFORM_KIND
+from simulator.rules import value
 from simulator.rules.formation import _join_platforms, evaluate_platform_offers
 from simulator.rules.review import dissolve
 
@@ -67,7 +70,9 @@ def revisit_platforms(model: EcosystemModel) -> None:
     target, alt_value = _best_alternative(model, revisiting, smb_idx)
     horizon = model.config.platform.switch_horizon
     gain = alt_value - ledger.value_ema[revisiting]
-    switching = (target >= 0) & (alt_value > 0) & (gain > ledger.exit_cost[revisiting] / horizon)
+    # leaving costs the switching cost, joining the new platform its setup cost
+    cost = ledger.exit_cost[revisiting] + value.setup_cost(model.config.alliance, model.smbs.fixed_cost[smb_idx])
+    switching = (target >= 0) & (alt_value > 0) & (gain > cost / horizon)
     if not switching.any():
         return
     leaving, movers, new_platform = revisiting[switching], smb_idx[switching], target[switching]
@@ -116,11 +121,11 @@ def _best_alternative(model: EcosystemModel, current: np.ndarray, smb_idx: np.nd
     saved = smbs.channel_weight[smb_idx].copy()
     smbs.channel_weight[smb_idx] = np.maximum(saved - own_weight, 0.0)
     try:
-        offers = evaluate_platform_offers(model, smb_idx)
+        offers = evaluate_platform_offers(model, smb_idx, replacing=True)
     finally:
         smbs.channel_weight[smb_idx] = saved
     target = np.full(len(smb_idx), -1, dtype=np.int64)
-    value = np.zeros(len(smb_idx))
+    alt_value = np.zeros(len(smb_idx))
     strategy_of = smbs.strategy_id[smb_idx]
     for sid, strategy in enumerate(model.strategies):
         rows = np.flatnonzero(strategy_of == sid)
@@ -130,8 +135,8 @@ def _best_alternative(model: EcosystemModel, current: np.ndarray, smb_idx: np.nd
         best = np.argmax(scores, axis=1)
         ok = np.isfinite(scores[np.arange(len(rows)), best])
         target[rows[ok]] = best[ok]
-        value[rows[ok]] = offers.expected_value[rows[ok], best[ok]]
-    return target, value
+        alt_value[rows[ok]] = offers.expected_value[rows[ok], best[ok]]
+    return target, alt_value
 
 
 def _rows(offers: PlatformOffers, rows: np.ndarray) -> PlatformOffers:

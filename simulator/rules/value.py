@@ -99,6 +99,33 @@ def automation_savings(config: SMBConfig, automation: np.ndarray, revenue: np.nd
     return config.variable_cost * config.automation_efficiency * automation * revenue
 
 
+def running_cost(config: AllianceConfig, fixed_cost: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Monthly management cost booked on each alliance of an SMB holding ``held`` alliances.
+
+    ``fixed_cost x (coordination_cost + attention_cost x held)``: summed over its ``held``
+    alliances, the SMB pays ``fixed_cost x (coordination_cost x n + attention_cost x n^2)``.
+    """
+    return fixed_cost * (config.coordination_cost + config.attention_cost * held)
+
+
+def added_running_cost(config: AllianceConfig, fixed_cost: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """How much an SMB holding ``held`` alliances adds to its monthly management cost by taking one
+    more: ``fixed_cost x (coordination_cost + attention_cost x (2 held + 1))`` (the new alliance's
+    own cost and the extra attention it takes from the others)."""
+    return fixed_cost * (config.coordination_cost + config.attention_cost * (2 * held + 1))
+
+
+def setup_cost(config: AllianceConfig, fixed_cost: np.ndarray) -> np.ndarray:
+    """One-off cost of forming an alliance: ``setup_cost`` months of the SMB's fixed cost."""
+    return config.setup_cost * fixed_cost
+
+
+def setup_hurdle(config: AllianceConfig, fixed_cost: np.ndarray) -> np.ndarray:
+    """Net monthly value an alliance must be forecast to beat to be formed: its setup cost spread
+    over ``payback_months``."""
+    return setup_cost(config, fixed_cost) / config.payback_months
+
+
 def credit_line(config: AllianceConfig, fixed_cost: np.ndarray) -> np.ndarray:
     """Credit line a support-service alliance grants: ``credit_months`` of fixed cost."""
     return config.credit_months * fixed_cost
