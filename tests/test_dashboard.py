@@ -136,6 +136,8 @@ def test_sliders_cover_every_scenario_value_and_show_units() -> None:
         for key, value in values_of(scenario_config(name)).items():
             low, high = LEVER[key].bounds
             assert low <= value <= high, (name, key, value)
+            on_grid = (value - low) / LEVER[key].step
+            assert on_grid == pytest.approx(round(on_grid)), (name, key, value)  # the slider can show it
     assert LEVER["n_smbs"].text(300) == "300 SMBs"
     assert LEVER["platform.fee"].text(0.15) == "0.15 (share of sales through the platform)"
     assert all(lever.doc for lever in LEVERS)
