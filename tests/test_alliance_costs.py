@@ -72,8 +72,8 @@ def test_setup_cost_is_paid_at_formation() -> None:
 
 
 def test_a_setup_cost_no_alliance_pays_back_stops_formation() -> None:
-    """With a setup cost of years of fixed cost, no forecast pays it back within payback_months."""
-    model = _model(setup_cost=50.0)
+    """With a setup cost of decades of fixed cost, no forecast pays it back within payback_months."""
+    model = _model(setup_cost=500.0)
     model.run(12)
     assert model.ledger.size == 0
     cheap = _model(setup_cost=0.0)
