@@ -151,7 +151,7 @@ def test_only_changed_sliders_become_overrides() -> None:
 
 
 # ---------------------------------------------------------------------------------------- charts
-def test_charts_label_axes_from_the_registry_shade_shocks_and_start_at_step_one() -> None:
+def test_charts_label_axes_from_the_registry_shade_shocks_and_match_the_step_counter() -> None:
     session = Session(Settings("platform_lockin_fee_hike", ("n_smbs=60", "n_partners=10", "steps=72")))
     session.step(4)
     runs = {"A: x": session.baseline.datacollector.get_model_vars_dataframe()}
@@ -159,8 +159,8 @@ def test_charts_label_axes_from_the_registry_shade_shocks_and_start_at_step_one(
     line = spec["layer"][-1]
     assert spec["title"] == METRICS.label("total_revenue")
     assert line["encoding"]["y"]["title"] == METRICS["total_revenue"].unit == "thousand currency units per month"
-    assert line["encoding"]["x"]["title"] == STEP_AXIS and line["encoding"]["x"]["scale"]["domain"] == [1, 72]
-    assert [r["step"] for r in spec["datasets"]["rows"]] == [1, 2, 3, 4]
+    assert line["encoding"]["x"]["title"] == STEP_AXIS and line["encoding"]["x"]["scale"]["domain"] == [0, 72]
+    assert [r["step"] for r in spec["datasets"]["rows"]] == [0, 1, 2, 3, 4]  # 0: the start, as the counter
     assert spec["datasets"]["shocks"] == [{"start": 59.5, "end": 72.5, "shock": "platform fee hike"}]
     empty = metric_chart({"A: x": runs["A: x"].iloc[:0]}, ["total_revenue"], 72)
     assert "No data yet" in empty["datasets"]["message"][0]["text"]
@@ -308,7 +308,7 @@ def test_two_students_step_their_own_ecosystems(dashboard) -> None:
     """Two browser sessions: stepping one leaves the other at its own step; charts update on Step."""
     server, browser = dashboard
     first, second = Student(server, browser), Student(server, browser)
-    assert "No data yet" in first.page.locator(".vega-embed").nth(1).inner_text()
+    assert "A: default" in first.charts()[1]  # the start (step 0) is drawn
     first.step()
     first.step()
     assert (first.step_count(), second.step_count()) == (2, 0)

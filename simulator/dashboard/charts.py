@@ -1,7 +1,7 @@
 """The dashboard's time-series charts as Vega-Lite specifications (drawn in the browser).
 
 Titles, axes and legends take their labels and units from the metric registry
-(:data:`simulator.observe.metrics.METRICS`); the step axis runs from 1 to the run's length, as
+(:data:`simulator.observe.metrics.METRICS`); the step axis runs from 0 (the start) to the run's length, as
 the step counter does; scheduled shocks are shaded; runs A and B are told apart by line dash and
 strategy groups by the colours of :data:`STRATEGY_COLOURS`, the same in every chart and in the
 network. A chart without data yet says so instead of drawing empty axes.
@@ -96,9 +96,9 @@ def _shading(spec: dict[str, Any], shocks: Sequence[tuple[int, int, str]]) -> No
 
 def _finish(spec: dict[str, Any]) -> dict[str, Any]:
     steps = spec.pop("_steps")
-    for layer in spec["layer"]:  # one step axis, 1 to the run's length, in every layer
+    for layer in spec["layer"]:  # one step axis, 0 (the start) to the run's length, in every layer
         x = layer["encoding"].setdefault("x", {"field": "step", "type": "quantitative"})
-        x.update(title=STEP_AXIS, scale={"domain": [1, steps], "nice": False})
+        x.update(title=STEP_AXIS, scale={"domain": [0, steps], "nice": False})
     return spec
 
 
