@@ -300,7 +300,7 @@ class Student:
         button = self.page.get_by_role("button", name="Apply", exact=True)
         button.click()
         if not refused:
-            expect(button).to_be_disabled(timeout=30_000)
+            expect(button).to_be_disabled(timeout=90_000)  # generous: CI machines may be loaded
 
 
 @pytest.mark.slow

@@ -111,12 +111,17 @@ def test_persistent_shocks_spread_failures_over_the_run():
     Fees are held fixed in both arms: under the default lock-in-responsive governance fees climb
     from 0.15 to about 0.31 over 240 steps and squeeze margins late in the run, a second source of
     late failures (measured, seeds 1-4, failures per third: persistent 221/46/30 and independent
-    92/8/26 with governance, 234/42/17 and 101/3/2 with fixed fees)."""
+    92/8/26 with governance, 234/42/17 and 101/3/2 with fixed fees, both at firm volatility 0.45).
+
+    At the calibrated firm volatility (0.28, docs/ODD.md 6.1) the effect is smaller and sits in the
+    middle third: seeds 1-8, persistent 446/42/15 against independent 360/20/13 (seeds 1-4:
+    216/18/7 against 149/9/6). Independent noise now also has some later failures (alliance costs,
+    outages and fee changes hit firms whatever their demand history)."""
     persistent = np.array(_failure_steps(small_config().market.firm_persistence)).sum(axis=0)
     independent = np.array(_failure_steps(0.0)).sum(axis=0)
     assert (persistent >= 3).all(), f"failures per third over the seeds: {persistent.tolist()}"
-    assert persistent[1] >= 3 * max(independent[1], 1), (persistent.tolist(), independent.tolist())
-    assert persistent[1:].sum() >= 3 * max(independent[1:].sum(), 1), (persistent.tolist(), independent.tolist())
+    assert persistent[1] >= 1.5 * max(independent[1], 1), (persistent.tolist(), independent.tolist())
+    assert persistent[1:].sum() > independent[1:].sum(), (persistent.tolist(), independent.tolist())
     assert independent[0] >= 0.8 * independent.sum(), independent.tolist()
 
 
