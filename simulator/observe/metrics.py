@@ -66,8 +66,37 @@ def _code_list(names: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------------- SMB-level functions
 def _revenue_growth_total(s: Scope) -> float:
     smbs = s.model.smbs
-    initial = s.members & (smbs.birth_step <= 1)  # the firms trading at step 1
+    initial = s.smbs_where(_initial_smbs)  # the firms trading at step 1
     return compound_growth(float(s.revenue.sum()), float(smbs.first_revenue[initial].sum()), s.model.steps - 1)
+
+
+def _initial_smbs(model: EcosystemModel) -> np.ndarray:
+    """Indices of the SMBs trading at step 1 (born before it)."""
+    return np.flatnonzero(model.smbs.birth_step <= 1)
+
+
+def _smb_counts(model: EcosystemModel) -> dict[str, np.ndarray]:
+    """This step's exits (all, and by cause), entries and SMBs so far, per strategy group: one
+    bincount each for every group."""
+    smbs, step, groups = model.smbs, model.steps, len(model.strategies)
+    strategy = smbs.strategy_id
+    exited = smbs.failed_step == step
+    cause, exiting = smbs.exit_cause[exited], strategy[exited]
+    known = cause < len(EXIT_CAUSES)
+    by_cause = np.bincount(
+        exiting[known].astype(np.int64) * len(EXIT_CAUSES) + cause[known], minlength=groups * len(EXIT_CAUSES)
+    )
+    return {
+        "failures": np.bincount(exiting, minlength=groups),
+        "exits": by_cause.reshape(groups, len(EXIT_CAUSES)),
+        "entries": np.bincount(strategy[smbs.birth_step == step], minlength=groups),
+        "smbs_ever": np.bincount(strategy, minlength=groups),
+    }
+
+
+def _mean_capability_by_smb(model: EcosystemModel) -> np.ndarray:
+    """Each SMB's mean capability over the dimensions."""
+    return model.smbs.capability.mean(axis=1)
 
 
 def _median_revenue_growth(s: Scope) -> float:
@@ -87,12 +116,12 @@ def growth_periods(model: EcosystemModel, alive: np.ndarray) -> int | np.ndarray
 def _demography(s: Scope) -> dict[str, float]:
     """This step's entries, exits by cause, SMBs so far and mean age of the scope's SMBs."""
     smbs, step = s.model.smbs, s.model.steps
-    exited = np.bincount(smbs.exit_cause[s.members & (smbs.failed_step == step)], minlength=len(EXIT_CAUSES))
+    counts = s.once(_smb_counts)
     ages = step - smbs.birth_step[s.alive_index]
     return {
-        "entries": int((s.members & (smbs.birth_step == step)).sum()) if step > 0 else 0,  # step 0: the start
-        **{f"exits_{cause}": int(exited[code]) for code, cause in enumerate(EXIT_CAUSES)},
-        "smbs_ever": int(s.members.sum()),
+        "entries": s.counted(counts["entries"]) if step > 0 else 0,  # step 0: the start
+        **{f"exits_{cause}": s.counted(counts["exits"][:, code]) for code, cause in enumerate(EXIT_CAUSES)},
+        "smbs_ever": s.counted(counts["smbs_ever"]),
         "mean_age": float(ages.mean()) if len(ages) else 0.0,
     }
 
@@ -303,7 +332,7 @@ METRICS.add(
         "failures", "SMB exits", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP),
         "SMBs that exited this step, for any cause (cash flow or owner exit).",
         formula="number of SMBs that exited at step `t` (`exits_<cause>` split them)",
-        step=lambda s: int((s.members & (s.model.smbs.failed_step == s.model.steps)).sum()),
+        step=lambda s: s.counted(s.once(_smb_counts)["failures"]),
     ),
     # --- firm demography (open population, 7.24)
     Metric(
@@ -808,7 +837,7 @@ METRICS.add(
     Metric(
         "mean_capability", "mean capability", "", S.CAPABILITY, SMB_SERIES,
         "Mean capability of alive SMBs over all dimensions.", formula="`mean_{i in A_t} (1/5) sum_d c_i,d`",
-        step=lambda s: mean(s.model.smbs.capability[s.alive_index].mean(axis=1)) if s.n_alive else 0.0,
+        step=lambda s: mean(s.once(_mean_capability_by_smb)[s.alive_index]) if s.n_alive else 0.0,
         end_doc="Final mean capability of surviving SMBs.",
     ),
     Metric(

@@ -270,9 +270,24 @@ class Scope:
         """Indices of the scope's alive SMBs, ascending: ``values[alive_index]`` selects the same
         elements in the same order as ``values[alive]`` but reads only the scope's SMBs (the
         strategy groups share one pass that sorts the alive SMBs by group)."""
+        return self.smbs_where(_alive_smbs)
+
+    def smbs_where(self, select: Callable[[EcosystemModel], np.ndarray]) -> np.ndarray:
+        """The scope's part of ``select(model)`` (ascending SMB indices), computed once per step
+        for the scope and its strategy groups; a group's part is split off in one shared pass."""
+        chosen = self.once(select)
         if self.strategy_id is None:
-            return np.flatnonzero(self.model.smbs.alive)
-        return self.once(_alive_by_strategy)[self.strategy_id]
+            return chosen
+        if select not in self._model_memo.setdefault(_split_by_strategy, {}):
+            strategy = self.model.smbs.strategy_id[chosen]
+            self._model_memo[_split_by_strategy][select] = _split_by_strategy(self.model, chosen, strategy)
+        return self._model_memo[_split_by_strategy][select][self.strategy_id]
+
+    def counted(self, counts_by_strategy: np.ndarray) -> int:
+        """The scope's count from per-strategy-group counts (their total for every SMB)."""
+        if self.strategy_id is None:
+            return int(counts_by_strategy.sum())
+        return int(counts_by_strategy[self.strategy_id])
 
     @cached_property
     def n_alive(self) -> int:
@@ -335,10 +350,9 @@ def _split_by_strategy(model: EcosystemModel, items: np.ndarray, strategy_of_ite
     return np.split(items[order], np.cumsum(counts)[:-1])
 
 
-def _alive_by_strategy(model: EcosystemModel) -> list[np.ndarray]:
-    """Indices of the alive SMBs of each strategy group."""
-    alive = np.flatnonzero(model.smbs.alive)
-    return _split_by_strategy(model, alive, model.smbs.strategy_id[alive])
+def _alive_smbs(model: EcosystemModel) -> np.ndarray:
+    """Indices of the alive SMBs."""
+    return np.flatnonzero(model.smbs.alive)
 
 
 def _active_by_strategy(model: EcosystemModel) -> list[np.ndarray]:
