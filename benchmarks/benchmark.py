@@ -123,6 +123,8 @@ def measure_simulator(name: str, n: int, steps: int) -> dict[str, float]:
 
     config = configuration(name, n, steps)
     models = [EcosystemModel(replace(config, shocks=[], twin=False))] if config.twin else []
+    for twin in models:
+        twin.history.keep = True  # as run_simulation keeps the twin's per-firm history
     models.append(EcosystemModel(config))
     elapsed = 0.0
     alliances = []
