@@ -11,8 +11,8 @@ builds the model, times its steps and reports
 - the ratio to Mesa's shipped ``boltzmann_wealth_model`` example (``mesa.examples``) at 1,000
   agents, where its cost per agent is still flat (agent-steps per second, ours over its);
 - the ratio to a vectorized kernel of the same step's minimal work (``benchmarks/kernel.py``:
-  revenue over channels plus the ledger's bincounts, at the model's own numbers of SMBs,
-  active alliances and counterparts), timed in the same process right after the model.
+  revenue over channels plus the ledger's bincounts), one kernel step timed after each model
+  step at the model's numbers of SMBs, active alliances and counterparts at that step.
 
 The two configurations:
 
@@ -117,8 +117,10 @@ def peak_rss_mb() -> float:
 
 
 def measure_simulator(name: str, n: int, steps: int) -> dict[str, float]:
-    """Step the configuration's model(s) and the kernel at the same sizes; runs in a fresh process."""
-    from benchmarks.kernel import time_kernel
+    """Step the configuration's model(s), each step followed by one kernel step at the model's
+    current numbers of SMBs, active alliances and counterparts (so that both meet the same load
+    on a shared machine); runs in a fresh process."""
+    from benchmarks.kernel import kernel_step, make_state
     from simulator import EcosystemModel
 
     config = configuration(name, n, steps)
@@ -126,19 +128,22 @@ def measure_simulator(name: str, n: int, steps: int) -> dict[str, float]:
     for twin in models:
         twin.history.keep = True  # as run_simulation keeps the twin's per-firm history
     models.append(EcosystemModel(config))
-    elapsed = 0.0
+    counterparts = config.n_partners + config.n_platforms
+    elapsed = kernel_elapsed = 0.0
     alliances = []
     for model in models:
-        start = time.perf_counter()
         for _ in range(steps):
+            start = time.perf_counter()
             model.step()
+            elapsed += time.perf_counter() - start
             alliances.append(len(model.ledger.active_ids))
-        elapsed += time.perf_counter() - start
+            state = make_state(model.smbs.n, alliances[-1], counterparts)
+            kernel_step(state)  # warm-up (not timed)
+            start = time.perf_counter()
+            kernel_step(state)
+            kernel_elapsed += time.perf_counter() - start
     rss = peak_rss_mb()
     model_steps = steps * len(models)
-    counterparts = config.n_partners + config.n_platforms
-    mean_alliances = round(sum(alliances) / len(alliances))
-    kernel = time_kernel(n, mean_alliances, counterparts, max(3, min(steps, 50)))
     return {
         "models": len(models),
         "steps": steps,
@@ -146,8 +151,8 @@ def measure_simulator(name: str, n: int, steps: int) -> dict[str, float]:
         "seconds_per_step": elapsed / model_steps,
         "smb_steps_per_second": n * model_steps / elapsed,
         "peak_rss_mb": rss,
-        "mean_active_alliances": mean_alliances,
-        "kernel_seconds_per_step": kernel,
+        "mean_active_alliances": round(sum(alliances) / len(alliances)),
+        "kernel_seconds_per_step": kernel_elapsed / model_steps,
     }
 
 
