@@ -25,7 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,14 +54,29 @@ def scaled(config: Any, n: int, steps: int, seed: int) -> Any:
     return replace(config, n_smbs=n, n_partners=max(4, round(n * ratio)), steps=steps, seed=seed)
 
 
-def compare(other: Any, n: int, steps: int, seed: int, settings: list[str]) -> dict[str, float]:
-    """Step both models ``steps`` times, alternating; return each side's seconds and the ratio."""
-    config = scaled(ModelConfig(), n, steps, seed)
+def compare(
+    other: Any, n: int, steps: int, seed: int, settings: list[str], every_mechanism: bool = False
+) -> dict[str, float]:
+    """Step both models ``steps`` times, alternating; return each side's seconds and the ratio.
+
+    With ``every_mechanism``, both sides run the benchmark's every-mechanism configuration
+    (:func:`benchmark.every_mechanism`, without its twin), the other side's built from the same
+    values (keys its schema does not know are dropped).
+    """
+    if every_mechanism:
+        from benchmarks.benchmark import every_mechanism as full
+
+        config = replace(full(n, steps, seed), twin=False)
+        known = {f.name for f in fields(other.ModelConfig)}
+        other_config = other.from_dict({k: v for k, v in asdict(config).items() if k in known})
+    else:
+        config = scaled(ModelConfig(), n, steps, seed)
+        other_config = scaled(other.ModelConfig(), n, steps, seed)
     for setting in settings:
         key, value = setting.split("=", 1)
         config = set_parameter(config, key.split("."), float(value))
     models = {
-        "other": other.EcosystemModel(scaled(other.ModelConfig(), n, steps, seed)),
+        "other": other.EcosystemModel(other_config),
         "this": EcosystemModel(config),
     }
     spent = dict.fromkeys(models, 0.0)
@@ -88,10 +103,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--set", action="append", default=[], help="key=number for this checkout's side")
+    parser.add_argument(
+        "--every-mechanism", action="store_true", help="both sides run the benchmark's every-mechanism configuration"
+    )
     args = parser.parse_args(argv)
     other = import_other(args.other)
     for n in args.sizes:
-        result = compare(other, n, args.steps, args.seed, args.set)
+        result = compare(other, n, args.steps, args.seed, args.set, args.every_mechanism)
         print(
             f"N={n:>7,}  other {result['other_s']:7.2f} s  this {result['this_s']:7.2f} s  "
             f"this/other {result['ratio']:.3f}",

@@ -72,7 +72,9 @@ class EcosystemModel(mesa.Model):
         Money flows summed over the run, by kind (see :data:`simulator.rules.economy.FLOWS`).
     history
         Each SMB's revenue, net income and survival by step
-        (:class:`~simulator.observe.firm_history.FirmHistory`).
+        (:class:`~simulator.observe.firm_history.FirmHistory`); kept only when shocks are
+        scheduled (per-firm resilience is measured on it) or for a run's no-shock twin
+        (``history.keep = True`` before stepping), since at a million SMBs it takes gigabytes.
     datacollector
         Mesa DataCollector with one model reporter per column of ``timeseries.parquet`` and the
         table ``by_strategy`` (``timeseries_by_strategy.parquet``); both column lists come from
@@ -126,7 +128,7 @@ class EcosystemModel(mesa.Model):
         self.last_metrics: dict[str, Any] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
         self.platform_switches = 0  # SMBs that switched platform in the last step
-        self.history = FirmHistory()  # each SMB's revenue and net income by step, for per-firm resilience
+        self.history = FirmHistory(keep=bool(self.config.shocks))  # for per-firm resilience
 
         self.datacollector = mesa.DataCollector(
             model_reporters={c: partial(_read_metric, c) for c in METRICS.columns(STEP, self.platforms.n)},

@@ -2,7 +2,8 @@
 
 ``ecosim-collect results/sweeps/<sweep>`` writes into the sweep directory:
 
-- ``runs.parquet``: one row per finished job: ``job`` (its directory name), the job's
+- ``runs.parquet``: one row per finished job: ``job`` (its directory name; ``<job>/replicate_<r>``
+  for each run of a ``replicates=k`` job, see :mod:`simulator.run.replicates`), the job's
   overrides as columns (``strategy``, ``platform.fee``, ``replicate``...), ``run_dir`` (the
   absolute path of the run directory read) and every summary metric, nested keys flattened
   with dots (``flows.revenue``, ``resilience.depth``...). The strategy groups' metrics are
@@ -43,6 +44,7 @@ from simulator.observe.registry import STEP, STRATEGY_SUMMARY, SUMMARY
 from simulator.run.files import replacing, write_atomic
 from simulator.run.identity import RUN_CONTROL_KEYS
 from simulator.run.manifest import MANIFEST_FILE, verify_run
+from simulator.run.replicates import run_units
 from simulator.run.resume import ERROR_FILE, SKIPPED_FILE
 from simulator.run.tables import IDENTITY_DOCS, drop_empty, table_entry, tidy
 
@@ -73,8 +75,9 @@ def collect(sweep_dir: str | Path) -> Collected:
     jobs = sorted((p for p in sweep.iterdir() if (p / ".hydra").is_dir()), key=_job_order)
     if not jobs and (sweep / ".hydra").is_dir():
         jobs = [sweep]  # a single run's directory
+    units = [(run, job, replicate) for job in jobs for run, replicate in run_units(job)]
     rows, group_rows, steps, failed, unfinished, damaged, reused = [], [], [], [], [], [], 0
-    for job in jobs:
+    for job, job_dir, replicate in units:
         if (job / ERROR_FILE).exists():
             failed.append(job)
             continue
@@ -89,14 +92,17 @@ def collect(sweep_dir: str | Path) -> Collected:
             if problem:
                 damaged.append((job, f"{run_dir}: {problem}" if run_dir != job else problem))
                 continue
-            params = job_overrides(job)
+            params = job_overrides(job_dir)
+            if replicate is not None:  # one run of a replicates=k job
+                params["replicate"] = replicate
             summary = json.loads((run_dir / "summary.json").read_text())
             series = pd.read_parquet(run_dir / "timeseries.parquet")
         except Exception as err:  # a file changed under us, or skipped.json is damaged
             damaged.append((job, one_line(err)))
             continue
         reused += run_dir != job
-        identity = {"job": job.name, **params, "run_dir": str(run_dir.resolve())}
+        name = job.name if replicate is None else f"{job_dir.name}/{job.name}"
+        identity = {"job": name, **params, "run_dir": str(run_dir.resolve())}
         groups = summary.get("by_strategy") or {}
         if len(groups) < 2:  # one group: its metrics are the run's own (in runs_by_strategy.parquet)
             summary = {k: v for k, v in summary.items() if k != "by_strategy"}

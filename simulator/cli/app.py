@@ -35,6 +35,7 @@ from simulator.cli.sweeps import model_config
 from simulator.config import ModelConfig
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, TRACEBACK_ENV, RunFailed, one_line, report
 from simulator.run.objective import objective_value
+from simulator.run.replicates import replicate_configs, replicate_dir
 from simulator.run.resume import ERROR_FILE, RESULTS_DIR, ResultIndex, config_hash, mark_skipped
 from simulator.run.runner import format_summary, run_simulation, write_run
 from simulator.validation import validate
@@ -106,6 +107,8 @@ def app(cfg: DictConfig) -> dict[str, Any] | float:
             config = model_config(cfg)
         except Exception as err:
             return job_failed(out_dir, err, sweeping)
+        if config.replicates > 1:
+            return run_replicates(config, out_dir, sweeping)
         outcome = run_job(config, out_dir, sweeping)
         return job_objective(config, outcome) if config.objective else outcome
     except RunFailed as err:  # a single run: one line and status 1 (raising would add Hydra's own line)
@@ -147,6 +150,23 @@ def run_job(
     print(format_summary(result.summary))
     print(f"  outputs    {out_dir}")
     return result.summary
+
+
+def run_replicates(config: ModelConfig, out_dir: Path, sweeping: bool) -> dict[str, Any] | float:
+    """Run a ``replicates=k`` job: each replicate as :func:`run_job` would run it as a job of its
+    own, in its own run directory inside ``out_dir`` (:mod:`simulator.run.replicates`).
+
+    Returns
+    -------
+    dict or float
+        ``{"replicates": [outcome, ...]}``, or with ``objective`` the mean of the replicates'
+        objective values (NaN if any failed).
+    """
+    runs = replicate_configs(config)
+    outcomes = [run_job(run, replicate_dir(out_dir, run), sweeping) for run in runs]
+    if config.objective:
+        return math.fsum(job_objective(run, outcome) for run, outcome in zip(runs, outcomes, strict=True)) / len(runs)
+    return {"replicates": outcomes}
 
 
 def job_objective(config: ModelConfig, outcome: dict[str, Any]) -> float:

@@ -35,6 +35,7 @@ from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, ConfigError, report
 from simulator.run.files import check_writable
 from simulator.run.manifest import MANIFEST_FILE
 from simulator.run.objective import check_objective
+from simulator.run.replicates import run_units
 from simulator.run.resources import check_memory
 from simulator.run.resume import ERROR_FILE, RESULTS_DIR, SKIPPED_FILE, ResultIndex
 from simulator.validation import validate
@@ -106,9 +107,10 @@ class ValidateAndReport(Callback):
 
 
 def sweep_outcome(sweep_dir: Path) -> tuple[list[Path], list[Path], list[Path], list[Path]]:
-    """The job directories of a sweep that ran, were skipped, failed, or ended with neither a
-    manifest nor an error file."""
-    jobs = sorted(p for p in sweep_dir.iterdir() if (p / ".hydra").is_dir()) if sweep_dir.is_dir() else []
+    """The run directories of a sweep's jobs (a ``replicates=k`` job has k) that ran, were
+    skipped, failed, or ended with neither a manifest nor an error file."""
+    job_dirs = sorted(p for p in sweep_dir.iterdir() if (p / ".hydra").is_dir()) if sweep_dir.is_dir() else []
+    jobs = [run_dir for job in job_dirs for run_dir, _ in run_units(job)]
     skipped = [p for p in jobs if (p / SKIPPED_FILE).exists()]
     failed = [p for p in jobs if (p / ERROR_FILE).exists()]
     ran = [p for p in jobs if p not in skipped and p not in failed and (p / MANIFEST_FILE).exists()]

@@ -581,6 +581,13 @@ class ModelConfig:
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
     twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
     force: bool = param(False, "Rerun sweep jobs whose results already exist (run control; not hashed).")
+    replicates: int = param(
+        1,
+        "Replicates one job runs in one process: replicate, replicate+1, ... each written as its own run directory "
+        "`replicate_<r>/` inside the job's directory, byte for byte as separate jobs would write them (run control; "
+        "not hashed).",
+        ge=1,
+    )
     objective: str = param(
         "",
         "Summary metric the run returns to a Hydra sweeper such as Optuna (run control; not hashed), e.g. "

@@ -3,7 +3,9 @@
 One row per alliance, never deleted (ended alliances keep their history for duration metrics).
 Rows are appended in batches and addressed by alliance id, which is the row number. The ledger
 keeps two indexes the model needs every step: the ids of active alliances and a set of active
-(SMB, counterpart) pairs for duplicate checks; both are rebuilt lazily after a change.
+(SMB, counterpart) pairs for duplicate checks; both are rebuilt lazily after a change. The
+per-SMB and per-partner counts of active alliances the mechanisms ask for many times a step
+(:meth:`AllianceLedger.holdings` and the like) are cached the same way, read-only.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class AllianceLedger:
         self.size = 0
         self._active: np.ndarray | None = None
         self._pair_keys: np.ndarray | None = None
+        self._counts: dict[tuple[str, int], Any] = {}
 
     def __getattr__(self, name: str) -> np.ndarray:
         data = self.__dict__.get("_data")
@@ -164,6 +167,10 @@ class AllianceLedger:
         pos = np.minimum(pos, len(self._pair_keys) - 1)
         return self._pair_keys[pos] == keys
 
+    def active_count_by_smb(self, n_smbs: int) -> np.ndarray:
+        """Number of active alliances held by each SMB (read-only, cached until the next change)."""
+        return self._cached("active", n_smbs, lambda: self.count_by_smb(self.active_ids, n_smbs))
+
     def count_by_smb(self, ids: np.ndarray, n_smbs: int) -> np.ndarray:
         """Number of the given alliances held by each SMB."""
         return np.bincount(self.smb[ids], minlength=n_smbs)
@@ -181,27 +188,47 @@ class AllianceLedger:
     # ----------------------------------------------------------------- internals
     # ------------------------------------------------------------------ queries the mechanisms share
     def holdings(self, n_smbs: int) -> tuple[np.ndarray, np.ndarray]:
-        """Active (partner alliances, platform memberships) per SMB."""
-        ids = self.active_ids
-        on_platform = self.kind[ids] == PLATFORM_KIND
-        return self.count_by_smb(ids[~on_platform], n_smbs), self.count_by_smb(ids[on_platform], n_smbs)
+        """Active (partner alliances, platform memberships) per SMB (read-only, cached)."""
+
+        def compute() -> tuple[np.ndarray, np.ndarray]:
+            ids = self.active_ids
+            on_platform = self.kind[ids] == PLATFORM_KIND
+            return self.count_by_smb(ids[~on_platform], n_smbs), self.count_by_smb(ids[on_platform], n_smbs)
+
+        return self._cached("holdings", n_smbs, compute)
 
     def role_holdings(self, n_smbs: int) -> np.ndarray:
-        """Active alliances per SMB and partner role, shape (n_smbs, number of roles)."""
-        return self._by_smb_and_role(self._partner_ids(), n_smbs)
+        """Active alliances per SMB and partner role, shape (n_smbs, number of roles) (read-only, cached)."""
+        return self._cached("roles", n_smbs, lambda: self._by_smb_and_role(self._partner_ids(), n_smbs))
 
     def exclusive_holdings(self, n_smbs: int) -> np.ndarray:
-        """Whether each SMB holds an exclusive alliance in each partner role, shape (n_smbs, roles)."""
-        ids = self._partner_ids()
-        return self._by_smb_and_role(ids[self.exclusive[ids]], n_smbs) > 0
+        """Whether each SMB holds an exclusive alliance in each partner role, shape (n_smbs, roles)
+        (read-only, cached)."""
+
+        def compute() -> np.ndarray:
+            ids = self._partner_ids()
+            return self._by_smb_and_role(ids[self.exclusive[ids]], n_smbs) > 0
+
+        return self._cached("exclusive", n_smbs, compute)
 
     def partner_load(self) -> np.ndarray:
-        """Active alliances per partner slot."""
-        return np.bincount(self.counterpart[self._partner_ids()], minlength=self._n_partners)
+        """Active alliances per partner slot (read-only, cached)."""
+        return self._cached(
+            "load", 0, lambda: np.bincount(self.counterpart[self._partner_ids()], minlength=self._n_partners)
+        )
 
     def _partner_ids(self) -> np.ndarray:
-        ids = self.active_ids
-        return ids[self.kind[ids] != PLATFORM_KIND]
+        return self._cached("partner_ids", 0, lambda: self.active_ids[self.kind[self.active_ids] != PLATFORM_KIND])
+
+    def _cached(self, name: str, n_smbs: int, compute: Any) -> Any:
+        """``compute()``, kept (its arrays made read-only) until the ledger next changes."""
+        key = (name, n_smbs)
+        if key not in self._counts:
+            value = compute()
+            for array in value if isinstance(value, tuple) else (value,):
+                array.flags.writeable = False
+            self._counts[key] = value
+        return self._counts[key]
 
     def _by_smb_and_role(self, ids: np.ndarray, n_smbs: int) -> np.ndarray:
         n_roles = len(ROLES)
@@ -221,3 +248,4 @@ class AllianceLedger:
     def _invalidate(self) -> None:
         self._active = None
         self._pair_keys = None
+        self._counts.clear()

@@ -66,13 +66,42 @@ def _code_list(names: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------------- SMB-level functions
 def _revenue_growth_total(s: Scope) -> float:
     smbs = s.model.smbs
-    initial = s.members & (smbs.birth_step <= 1)  # the firms trading at step 1
+    initial = s.smbs_where(_initial_smbs)  # the firms trading at step 1
     return compound_growth(float(s.revenue.sum()), float(smbs.first_revenue[initial].sum()), s.model.steps - 1)
 
 
+def _initial_smbs(model: EcosystemModel) -> np.ndarray:
+    """Indices of the SMBs trading at step 1 (born before it)."""
+    return np.flatnonzero(model.smbs.birth_step <= 1)
+
+
+def _smb_counts(model: EcosystemModel) -> dict[str, np.ndarray]:
+    """This step's exits (all, and by cause), entries and SMBs so far, per strategy group: one
+    bincount each for every group."""
+    smbs, step, groups = model.smbs, model.steps, len(model.strategies)
+    strategy = smbs.strategy_id
+    exited = smbs.failed_step == step
+    cause, exiting = smbs.exit_cause[exited], strategy[exited]
+    known = cause < len(EXIT_CAUSES)
+    by_cause = np.bincount(
+        exiting[known].astype(np.int64) * len(EXIT_CAUSES) + cause[known], minlength=groups * len(EXIT_CAUSES)
+    )
+    return {
+        "failures": np.bincount(exiting, minlength=groups),
+        "exits": by_cause.reshape(groups, len(EXIT_CAUSES)),
+        "entries": np.bincount(strategy[smbs.birth_step == step], minlength=groups),
+        "smbs_ever": np.bincount(strategy, minlength=groups),
+    }
+
+
+def _mean_capability_by_smb(model: EcosystemModel) -> np.ndarray:
+    """Each SMB's mean capability over the dimensions."""
+    return model.smbs.capability.mean(axis=1)
+
+
 def _median_revenue_growth(s: Scope) -> float:
-    first = s.model.smbs.first_revenue[s.alive]
-    return median(compound_growth(s.revenue, first, growth_periods(s.model, s.alive)))
+    first = s.model.smbs.first_revenue[s.alive_index]
+    return median(compound_growth(s.revenue, first, growth_periods(s.model, s.alive_index)))
 
 
 def growth_periods(model: EcosystemModel, alive: np.ndarray) -> int | np.ndarray:
@@ -87,19 +116,19 @@ def growth_periods(model: EcosystemModel, alive: np.ndarray) -> int | np.ndarray
 def _demography(s: Scope) -> dict[str, float]:
     """This step's entries, exits by cause, SMBs so far and mean age of the scope's SMBs."""
     smbs, step = s.model.smbs, s.model.steps
-    exited = np.bincount(smbs.exit_cause[s.members & (smbs.failed_step == step)], minlength=len(EXIT_CAUSES))
-    ages = step - smbs.birth_step[s.alive]
+    counts = s.once(_smb_counts)
+    ages = step - smbs.birth_step[s.alive_index]
     return {
-        "entries": int((s.members & (smbs.birth_step == step)).sum()) if step > 0 else 0,  # step 0: the start
-        **{f"exits_{cause}": int(exited[code]) for code, cause in enumerate(EXIT_CAUSES)},
-        "smbs_ever": int(s.members.sum()),
+        "entries": s.counted(counts["entries"]) if step > 0 else 0,  # step 0: the start
+        **{f"exits_{cause}": s.counted(counts["exits"][:, code]) for code, cause in enumerate(EXIT_CAUSES)},
+        "smbs_ever": s.counted(counts["smbs_ever"]),
         "mean_age": float(ages.mean()) if len(ages) else 0.0,
     }
 
 
 def _over_revenue(values: np.ndarray, s: Scope) -> float:
     """Mean over the scope's alive SMBs of a per-SMB amount over its revenue."""
-    return mean(values[s.alive] / np.maximum(s.revenue, 1e-9))
+    return mean(values[s.alive_index] / np.maximum(s.revenue, 1e-9))
 
 
 def _durations(s: Scope) -> np.ndarray:
@@ -303,7 +332,7 @@ METRICS.add(
         "failures", "SMB exits", "SMBs", S.SURVIVAL, _at(STEP, STRATEGY_STEP),
         "SMBs that exited this step, for any cause (cash flow or owner exit).",
         formula="number of SMBs that exited at step `t` (`exits_<cause>` split them)",
-        step=lambda s: int((s.members & (s.model.smbs.failed_step == s.model.steps)).sum()),
+        step=lambda s: s.counted(s.once(_smb_counts)["failures"]),
     ),
     # --- firm demography (open population, 7.24)
     Metric(
@@ -389,7 +418,7 @@ METRICS.add(
         "mean_cash", "mean SMB cash", MONEY, S.CASH, SMB_SERIES, "Mean cash of alive SMBs.",
         formula="`mean_{i in A_t} C_i` at the end of the step (after the owners' payout, investments and exit "
         "costs; so at most `smb.cash_cap_months` times the mean fixed cost)",
-        step=lambda s: mean(s.model.smbs.cash[s.alive]),
+        step=lambda s: mean(s.model.smbs.cash[s.alive_index]),
         end_doc="Mean cash of surviving SMBs at the end.",
     ),
     Metric(
@@ -397,12 +426,12 @@ METRICS.add(
         "Sum of alive SMBs' net income this step (revenue less variable and fixed costs and payments).",
         formula="`NI_t = sum_{i in A_t} (R_i,t - variable cost - fixed cost - payments to counterparts)` "
         "(7.6; before the owners' payout; SMBs that failed this step are excluded)",
-        step=lambda s: float(s.model.smbs.net_income[s.alive].sum()),
+        step=lambda s: float(s.model.smbs.net_income[s.alive_index].sum()),
     ),
     Metric(
         "total_cash", "total SMB cash", MONEY, S.CASH, _at(STEP, STRATEGY_STEP), "Sum of alive SMBs' cash.",
         formula="`C_t = sum_{i in A_t} C_i` at the end of the step",
-        step=lambda s: float(s.model.smbs.cash[s.alive].sum()),
+        step=lambda s: float(s.model.smbs.cash[s.alive_index].sum()),
     ),
     # --- lock-in and independence
     Metric(
@@ -412,7 +441,7 @@ METRICS.add(
         formula="`mean_{i in A_t} HHI_i`, `HHI_i = (d_i^2 + sum_a r_a^2) / R_i^2 = sum_c (r_ic / R_i)^2` over "
         "the channels `c` (the SMB's direct channel, each platform membership and each sales-partner alliance "
         "active at trade); `HHI_i = 1` if `R_i = 0`. 1 = all revenue through one channel.",
-        step=lambda s: mean(s.model.smbs.revenue_hhi[s.alive]),
+        step=lambda s: mean(s.model.smbs.revenue_hhi[s.alive_index]),
         end_doc="Final mean per-SMB revenue Herfindahl index over channels.",
     ),
     Metric(
@@ -420,14 +449,14 @@ METRICS.add(
         "Mean over alive SMBs of the revenue share of their largest platform or partner.",
         formula="`mean_{i in A_t} max_a (r_a / R_i)` over the SMB's platform memberships and sales partners "
         "(direct channel excluded); 0 if it has none",
-        step=lambda s: mean(s.model.smbs.largest_channel_share[s.alive]),
+        step=lambda s: mean(s.model.smbs.largest_channel_share[s.alive_index]),
         end_doc="Final mean share of revenue through the largest platform or partner.",
     ),
     Metric(
         "mean_largest_platform_share", "largest-platform share", "", S.LOCK_IN, EVERYWHERE,
         "Mean over alive SMBs of the revenue share of their largest platform (0 if none).",
         formula="the same over platform memberships only; 0 if none",
-        step=lambda s: mean(s.model.smbs.largest_platform_share[s.alive]),
+        step=lambda s: mean(s.model.smbs.largest_platform_share[s.alive_index]),
         end_doc="Final mean share of revenue through the largest platform.",
     ),
     Metric(
@@ -448,14 +477,14 @@ METRICS.add(
         formula="`mean_{i in A_T} 1 - R_i^{-c} / R_i`, `c` the counterpart whose departure costs the most revenue and "
         "`R_i^{-c} = M_i (1 - exp(-(W_i - w_c)))` the revenue without its channel weight `w_c` (9.10); 0 without "
         "channel alliances",
-        end=lambda s: mean(s.once(dependence).revenue_at_risk[s.alive]),
+        end=lambda s: mean(s.once(dependence).revenue_at_risk[s.alive_index]),
     ),
     Metric(
         "mean_income_at_risk", "net income at risk", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
         "Mean over alive SMBs of the net income lost, as a share of revenue, if that counterpart left.",
         formula="`mean_{i in A_T} max(0, (R_i - R_i^{-c}) (1 - v_i) - P_c) / R_i`, `v_i` the variable-cost rate and "
         "`P_c` what the SMB pays the counterpart per step (9.10)",
-        end=lambda s: mean(s.once(dependence).income_at_risk[s.alive]),
+        end=lambda s: mean(s.once(dependence).income_at_risk[s.alive_index]),
     ),
     Metric(
         "mean_replacement_months", "months to replace", "months", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
@@ -478,7 +507,7 @@ METRICS.add(
         "mean_data_held", "data held by platforms", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
         "Mean over alive SMBs of the largest share of their data a platform holds.",
         formula="`mean_{i in A_T} max_m D_m` over the SMB's platform memberships `m` (0 without any)",
-        end=lambda s: mean(s.once(dependence).data_held[s.alive]),
+        end=lambda s: mean(s.once(dependence).data_held[s.alive_index]),
     ),
     Metric(
         "mean_direct_share", "own-channel share", "", S.LOCK_IN, SMB_SERIES,
@@ -510,7 +539,7 @@ METRICS.add(
         formula="`mean_{i in A_t} VD_i`, `VD_i = S_i / max(R_i, 1e-9) = vc * ae * alpha_i` (for `R_i > 0`) if "
         "the SMB holds at least one technology alliance at trade, else 0: the share of revenue its vendors' "
         "automation saves, i.e. the automation savings at stake with its vendors (7.6)",
-        step=lambda s: mean(s.model.smbs.vendor_dependence[s.alive]),
+        step=lambda s: mean(s.model.smbs.vendor_dependence[s.alive_index]),
         end_doc="Final mean automation savings at stake with vendors over revenue.",
     ),
     # --- supply chain
@@ -808,19 +837,19 @@ METRICS.add(
     Metric(
         "mean_capability", "mean capability", "", S.CAPABILITY, SMB_SERIES,
         "Mean capability of alive SMBs over all dimensions.", formula="`mean_{i in A_t} (1/5) sum_d c_i,d`",
-        step=lambda s: mean(s.model.smbs.capability[s.alive].mean(axis=1)) if s.n_alive else 0.0,
+        step=lambda s: mean(s.once(_mean_capability_by_smb)[s.alive_index]) if s.n_alive else 0.0,
         end_doc="Final mean capability of surviving SMBs.",
     ),
     Metric(
         "mean_automation", "mean automation", "", S.CAPABILITY, SMB_SERIES, "Mean automation level of alive SMBs.",
         formula="`mean_{i in A_t} alpha_i`",
-        step=lambda s: mean(s.model.smbs.automation[s.alive]),
+        step=lambda s: mean(s.model.smbs.automation[s.alive_index]),
         end_doc="Final mean automation of surviving SMBs.",
     ),
     Metric(
         "mean_knowledge", "mean knowledge stock", "", S.CAPABILITY, SMB_SERIES,
         "Mean knowledge stock of alive SMBs.", formula="`mean_{i in A_t} K_i`",
-        step=lambda s: mean(s.model.smbs.knowledge[s.alive]),
+        step=lambda s: mean(s.model.smbs.knowledge[s.alive_index]),
         end_doc="Final mean knowledge stock of surviving SMBs.",
     ),
     # --- shocks and resilience

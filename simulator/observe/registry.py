@@ -266,14 +266,38 @@ class Scope:
         return self.model.smbs.alive & self.members
 
     @cached_property
+    def alive_index(self) -> np.ndarray:
+        """Indices of the scope's alive SMBs, ascending: ``values[alive_index]`` selects the same
+        elements in the same order as ``values[alive]`` but reads only the scope's SMBs (the
+        strategy groups share one pass that sorts the alive SMBs by group)."""
+        return self.smbs_where(_alive_smbs)
+
+    def smbs_where(self, select: Callable[[EcosystemModel], np.ndarray]) -> np.ndarray:
+        """The scope's part of ``select(model)`` (ascending SMB indices), computed once per step
+        for the scope and its strategy groups; a group's part is split off in one shared pass."""
+        chosen = self.once(select)
+        if self.strategy_id is None:
+            return chosen
+        if select not in self._model_memo.setdefault(_split_by_strategy, {}):
+            strategy = self.model.smbs.strategy_id[chosen]
+            self._model_memo[_split_by_strategy][select] = _split_by_strategy(self.model, chosen, strategy)
+        return self._model_memo[_split_by_strategy][select][self.strategy_id]
+
+    def counted(self, counts_by_strategy: np.ndarray) -> int:
+        """The scope's count from per-strategy-group counts (their total for every SMB)."""
+        if self.strategy_id is None:
+            return int(counts_by_strategy.sum())
+        return int(counts_by_strategy[self.strategy_id])
+
+    @cached_property
     def n_alive(self) -> int:
         """SMBs of the scope alive."""
-        return int(self.alive.sum())
+        return len(self.alive_index)
 
     @cached_property
     def revenue(self) -> np.ndarray:
         """This step's revenue of the scope's alive SMBs."""
-        return self.model.smbs.revenue[self.alive]
+        return self.model.smbs.revenue[self.alive_index]
 
     @cached_property
     def alliances(self) -> np.ndarray:
@@ -291,7 +315,9 @@ class Scope:
         """Ids of the scope's active alliances."""
         ledger = self.model.ledger
         ids = ledger.active_ids
-        return ids[self.members[ledger.smb[ids]]]
+        if self.strategy_id is None:
+            return ids
+        return self.once(_active_by_strategy)[self.strategy_id]
 
     def events_this_step(self, *events: str) -> int:
         """Events of these kinds this step about the scope's alliances."""
@@ -314,6 +340,25 @@ class Scope:
         if compute not in self._model_memo:
             self._model_memo[compute] = compute(self.model)
         return self._model_memo[compute]
+
+
+def _split_by_strategy(model: EcosystemModel, items: np.ndarray, strategy_of_items: np.ndarray) -> list[np.ndarray]:
+    """``items`` (ascending) split by strategy group in one pass: a stable sort by group keeps
+    each group's items ascending, so each part equals ``items[strategy_of_items == sid]``."""
+    order = np.argsort(strategy_of_items, kind="stable")
+    counts = np.bincount(strategy_of_items, minlength=len(model.strategies))
+    return np.split(items[order], np.cumsum(counts)[:-1])
+
+
+def _alive_smbs(model: EcosystemModel) -> np.ndarray:
+    """Indices of the alive SMBs."""
+    return np.flatnonzero(model.smbs.alive)
+
+
+def _active_by_strategy(model: EcosystemModel) -> list[np.ndarray]:
+    """Ids of the active alliances of each strategy group's SMBs."""
+    ids = model.ledger.active_ids
+    return _split_by_strategy(model, ids, model.smbs.strategy_id[model.ledger.smb[ids]])
 
 
 class MetricRegistry:

@@ -187,7 +187,7 @@ def alliance_costs(
     cfg = model.config.alliance
     ledger = model.ledger
     fixed_cost = model.smbs.fixed_cost[smb_idx]
-    held = ledger.count_by_smb(ledger.active_ids, model.smbs.n)[smb_idx]
+    held = ledger.active_count_by_smb(model.smbs.n)[smb_idx]
     if replacing:
         held = np.maximum(held - 1, 0)
     return value.added_running_cost(cfg, fixed_cost, held), value.setup_hurdle(cfg, fixed_cost)

@@ -107,7 +107,7 @@ def run_simulation(
     """
     twin = None
     if config.twin and config.shocks:
-        twin = _run(replace(config, shocks=[], twin=False), progress, "no-shock twin")
+        twin = _run(replace(config, shocks=[], twin=False), progress, "no-shock twin", keep_history=True)
     return _run(config, progress, "simulating", twin, observer)
 
 
@@ -117,8 +117,11 @@ def _run(
     label: str,
     twin: RunResult | None = None,
     observer: Callable[[EcosystemModel], None] | None = None,
+    keep_history: bool = False,
 ) -> RunResult:
     model = EcosystemModel(config)
+    if keep_history:  # the twin's per-firm history is what the shocked run's firms are compared with
+        model.history.keep = True
     if observer is not None:
         observer(model)
     for _ in tqdm(range(config.steps), desc=label, unit="step", disable=not progress, leave=False):

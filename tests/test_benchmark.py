@@ -1,0 +1,52 @@
+"""The benchmark runs end to end at a tiny size and writes its JSON and README table (not a timed test)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import benchmark, kernel  # noqa: E402
+
+
+@pytest.mark.slow
+def test_tiny_benchmark_writes_json_and_readme_table(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{benchmark.README_BEGIN}\nold table\n{benchmark.README_END}\n\nafter\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, str(ROOT / "benchmarks" / "benchmark.py"), "--tiny", "--out", str(tmp_path)]
+    subprocess.run([*command, "--readme", str(readme)], check=True, capture_output=True, env=env, cwd=tmp_path)
+    report = json.loads((tmp_path / "benchmark.json").read_text())
+    rows = {(row["configuration"], row["n"]): row for row in report["results"]}
+    assert set(rows) == {("default", 300), ("every_mechanism", 300)}
+    assert rows[("every_mechanism", 300)]["models"] == 2  # the fee hike's no-shock twin steps too
+    for row in rows.values():
+        assert row["smb_steps_per_second"] > 0 and row["peak_rss_mb"] > 0 and row["kernel_ratio"] > 0
+    text = readme.read_text()
+    assert "old table" not in text and "every_mechanism | 300 |" in text and text.endswith("after\n")
+
+
+def test_every_mechanism_configuration_turns_every_mechanism_on() -> None:
+    from simulator import STRATEGIES, EcosystemModel
+
+    config = benchmark.every_mechanism(200, 10)
+    assert set(config.strategy["shares"]) == set(STRATEGIES)
+    assert config.twin and config.shocks[0].kind == "platform_fee_hike"
+    assert config.platform.governance == "lock_in_responsive" and config.platform.data_capture > 0
+    assert config.platform.outage_rate > 0
+    EcosystemModel(config)  # valid
+
+
+def test_kernel_splits_each_smbs_market_over_its_channels() -> None:
+    state = kernel.make_state(50, 200, 10)
+    net, held, _, income = kernel.kernel_step(state)
+    assert held.sum() == 200 and len(net) == 50 and len(income) == 10
+    assert np.all(net <= state.demand + 1e-9) and income.sum() > 0
