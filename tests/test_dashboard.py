@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import time
@@ -352,6 +353,9 @@ def test_scenarios_what_if_sliders_and_refusals_in_the_browser(dashboard) -> Non
     what_if.focus()
     for _ in range(10):
         what_if.press("ArrowRight")
+    # wait until the server has seen every key press: an Apply sent before the last of them
+    # applies an earlier value, and the later ones leave the settings pending again
+    page.get_by_text(re.compile(r"Run B platform fee: 0\.25 ")).first.wait_for(timeout=30_000)
     student.apply()
     page.get_by_text("Step: 0").first.wait_for(timeout=30_000)
     student.step()
