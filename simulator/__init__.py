@@ -1,11 +1,14 @@
 """Agent-based simulator of SMB alliance strategies in business ecosystems.
 
-Build and run a model without Hydra::
+Build and run a model without Hydra, as any Mesa model::
 
-    from simulator import EcosystemModel, ModelConfig
-    model = EcosystemModel(ModelConfig(n_smbs=200, strategy={"name": "diversification"}))
-    model.run(60)
+    from simulator import EcosystemModel
+    model = EcosystemModel(n_smbs=200, steps=60, strategy="diversification", platform_fee=0.2)
+    while model.running:
+        model.step()
     model.datacollector.get_model_vars_dataframe().tail()
+
+or from a whole configuration: ``EcosystemModel(ModelConfig(...))``.
 """
 
 from simulator.agents import SMB, PartnerFirm, Platform

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulator.agents import SMB, PartnerFirm, Platform
 from simulator.config import ModelConfig, apply_design
+from simulator.config.keywords import config_from_keywords
 from simulator.core.events import EventLog
 from simulator.core.ledger import AllianceLedger
 from simulator.core.market import Market
@@ -45,6 +46,17 @@ class EcosystemModel(mesa.Model):
     config
         The run's configuration; validated on construction (raises
         :class:`~simulator.errors.ConfigError`). Defaults to :class:`ModelConfig()`.
+    **keywords
+        Parameters set on top of ``config``, as Mesa models take them (so ``mesa.batch_run``
+        can sweep them): ``n_smbs=100``, ``seed=3``, ``strategy="diversification"``,
+        ``platform_fee=0.2`` or ``**{"platform.fee": 0.2}`` (spellings in
+        :mod:`simulator.config.keywords`). An unknown keyword raises ``ConfigError`` naming it.
+
+    Notes
+    -----
+    The DataCollector holds the state at construction as step 0 (before any month is
+    simulated), then one row per step; ``running`` turns False once ``config.steps`` steps are
+    done, so Mesa's ``batch_run`` and visualisation stop at the configured horizon.
 
     Attributes
     ----------
@@ -67,7 +79,9 @@ class EcosystemModel(mesa.Model):
         the metric registry (:data:`simulator.observe.metrics.METRICS`).
     """
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: ModelConfig | None = None, **keywords: Any) -> None:
+        if keywords:
+            config = config_from_keywords(config, **keywords)
         config = apply_design(config if config is not None else ModelConfig())
         validate(config)
         super().__init__(rng=np.random.SeedSequence(config.seed, spawn_key=(config.replicate, STREAMS["model"])))
@@ -118,6 +132,7 @@ class EcosystemModel(mesa.Model):
             model_reporters={c: partial(_read_metric, c) for c in METRICS.columns(STEP, self.platforms.n)},
             tables={"by_strategy": METRICS.columns(STRATEGY_STEP)},
         )
+        self.observe()  # the initial state, as step 0
 
     # ------------------------------------------------------------------ the schedule
     def step(self) -> None:
@@ -141,6 +156,12 @@ class EcosystemModel(mesa.Model):
         fail_smbs(self)
         exit_smbs(self)
         self.history.record(self)
+        self.observe()
+        if self.steps >= self.config.steps:
+            self.running = False
+
+    def observe(self) -> None:
+        """Record the current step's metrics in the DataCollector (and ``last_metrics``)."""
         self.last_metrics = step_metrics(self)
         self.datacollector.collect(self)
         for row in strategy_step_rows(self):

@@ -91,6 +91,25 @@ def ecosim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+def make_sweep(root: Path, jobs: list[dict[str, Any]], **common: Any) -> Path:
+    """A sweep directory as Hydra lays it out, without Hydra: under ``root/results/sweeps``, one
+    job directory per mapping of overrides (with its ``.hydra/overrides.yaml``), each holding a
+    tiny run (40 SMBs, 5 steps, with ``common`` set) written by :func:`write_run`."""
+    import yaml
+
+    from simulator.config import config_from_keywords
+    from simulator.run.runner import write_run
+
+    sweep = root / "results" / "sweeps" / "2026-01-01_00-00-00-000000"
+    for number, overrides in enumerate(jobs):
+        job = sweep / f"{number}_job"
+        (job / ".hydra").mkdir(parents=True)
+        (job / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump([f"{k}={v}" for k, v in overrides.items()]))
+        config = config_from_keywords(n_smbs=40, n_partners=8, steps=5, **common, **overrides)
+        write_run(run_simulation(config), job)
+    return sweep
+
+
 def sweep_dirs(cwd: Path) -> list[Path]:
     """The sweep directories a run in ``cwd`` wrote, oldest first."""
     return sorted((cwd / "results" / "sweeps").iterdir())

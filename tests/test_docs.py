@@ -61,3 +61,11 @@ def test_check_reports_stale_docs_and_the_command_fixes_them(tmp_path: Path, cap
     assert main(["--root", str(tmp_path)]) == 0
     assert main(["--check", "--root", str(tmp_path)]) == 0
     assert odd.read_text() == (ROOT / "docs" / "ODD.md").read_text()
+
+
+def test_the_readme_lists_every_shock_preset() -> None:
+    """The README's preset table names every file of configs/shock/."""
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "README.md").read_text()
+    missing = [p.stem for p in sorted((root / "configs" / "shock").glob("*.yaml")) if f"| `{p.stem}`" not in text]
+    assert not missing, f"shock presets missing from the README's table: {missing}"

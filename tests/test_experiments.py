@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -180,6 +181,8 @@ def test_compare_refuses_unknown_columns_and_baselines() -> None:
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_composes_into_valid_jobs(name: str) -> None:
     """Each experiment file composes with the app's config and declares its sweep."""
+    if name.startswith("tune_") and importlib.util.find_spec("hydra_plugins.hydra_optuna_sweeper") is None:
+        pytest.skip("tuning experiments need the tune extra (hydra-optuna-sweeper)")
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         cfg = compose("config", overrides=[f"+experiment={name}"], return_hydra_config=True)
     validate(model_config(cfg))

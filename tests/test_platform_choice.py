@@ -112,15 +112,18 @@ def test_identical_platforms_tip_when_members_revisit_and_not_without():
 
     Both arms switch the base dissolution hazard off: it ends memberships at random and their SMBs
     choose a platform again, a second route to the same re-choice (with the default 0.003 and no
-    revisits, 4 of the 8 seeds reach a leader share of 0.95; with it off, none do)."""
+    revisits, 4 of the 8 seeds reach a leader share of 0.95; with it off, none do). Reviews are a
+    third, weaker route: with alliance costs a membership's net value can fall below its
+    forecast, the SMB leaves and chooses again, so without revisits some seeds still come close
+    (leader shares 0.73-0.97 measured) but none reach 0.99, which most seeds reach with revisits."""
     no_hazard = {"base_hazard": 0.0}
     on = [_leader(_run(replicate=r, alliance=no_hazard)) for r in SEEDS]
     off = [_leader(_run(replicate=r, alliance=no_hazard, platform={"revisit_rate": 0.0})) for r in SEEDS]
     on_share = np.array([s for s, _ in on])
     off_share = np.array([s for s, _ in off])
-    assert (on_share >= 0.95).sum() >= 6, on_share
-    assert (off_share >= 0.95).sum() <= 1, off_share
-    assert {w for s, w in on if s >= 0.95} == {0, 1}, on
+    assert (on_share >= 0.99).sum() >= 6, on_share
+    assert (off_share >= 0.99).sum() <= 1, off_share
+    assert {w for s, w in on if s >= 0.99} == {0, 1}, on
     assert on_share.mean() > off_share.mean() + 0.1
 
 

@@ -35,7 +35,8 @@ def test_strong_network_effects_tip_adoption_toward_one_platform() -> None:
         ]
 
     none, strong = hhi(0.0), hhi(3.0)
-    assert max(abs(h - 0.5) for h in none) < 0.03  # two platforms sharing the market evenly
+    # two platforms sharing the market about evenly (governed fees drift apart a little with lock-in)
+    assert max(abs(h - 0.5) for h in none) < 0.05
     assert np.mean(strong) > np.mean(none) + 0.1
     assert min(strong) > max(none)
 

@@ -110,7 +110,7 @@ from simulator.config import ModelConfig, PartnerConfig, ShockConfig
 from simulator.core.roles import PARTNER_ROLES
 from simulator.model import EcosystemModel
 from simulator.analysis.figures import network_figure
-from simulator.dashboard.app import network_figure as dashboard_figure, network_layout
+from simulator.dashboard.network import aggregate_spec, firms_spec
 
 partner = PartnerConfig(
     complementary_business_share=0.3, technology_provider_share=0.2, marketing_distribution_share=0.2,
@@ -128,8 +128,9 @@ for _ in range(40):
     revenue += float(model.ledger.revenue[mine].sum())
 events = model.events.to_frame()
 network_figure(events)
-model.layout = network_layout(model)
-dashboard_figure(model)
+partner_layer = next(layer for layer in firms_spec(model)["layer"] if layer["data"]["name"] == "partner_rows")
+roles_drawn = partner_layer["encoding"]["color"]["scale"]["domain"]
+groups_drawn = [row["name"] for row in aggregate_spec(model)["datasets"]["nodes"]]
 print(json.dumps({
     "partners": int((model.partners.role == code).sum()),
     "formed": int((model.ledger.kind == code).sum()),
@@ -137,6 +138,7 @@ print(json.dumps({
     "revenue": revenue,
     "types": sorted(set(events.query("counterpart_kind == 'logistics_partner'").alliance_type.astype(str))),
     "failed": int(((events.event == "partner_failed") & (events.counterpart_kind == "logistics_partner")).sum()),
+    "drawn": ["logistics partner" in roles_drawn, "logistics partner" in groups_drawn],
 }))
 """
 
@@ -184,6 +186,7 @@ def test_a_fifth_role_is_one_table_entry_plus_its_config_fields(tmp_path):
     assert facts["income"] > 0  # and the SMBs pay it its share
     assert facts["types"] == ["supply_chain"]
     assert facts["failed"] > 0  # the role shock ended its alliances
+    assert facts["drawn"] == [True, True]  # in the dashboard's legend and its group view
 
 
 def test_new_role_fields_are_absent_from_the_real_package():

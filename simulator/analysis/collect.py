@@ -1,14 +1,23 @@
-"""Gather every job of a sweep into two tidy tables.
+"""Gather every job of a sweep into tidy tables.
 
 ``ecosim-collect results/sweeps/<sweep>`` writes into the sweep directory:
 
 - ``runs.parquet``: one row per finished job: ``job`` (its directory name), the job's
-  overrides as columns (``strategy``, ``platform.fee``, ``replicate``...), ``seed``,
-  ``replicate``, ``run_dir`` and every summary metric, nested keys flattened with dots
-  (``flows.revenue``, ``resilience.depth``, ``by_strategy.phased.survival_rate``...);
+  overrides as columns (``strategy``, ``platform.fee``, ``replicate``...), ``run_dir`` (the
+  absolute path of the run directory read) and every summary metric, nested keys flattened
+  with dots (``flows.revenue``, ``resilience.depth``...). The strategy groups' metrics are
+  in ``runs_by_strategy.parquet``; only sweeps of mixed populations also keep them here as
+  ``by_strategy.<group>.<metric>`` columns (the same groups in every job). Columns with no
+  value in any job (``resilience.*`` without shocks) are left out;
+- ``runs_by_strategy.parquet``: one row per job and strategy group (``strategy_group``), with
+  the job's columns and every metric of the group's ``by_strategy`` entry;
 - ``steps.parquet``: the long per-step table: the job and override columns plus every
-  column of ``timeseries.parquet``.
+  column of ``timeseries.parquet``;
+- ``schema.json``: the data dictionary of these tables (type, label, unit, meaning of each
+  column).
 
+Every table has stable column types (:func:`simulator.run.tables.tidy`): ``step`` and other
+counts ``int64``, text ``string``, numbers ``float64``, in pandas, polars and duckdb alike.
 Load with one line: ``pd.read_parquet("results/sweeps/<sweep>/runs.parquet")``. Jobs skipped
 because their results already existed are read from the earlier run they point to. Only runs
 whose manifest verifies (:func:`simulator.run.manifest.verify_run`) are read; failed,
@@ -28,10 +37,14 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from simulator.config.parameters import parameter
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, one_line, report
-from simulator.run.files import replacing
+from simulator.observe.registry import STEP, STRATEGY_SUMMARY, SUMMARY
+from simulator.run.files import replacing, write_atomic
+from simulator.run.identity import RUN_CONTROL_KEYS
 from simulator.run.manifest import MANIFEST_FILE, verify_run
 from simulator.run.resume import ERROR_FILE, SKIPPED_FILE
+from simulator.run.tables import IDENTITY_DOCS, drop_empty, table_entry, tidy
 
 MAX_LIST_LENGTH = 12
 """Lists in summaries up to this length are flattened into indexed columns; longer ones dropped."""
@@ -43,6 +56,8 @@ class Collected:
 
     runs: pd.DataFrame
     steps: pd.DataFrame
+    runs_by_strategy: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per job and strategy group."""
     failed: list[Path] = field(default_factory=list)
     unfinished: list[Path] = field(default_factory=list)
     reused: int = 0
@@ -58,7 +73,7 @@ def collect(sweep_dir: str | Path) -> Collected:
     jobs = sorted((p for p in sweep.iterdir() if (p / ".hydra").is_dir()), key=_job_order)
     if not jobs and (sweep / ".hydra").is_dir():
         jobs = [sweep]  # a single run's directory
-    rows, steps, failed, unfinished, damaged, reused = [], [], [], [], [], 0
+    rows, group_rows, steps, failed, unfinished, damaged, reused = [], [], [], [], [], [], 0
     for job in jobs:
         if (job / ERROR_FILE).exists():
             failed.append(job)
@@ -81,14 +96,19 @@ def collect(sweep_dir: str | Path) -> Collected:
             damaged.append((job, one_line(err)))
             continue
         reused += run_dir != job
-        identity = {"job": job.name, **params, "run_dir": str(run_dir)}
+        identity = {"job": job.name, **params, "run_dir": str(run_dir.resolve())}
+        groups = summary.get("by_strategy") or {}
+        if len(groups) < 2:  # one group: its metrics are the run's own (in runs_by_strategy.parquet)
+            summary = {k: v for k, v in summary.items() if k != "by_strategy"}
         rows.append({**identity, **flatten(summary)})
+        group_rows += [{**identity, "strategy_group": name, **flatten(values)} for name, values in groups.items()]
         for key, value in reversed(identity.items()):
             series.insert(0, key, value)
         steps.append(series)
-    runs = pd.DataFrame(rows)
-    steps_table = pd.concat(steps, ignore_index=True) if steps else pd.DataFrame()
-    return Collected(runs, steps_table, failed, unfinished, reused, damaged)
+    runs = tidy(drop_empty(pd.DataFrame(rows)))
+    by_strategy = tidy(drop_empty(pd.DataFrame(group_rows)))
+    steps_table = tidy(pd.concat(steps, ignore_index=True)) if steps else pd.DataFrame()
+    return Collected(runs, steps_table, by_strategy, failed, unfinished, reused, damaged)
 
 
 def _never_finished(run_dir: Path) -> bool:
@@ -105,7 +125,7 @@ def job_overrides(job_dir: Path) -> dict[str, Any]:
     for item in yaml.safe_load(path.read_text()) or []:
         key, _, value = str(item).partition("=")
         key = key.lstrip("+~")
-        if key.startswith("hydra") or key in ("force",):
+        if key.startswith("hydra") or key in RUN_CONTROL_KEYS:
             continue
         params[key] = yaml.safe_load(value) if value else value
     return params
@@ -126,16 +146,54 @@ def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+TABLES: dict[str, str] = {
+    "runs.parquet": "one row per finished job",
+    "runs_by_strategy.parquet": "one row per finished job and strategy group",
+    "steps.parquet": "one row per finished job and step",
+}
+"""The tables :func:`write` writes, with what a row is."""
+
+
 def write(collected: Collected, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``runs.parquet`` and ``steps.parquet`` into ``out_dir``."""
+    """Write the tables of :data:`TABLES` and their data dictionary ``schema.json`` into ``out_dir``.
+
+    Returns
+    -------
+    tuple of Path
+        The paths of ``runs.parquet`` and ``steps.parquet``.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    runs, steps = out / "runs.parquet", out / "steps.parquet"
-    with replacing(runs) as tmp:
-        collected.runs.to_parquet(tmp, index=False)
-    with replacing(steps) as tmp:
-        collected.steps.to_parquet(tmp, index=False)
-    return runs, steps
+    frames = dict(zip(TABLES, (collected.runs, collected.runs_by_strategy, collected.steps), strict=True))
+    for name, frame in frames.items():
+        with replacing(out / name) as tmp:
+            frame.to_parquet(tmp, index=False)
+    write_atomic(out / "schema.json", json.dumps(sweep_dictionary(frames), indent=2))
+    return out / "runs.parquet", out / "steps.parquet"
+
+
+def sweep_dictionary(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """The data dictionary of the collected tables (written as the sweep's ``schema.json``)."""
+    levels = {"runs.parquet": SUMMARY, "runs_by_strategy.parquet": STRATEGY_SUMMARY, "steps.parquet": STEP}
+    files = {}
+    for name, frame in frames.items():
+        docs = {**IDENTITY_DOCS, **_override_docs(frame)}
+        files[name] = table_entry(frame, TABLES[name], levels[name], docs)
+    return {"about": "Data dictionary of the tables ecosim-collect writes into a sweep directory.", "files": files}
+
+
+def _override_docs(frame: pd.DataFrame) -> dict[str, str]:
+    """Descriptions of the override columns that are schema parameters (``platform.fee``...)."""
+    columns = list(frame.columns)
+    if "job" not in columns or "run_dir" not in columns:
+        return {}
+    docs = {}
+    for column in columns[columns.index("job") + 1 : columns.index("run_dir")]:
+        try:
+            docs[column] = f"Swept parameter: {parameter(column).doc}"
+        except KeyError:
+            docs[column] = "Swept setting (the job's override)."
+    return docs
 
 
 def _job_order(path: Path) -> tuple[int, str]:
@@ -146,7 +204,8 @@ def _job_order(path: Path) -> tuple[int, str]:
 def main(argv: list[str] | None = None) -> int:
     """``ecosim-collect SWEEP_DIR [--out DIR]``."""
     parser = argparse.ArgumentParser(
-        prog="ecosim-collect", description="Collect a sweep into runs.parquet and steps.parquet."
+        prog="ecosim-collect",
+        description="Collect a sweep into runs.parquet, runs_by_strategy.parquet and steps.parquet (with schema.json).",
     )
     parser.add_argument("sweep_dir", type=Path, help="a sweep directory, e.g. results/sweeps/<date>")
     parser.add_argument(

@@ -12,8 +12,10 @@
   pre-shock level, the recovery threshold and the recovery step marked, and the no-shock twin
   when there is one.
 
-Given a sweep directory it renders, per swept column (``--by``), each metric's mean by level
-with 95% intervals and revenue and survival bands over time (see :mod:`simulator.analysis.compare`).
+The time plots of a run with shocks mark the first shock's onset with a dashed line. Given a
+sweep directory it renders, per swept column (``--by``), the metrics' means by level with 95%
+intervals and revenue and survival over time, one panel per level, as small multiples (see
+:mod:`simulator.analysis.compare`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -32,12 +36,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.compare import COLUMN_WIDTH, paper_style
 from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ENDING_EVENTS, KIND_STYLE, TYPE_COLOURS
 from simulator.errors import EXIT_FAILED, report
 from simulator.observe.metrics import METRICS
 
 STEP_AXIS = METRICS.label("step")
+WIDTH = 2 * COLUMN_WIDTH
+"""Figures span a two-column paper's text width (7 in) with 8 pt text (:func:`paper_style`)."""
 
 FORMATS = ("png", "svg")
 
@@ -70,7 +77,8 @@ def final_network(events: pd.DataFrame) -> nx.Graph:
 def network_figure(events: pd.DataFrame, seed: int = 0) -> plt.Figure:
     """Draw the final alliance network."""
     graph = final_network(events)
-    fig, ax = plt.subplots(figsize=(8, 8))
+    paper_style()
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH))
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "no active alliances at the end", ha="center", va="center")
         ax.axis("off")
@@ -102,49 +110,73 @@ def network_figure(events: pd.DataFrame, seed: int = 0) -> plt.Figure:
     return fig
 
 
-def growth_figure(ts: pd.DataFrame) -> plt.Figure:
-    """Total revenue and survival over time."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+def axis_label(column: str) -> str:
+    """A metric's label with its unit, wrapped to fit beside a panel at paper size."""
+    return textwrap.fill(METRICS.label(column), 30)
+
+
+def mark_shock(axes: Any, shock_start: int | None) -> None:
+    """Mark the first shock's onset on time axes (a dashed vertical line, labelled on the first)."""
+    if shock_start is None:
+        return
+    for i, ax in enumerate(np.atleast_1d(axes)):
+        ax.axvline(shock_start, color="#b22222", linestyle="--", linewidth=0.9)
+        if i == 0:
+            ax.annotate(
+                f"shock (step {shock_start})", xy=(shock_start, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(3, -9), textcoords="offset points", color="#b22222", fontsize=7,
+            )  # fmt: skip
+
+
+def growth_figure(ts: pd.DataFrame, shock_start: int | None = None) -> plt.Figure:
+    """Total revenue and survival over time (the first shock's onset marked)."""
+    paper_style()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 4.5), sharex=True)
     top.plot(ts.step, ts.total_revenue, color="#1f77b4")
-    top.set_ylabel(METRICS.label("total_revenue"))
+    top.set_ylabel(axis_label("total_revenue"))
     top.set_title("Growth and survival")
     bottom.plot(ts.step, ts.survival_rate, color="#2ca02c")
-    bottom.set_ylabel(METRICS.label("survival_rate"))
+    bottom.set_ylabel(axis_label("survival_rate"))
     bottom.set_xlabel(STEP_AXIS)
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
+    mark_shock([top, bottom], shock_start)
     return fig
 
 
-def lock_in_figure(ts: pd.DataFrame) -> plt.Figure:
-    """Lock-in indicators over time."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+def lock_in_figure(ts: pd.DataFrame, shock_start: int | None = None) -> plt.Figure:
+    """Lock-in indicators over time (the first shock's onset marked)."""
+    paper_style()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(WIDTH, 3.0))
     for column in ("mean_revenue_hhi", "mean_largest_platform_share", "mean_direct_share"):
         left.plot(ts.step, ts[column], label=METRICS.label(column))
     left.set_ylim(0, 1.05)
     left.set_ylabel("mean over alive SMBs")
     left.legend(fontsize=8)
     right.plot(ts.step, ts.mean_total_exit_cost_ratio, color="#8c564b")
-    right.set_ylabel(METRICS.label("mean_total_exit_cost_ratio"))
+    right.set_ylabel(axis_label("mean_total_exit_cost_ratio"))
     for ax in (left, right):
         ax.set_xlabel(STEP_AXIS)
         ax.grid(True, alpha=0.3)
+    mark_shock([left, right], shock_start)
     fig.suptitle("Lock-in over time")
     fig.tight_layout()
     return fig
 
 
-def platform_shares_figure(ts: pd.DataFrame) -> plt.Figure:
-    """Stacked platform sales shares over time."""
+def platform_shares_figure(ts: pd.DataFrame, shock_start: int | None = None) -> plt.Figure:
+    """Stacked platform sales shares over time (the first shock's onset marked)."""
     columns = sorted(c for c in ts.columns if c.startswith("platform_") and c.endswith("_share"))
-    fig, ax = plt.subplots(figsize=(8, 4))
+    paper_style()
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
     if columns:
         ax.stackplot(ts.step, *(ts[c] for c in columns), labels=[c.split("_")[1] for c in columns], alpha=0.8)
         ax.legend(title="platform", fontsize=8, loc="upper left")
     ax.set_ylim(0, 1)
     ax.set_xlabel(STEP_AXIS)
-    ax.set_ylabel(METRICS.label("platform_shares"))
+    ax.set_ylabel(axis_label("platform_shares"))
     ax.set_title("Platform market shares")
+    mark_shock(ax, shock_start)
     return fig
 
 
@@ -152,7 +184,8 @@ def shock_response_figure(
     ts: pd.DataFrame, resilience: dict, twin: pd.DataFrame | None, recovery_fraction: float
 ) -> plt.Figure:
     """Revenue around the first shock with the recovery marked."""
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    paper_style()
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.5))
     ax.plot(ts.step, ts.total_revenue, label="with shock", color="#d62728")
     if twin is not None:
         ax.plot(twin.step, twin.total_revenue, label="no-shock twin", color="#7f7f7f", linestyle="--")
@@ -175,7 +208,7 @@ def shock_response_figure(
     else:
         ax.text(0.98, 0.05, "not recovered by the end (censored)", transform=ax.transAxes, ha="right")
     ax.set_xlabel(STEP_AXIS)
-    ax.set_ylabel(METRICS.label("total_revenue"))
+    ax.set_ylabel(axis_label("total_revenue"))
     ax.set_title("Shock response")
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(True, alpha=0.3)
@@ -188,9 +221,10 @@ def run_figures(run_dir: Path, out_dir: Path) -> list[Path]:
     events = pd.read_parquet(run_dir / "events.parquet")
     summary = json.loads((run_dir / "summary.json").read_text())
     paths = save(network_figure(events), out_dir, "network")
-    paths += save(growth_figure(ts), out_dir, "growth")
-    paths += save(lock_in_figure(ts), out_dir, "lock_in")
-    paths += save(platform_shares_figure(ts), out_dir, "platform_shares")
+    shock_start = (summary.get("resilience") or {}).get("shock_start")
+    paths += save(growth_figure(ts, shock_start), out_dir, "growth")
+    paths += save(lock_in_figure(ts, shock_start), out_dir, "lock_in")
+    paths += save(platform_shares_figure(ts, shock_start), out_dir, "platform_shares")
     if summary.get("resilience"):
         twin = pd.read_parquet(run_dir / "twin" / "timeseries.parquet") if (run_dir / "twin").is_dir() else None
         import yaml
@@ -204,12 +238,14 @@ def run_figures(run_dir: Path, out_dir: Path) -> list[Path]:
 def sweep_figures(sweep_dir: Path, out_dir: Path, by: str) -> list[Path]:
     """Metric-by-level and time-band figures of a sweep."""
     from simulator.analysis.collect import collect
-    from simulator.analysis.compare import compare, plot_bands, plot_levels
+    from simulator.analysis.compare import compare, plot_bands, plot_levels, shock_onset
 
     collected = collect(sweep_dir)
     table = compare(collected.runs, by)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pngs = plot_levels(table, by, out_dir) + plot_bands(collected.steps, by, out_dir)
+    pngs = plot_levels(table, by, out_dir) + plot_bands(
+        collected.steps, by, out_dir, shock_start=shock_onset(collected)
+    )
     return pngs
 
 

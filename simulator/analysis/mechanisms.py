@@ -134,6 +134,13 @@ MECHANISMS: tuple[Mechanism, ...] = (
         reason="underperforming",
     ),
     Mechanism(
+        "alliance costs",
+        "Each alliance costs its SMB a management cost (a share of fixed cost, convex in the number held) and a "
+        "setup cost at formation that the forecast must pay back; values are net of them (7.4, 7.6).",
+        ("alliance.coordination_cost", "alliance.attention_cost", "alliance.setup_cost"),
+        metric="flows.alliance_management",
+    ),
+    Mechanism(
         "renegotiation",
         "At review a partner alliance's revenue share moves toward the bargaining-power share (7.12).",
         ("alliance.renegotiation_speed",),

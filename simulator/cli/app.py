@@ -15,6 +15,8 @@ directory's ``error.txt``.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import sys
 import traceback
@@ -32,6 +34,7 @@ from simulator.cli.messages import PROG, check_command_line, describe, exit_stat
 from simulator.cli.sweeps import model_config
 from simulator.config import ModelConfig
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, TRACEBACK_ENV, RunFailed, one_line, report
+from simulator.run.objective import objective_value
 from simulator.run.resume import ERROR_FILE, RESULTS_DIR, ResultIndex, config_hash, mark_skipped
 from simulator.run.runner import format_summary, run_simulation, write_run
 from simulator.validation import validate
@@ -59,6 +62,7 @@ def check_group_choices(overrides: list[str]) -> None:
     values in one.
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import Glob
 
     wanted = [
         o for o in overrides if not o.startswith("-") and "=" in o and o.split("=")[0].lstrip("+~") in CHOICE_GROUPS
@@ -73,19 +77,27 @@ def check_group_choices(overrides: list[str]) -> None:
     for override in parsed:
         group = override.key_or_group
         allowed = group_options(group)
-        values = (
-            list(override.sweep_string_iterator())
-            if override.is_sweep_override()
-            else [override.get_value_element_as_str()]
-        )
+        # glob() is expanded over the group's options here (Hydra's parser would need its config loader)
+        if isinstance(override.value(), Glob):
+            values = override.value().filter(allowed)
+            if not values:
+                _refuse(f"{override.input_line} matches no {group}; allowed: {', '.join(allowed)}")
+        elif override.is_sweep_override():
+            values = list(override.sweep_string_iterator())
+        else:
+            values = [override.get_value_element_as_str()]
         for value in values:
             if value not in allowed:
                 _refuse(f"{group}={value} is not a known {group}; allowed: {', '.join(allowed)}")
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
-def app(cfg: DictConfig) -> dict[str, Any]:
-    """The Hydra task: run the composed configuration in Hydra's output directory."""
+def app(cfg: DictConfig) -> dict[str, Any] | float:
+    """The Hydra task: run the composed configuration in Hydra's output directory.
+
+    Returns the run's summary, or with ``objective=<key>`` that metric's value as a float (NaN
+    for a failed job), which is what optimizing sweepers such as Optuna need.
+    """
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     sweeping = hydra_cfg.mode == RunMode.MULTIRUN
@@ -94,7 +106,8 @@ def app(cfg: DictConfig) -> dict[str, Any]:
             config = model_config(cfg)
         except Exception as err:
             return job_failed(out_dir, err, sweeping)
-        return run_job(config, out_dir, sweeping)
+        outcome = run_job(config, out_dir, sweeping)
+        return job_objective(config, outcome) if config.objective else outcome
     except RunFailed as err:  # a single run: one line and status 1 (raising would add Hydra's own line)
         sys.exit(report(PROG, err, EXIT_FAILED, traceback=traceback_wanted(sys.argv[1:])))
 
@@ -134,6 +147,20 @@ def run_job(
     print(format_summary(result.summary))
     print(f"  outputs    {out_dir}")
     return result.summary
+
+
+def job_objective(config: ModelConfig, outcome: dict[str, Any]) -> float:
+    """The value of ``config.objective`` in a job's outcome: its summary, the summary of the
+    earlier run a skipped job reuses, or NaN for a failed job (the sweeper records a failed
+    trial)."""
+    if "failed" in outcome:
+        return math.nan
+    if "skipped" in outcome:
+        previous = Path(outcome["skipped"]["previous_run"]) / "summary.json"
+        outcome = json.loads(previous.read_text())
+    value = objective_value(outcome, config.objective)
+    print(f"  objective  {config.objective} = {value:.6g} (to {config.objective_direction})")
+    return value
 
 
 def _waiting(out_dir: Path, index: ResultIndex) -> None:

@@ -1,9 +1,14 @@
 """Hydra callbacks for single runs and sweeps (``ecosim -m``).
 
 - Before anything is written, every job's configuration is composed and checked: unknown keys,
-  values, combinations (:func:`simulator.validation.validate`) and memory
+  values, combinations (:func:`simulator.validation.validate`), the ``objective``
+  (:func:`simulator.run.objective.check_objective`) and memory
   (:func:`simulator.run.resources.check_memory`). The first problem, whatever raised it, stops
-  the run or the whole sweep with one line naming the key (exit status 2).
+  the run or the whole sweep with one line naming the key (exit status 2). With Hydra's basic
+  sweeper every job is checked (``glob()`` expanded over the group's options); with an
+  optimizing sweeper (Optuna...), which picks its jobs as it goes, every value a ``choice()``
+  or ``range()`` can take and both ends of each ``interval()`` are checked, and the sweeper's
+  ``direction`` must match ``objective_direction``.
 - A progress bar counts the jobs of a sweep as they end (with the basic launcher; parallel
   launchers such as joblib report their own progress).
 - At the end, a sweep says how many jobs ran, how many were skipped because their results
@@ -26,9 +31,10 @@ from tqdm.auto import tqdm
 
 from simulator.cli.messages import PROG, describe, traceback_wanted
 from simulator.config import ModelConfig, apply_design, from_dict
-from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, report
+from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, ConfigError, report
 from simulator.run.files import check_writable
 from simulator.run.manifest import MANIFEST_FILE
+from simulator.run.objective import check_objective
 from simulator.run.resources import check_memory
 from simulator.run.resume import ERROR_FILE, RESULTS_DIR, SKIPPED_FILE, ResultIndex
 from simulator.validation import validate
@@ -51,6 +57,7 @@ class ValidateAndReport(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         try:
+            check_sweeper(config)
             jobs = sweep_job_overrides(config)
             loader = GlobalHydra.instance().config_loader()
         except Exception as err:
@@ -68,7 +75,9 @@ class ValidateAndReport(Callback):
         sweep_dir = output_dir_or_exit(config, "hydra.sweep.dir")
         writable_or_exit(sweep_dir, ResultIndex(RESULTS_DIR).root)
         if config.hydra.launcher.get("_target_", "").endswith("BasicLauncher"):
-            self.bar = tqdm(total=len(jobs), desc="sweep", unit="job")
+            basic = str(config.hydra.sweeper.get("_target_", "")).endswith("BasicSweeper")
+            total = len(jobs) if basic else config.hydra.sweeper.get("n_trials")  # an optimizer's trials
+            self.bar = tqdm(total=total, desc="sweep", unit="job")
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
         if self.bar is not None:
@@ -108,14 +117,63 @@ def sweep_outcome(sweep_dir: Path) -> tuple[list[Path], list[Path], list[Path], 
 
 
 def sweep_job_overrides(config: DictConfig) -> list[list[str]]:
-    """The override list of every job of a sweep, as Hydra's basic sweeper will make them."""
+    """The override lists to check before a sweep starts.
+
+    With Hydra's basic sweeper, every job's overrides, as it will make them (``glob()`` expanded
+    over the group's options). With any other sweeper (Optuna, Nevergrad...), which picks its
+    jobs as it goes, probes covering each sweep's values: one list with every sweep at its
+    first value, and one per other value of each sweep (every value of a ``choice()``,
+    ``range()`` or ``glob()``, both ends of an ``interval()``).
+    """
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 
     params = config.hydra.sweeper.get("params") or {}
     task = [f"{k}={v}" for k, v in params.items()] + list(OmegaConf.to_container(config.hydra.overrides.task))
-    parsed = OverridesParser.create().parse_overrides(task)
-    batches = BasicSweeper.split_arguments(parsed, None)
-    return [list(job) for batch in batches for job in batch]
+    hydra = GlobalHydra.instance()
+    loader = hydra.config_loader() if hydra.is_initialized() else None
+    parsed = OverridesParser.create(config_loader=loader).parse_overrides(task)
+    if str(config.hydra.sweeper.get("_target_", "")).endswith("BasicSweeper"):
+        batches = BasicSweeper.split_arguments(parsed, None)
+        return [list(job) for batch in batches for job in batch]
+    values = [sweep_values(o) for o in parsed]
+    first = [f"{o.get_key_element()}={v[0]}" for o, v in zip(parsed, values, strict=True)]
+    probes = [first]
+    for i, (override, options) in enumerate(zip(parsed, values, strict=True)):
+        for value in options[1:]:
+            probes.append([*first[:i], f"{override.get_key_element()}={value}", *first[i + 1 :]])
+    return probes
+
+
+def sweep_values(override: Any) -> list[str]:
+    """The values of an override to check, as override text (see :func:`sweep_job_overrides`)."""
+    if not override.is_sweep_override():
+        return [override.get_value_element_as_str()]
+    if override.is_interval_sweep():
+        interval = override.value()
+        whole = isinstance(interval.start, int) and isinstance(interval.end, int)
+        return [str(int(v) if whole else float(v)) for v in (interval.start, interval.end)]
+    return list(override.sweep_string_iterator())
+
+
+def check_sweeper(config: DictConfig) -> None:
+    """Refuse a sweeper that optimizes (it has a ``direction``) without an ``objective`` to
+    optimize, or with a direction other than ``objective_direction``."""
+    sweeper = config.hydra.sweeper
+    if "direction" not in sweeper:
+        return
+    name = str(sweeper.get("_target_", "")).rpartition(".")[2]
+    if not config.get("objective"):
+        raise ConfigError(
+            "objective", f"{name} optimizes a number: set objective=<summary metric>, e.g. objective=survival_rate"
+        )
+    direction = sweeper.direction
+    direction = str(getattr(direction, "name", direction))
+    wanted = str(config.get("objective_direction", "maximize"))
+    if direction != wanted:
+        raise ConfigError(
+            "objective_direction",
+            f"is {wanted} but hydra.sweeper.direction is {direction}; set both the same way",
+        )
 
 
 def model_config(cfg: DictConfig) -> ModelConfig:
@@ -136,9 +194,11 @@ def model_config(cfg: DictConfig) -> ModelConfig:
 
 
 def preflight(cfg: DictConfig) -> ModelConfig:
-    """Everything checked before a job may create a directory: keys, values, combinations, memory."""
+    """Everything checked before a job may create a directory: keys, values, combinations, the
+    objective, memory."""
     config = model_config(cfg)
     validate(config)
+    check_objective(config)
     check_memory(config)
     return config
 

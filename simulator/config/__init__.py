@@ -7,6 +7,7 @@
 
 from simulator.config.checks import check_dataclass_values
 from simulator.config.design import apply_design, is_numeric_parameter, read_design, set_parameter
+from simulator.config.keywords import config_from_keywords
 from simulator.config.schema import (
     GOVERNANCE_POLICIES,
     MEMBER_PLATFORM_KEYS,
@@ -41,6 +42,7 @@ __all__ = [
     "ShockConfig",
     "apply_design",
     "check_dataclass_values",
+    "config_from_keywords",
     "from_dict",
     "is_numeric_parameter",
     "param",

@@ -577,6 +577,18 @@ class ModelConfig:
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
     twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
     force: bool = param(False, "Rerun sweep jobs whose results already exist (run control; not hashed).")
+    objective: str = param(
+        "",
+        "Summary metric the run returns to a Hydra sweeper such as Optuna (run control; not hashed), e.g. "
+        "`survival_rate` or `by_strategy.diversification.survival_rate`; empty: the run returns its summary.",
+        allowed="empty, or a numeric key of `summary.json` (dotted)",
+    )
+    objective_direction: str = param(
+        "maximize",
+        "Whether the objective is to be maximized or minimized; a sweep with the Optuna sweeper must set "
+        "`hydra.sweeper.direction` the same way (run control; not hashed).",
+        choices=("maximize", "minimize"),
+    )
     design: str = param(
         "",
         "A sensitivity design file (design.json); its point design_point sets parameters.",

@@ -1,297 +1,337 @@
-"""The interactive dashboard: Mesa's SolaraViz on the ecosystem model.
+"""The interactive dashboard: a Solara page on the ecosystem model, one model per browser session.
 
-Start it with ``ecosim-dashboard`` (or ``solara run simulator/dashboard/app.py``) and open the printed
-address. The sidebar holds Mesa's controls (step, play, reset) and sliders for the main
-parameters and the strategy mix; the page draws the alliance network live (SMBs, partners and
-platforms in distinct shapes and colours, alliances coloured by type), plots growth, lock-in and
-resilience (legends use the metric registry's labels), and has buttons that trigger a shock at
-the next step. The sliders start at :class:`~simulator.config.ModelConfig`'s defaults and take
-their ranges from the parameters' declared bounds where those make a usable slider. A slider combination the
-model refuses (e.g. every strategy share at zero) shows a readable message instead of a
-traceback, and the dashboard keeps the last valid ecosystem.
+Start it with ``ecosim-dashboard`` (or ``solara run simulator/dashboard/app.py``) and open the
+printed address. Each browser session (each student) gets its own :class:`~simulator.dashboard.session.Session`:
+
+- the sidebar picks a teaching scenario of ``configs/scenario/`` (its question and what to watch
+  show at once, its lesson once the run is over), sets the main parameters with sliders that
+  show their value and unit, and sets up a what-if run B that changes one lever; nothing
+  changes until **Apply**, which builds the new ecosystem(s) from step 0 (a refused
+  combination shows why and keeps the last valid ecosystem);
+- Step, Play and Reset advance both runs together, with the same seed;
+- the page draws the alliance network (by group above a few hundred SMBs) and Vega-Lite charts
+  with the metric registry's labels and units, shocks shaded, run B dashed, strategy groups
+  coloured alike everywhere; buttons trigger a shock at the next step.
+
+Built on Solara directly rather than Mesa's ``SolaraViz``: ``SolaraViz`` keeps one model and
+rebuilds it from its sliders on Reset, while a class needs a pair of runs (A/B) and settings
+that apply only on request.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np
 import solara
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz, make_plot_component
-from mesa.visualization.utils import update_counter
+import solara.lab
 
-from simulator.config import ModelConfig, PlatformConfig, ShockConfig
-from simulator.config.parameters import parameter
-from simulator.core.roles import ROLES
-from simulator.core.vocabulary import ALLIANCE_TYPES, KIND_STYLE, PLATFORM_KIND, TYPE_COLOURS
-from simulator.errors import ConfigError
-from simulator.model import EcosystemModel
-from simulator.observe.metrics import METRICS
-from simulator.shocks import SHOCKS
+from simulator.dashboard.charts import metric_chart, strategy_chart
+from simulator.dashboard.controls import LEVER, LEVERS, overrides_for, values_of
+from simulator.dashboard.network import network_spec
+from simulator.dashboard.scenarios import scenario_config, scenarios
+from simulator.dashboard.session import (
+    BASELINE,
+    SHOCK_BUTTONS,
+    SHOCK_PRESETS,
+    STRATEGY_PRESETS,
+    WHAT_IF,
+    WHAT_IF_LEVERS,
+    Session,
+    Settings,
+    shock_periods,
+)
+from simulator.dashboard.widget import VegaChart, split
+from simulator.errors import one_line
+from simulator.observe.metrics import METRICS, timeseries_by_strategy
+from simulator.observe.registry import STEP, STRATEGY_STEP
 
-MIX_STRATEGIES = ("platform_first", "diversification", "multi_homing", "go_it_alone")
-DASHBOARD_SHOCKS = {
-    "demand drop (30%, 12 steps)": {"kind": "demand_shock", "size": 0.3, "duration": 12},
-    "largest platform outage (3 steps)": {"kind": "platform_outage", "size": 1.0, "duration": 3, "target": "largest"},
-    "fee hike on largest platform (+10 points)": {
-        "kind": "platform_fee_hike",
-        "size": 0.1,
-        "duration": 0,
-        "target": "largest",
-    },
-    "best-connected partner fails": {"kind": "partner_failure", "size": 1.0, "duration": 12, "target": "largest"},
+PLAY_SPEEDS = {"1 step/s": 1.0, "3 steps/s": 1 / 3, "5 steps/s": 0.2, "as fast as it draws": 0.0}
+"""Play speeds: seconds between steps."""
+POPULATION_METRICS = [c for c in METRICS.columns(STEP) if c != "step"]
+STRATEGY_METRICS = [c for c in METRICS.columns(STRATEGY_STEP) if c not in ("step", "strategy")]
+NO_WHAT_IF = "no what-if (run A only)"
+PLATFORM_VIEWS = {
+    "sales shares": ("share", "platforms' sales shares", "share of SMB sales through platforms"),
+    "fees": ("fee", "platforms' fees", "commission share of sales"),
+    "members": ("members", "platforms' members", "SMBs"),
 }
+"""The platform chart's views: column family member, title, value axis."""
 
 
-DEFAULTS = ModelConfig()
-"""The model's defaults, which the sliders start from."""
+def VegaLite(spec: dict[str, Any]):
+    """A Vega-Lite chart drawn in the browser; a change of data alone updates it in place."""
+    structure, data = split(spec)
+    return VegaChart.element(spec_json=structure, data_json=data)
 
 
-class DashboardModel(EcosystemModel):
-    """The ecosystem model built from flat keyword parameters, as Mesa's sliders set them.
-
-    Strategy shares are normalized to sum to 1. A refused combination keeps a valid default
-    ecosystem and records the reason in ``config_error`` for the page to show.
-    """
-
-    def __init__(
-        self,
-        n_smbs: int = DEFAULTS.n_smbs,
-        n_partners: int = DEFAULTS.n_partners,
-        n_platforms: int = DEFAULTS.n_platforms,
-        platform_fee: float = DEFAULTS.platform.fee,
-        network_effect: float = DEFAULTS.platform.network_effect,
-        base_hazard: float = DEFAULTS.alliance.base_hazard,
-        share_platform_first: float = 0.4,
-        share_diversification: float = 0.3,
-        share_multi_homing: float = 0.2,
-        share_go_it_alone: float = 0.1,
-        seed: int = DEFAULTS.seed,
-    ) -> None:
-        shares = np.array([share_platform_first, share_diversification, share_multi_homing, share_go_it_alone])
-        self.config_error: str | None = None
-        try:
-            if shares.sum() <= 0:
-                raise ConfigError("strategy.shares", "at least one strategy needs a share above 0")
-            config = ModelConfig(
-                seed=int(seed),
-                n_smbs=int(n_smbs),
-                n_partners=int(n_partners),
-                n_platforms=int(n_platforms),
-                scenario="dashboard",
-                platform=PlatformConfig(fee=float(platform_fee), network_effect=float(network_effect)),
-                strategy={
-                    "name": "mix",
-                    "shares": {name: float(s / shares.sum()) for name, s in zip(MIX_STRATEGIES, shares, strict=True)},
-                },
-            )
-            config.alliance.base_hazard = float(base_hazard)
-            super().__init__(config)
-        except ConfigError as err:
-            self.config_error = f"Not a valid ecosystem: {err}. Showing the default one instead."
-            super().__init__(replace(ModelConfig(), scenario="dashboard"))
-        self.layout = network_layout(self)
-        self.step()  # a first step so that every plot has data
-
-    def trigger_shock(self, label: str) -> None:
-        """Schedule one of :data:`DASHBOARD_SHOCKS` to hit at the next step."""
-        spec = {"target": "all", **DASHBOARD_SHOCKS[label]}
-        config = ShockConfig(start=self.steps + 1, share=1.0, **spec)
-        shock = SHOCKS[config.kind](config, len(self.shocks.shocks))
-        shock.check(self.config)
-        self.shocks.shocks.append(shock)
-
-
-def network_layout(model: EcosystemModel) -> np.ndarray:
-    """Fixed node positions: platforms at the centre, partners on an inner ring grouped by
-    role, SMBs on an outer ring grouped by sector."""
-    smbs, partners, platforms = model.smbs, model.partners, model.platforms
-    pos = np.zeros((smbs.n + partners.n + platforms.n, 2))
-    order = np.argsort(smbs.sector, kind="stable")
-    angle = 2 * np.pi * np.arange(smbs.n) / max(smbs.n, 1)
-    pos[order] = np.c_[np.cos(angle), np.sin(angle)]
-    order = np.argsort(partners.role, kind="stable")
-    angle = 2 * np.pi * np.arange(partners.n) / max(partners.n, 1)
-    pos[smbs.n + order] = 0.55 * np.c_[np.cos(angle), np.sin(angle)]
-    angle = 2 * np.pi * np.arange(platforms.n) / max(platforms.n, 1)
-    pos[smbs.n + partners.n :] = 0.15 * np.c_[np.cos(angle), np.sin(angle)]
-    return pos
-
-
-def network_figure(model: DashboardModel) -> Figure:
-    """The alliance network now: SMBs (circles), partners in their role's style (the roles
-    table), platforms (stars); alliances coloured by type."""
-    smbs, partners, ledger = model.smbs, model.partners, model.ledger
-    ids = ledger.active_ids
-    other = ledger.counterpart[ids] + np.where(ledger.kind[ids] == PLATFORM_KIND, smbs.n + partners.n, smbs.n)
-    if len(model.layout) != smbs.n + partners.n + model.platforms.n:
-        model.layout = network_layout(model)  # SMBs entered: place them all again
-    pos = model.layout
-    fig = Figure(figsize=(6.4, 6.4))
-    ax = fig.subplots()
-    for code, name in enumerate(ALLIANCE_TYPES):
-        rows = ledger.type[ids] == code
-        if rows.any():
-            segments = np.stack([pos[ledger.smb[ids][rows]], pos[other[rows]]], axis=1)
-            ax.add_collection(
-                LineCollection(segments, colors=TYPE_COLOURS[name], linewidths=0.6, alpha=0.5, label=name)
-            )
-    alive = smbs.alive
-    marker, colour, _ = KIND_STYLE["smb"]
-    ax.scatter(*pos[: smbs.n][alive].T, s=14, c=colour, marker=marker, label="SMB", zorder=3)
-    ax.scatter(*pos[: smbs.n][~alive].T, s=10, c="#cccccc", marker="x", label="failed SMB", zorder=3)
-    part = pos[smbs.n : smbs.n + partners.n]
-    for code, role in enumerate(ROLES):
-        shown = partners.alive & (partners.role == code)
-        if shown.any():
-            ax.scatter(*part[shown].T, s=role.size, c=role.colour, marker=role.marker, label=role.label, zorder=4)
-    marker, colour, _ = KIND_STYLE["platform"]
-    ax.scatter(*pos[smbs.n + partners.n :].T, s=220, c=colour, marker=marker, label="platform", zorder=5)
-    ax.set_xlim(-1.15, 1.15)
-    ax.set_ylim(-1.15, 1.15)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(f"Alliance network, step {model.steps}: {len(ids)} active alliances")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=7, frameon=False)
-    fig.tight_layout()
-    return fig
+def run_labels(session: Session) -> dict[str, str]:
+    """Run name -> legend label (``A: local bakery``, ``B: platform fee = 0.3``)."""
+    labels = {BASELINE: f"{BASELINE}: {session.settings.scenario.replace('_', ' ')}"}
+    if WHAT_IF in session.models:
+        labels[WHAT_IF] = session.settings.what_if_label()
+    return labels
 
 
 @solara.component
-def NetworkView(model: DashboardModel):
-    """Live drawing of the alliance network."""
-    update_counter.get()
-    solara.FigureMatplotlib(network_figure(model), format="png", dependencies=[model.steps, id(model)])
+def Page():
+    """The dashboard; Solara renders it once per browser session, so each session has its own models."""
+    session = solara.use_memo(Session, [])
+    lock = solara.use_memo(threading.Lock, [])
+    tick = solara.use_reactive(0)  # bumped after every change of the models: re-renders what shows them
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive("3 steps/s")
+
+    def advance() -> None:
+        with lock:
+            session.step()
+        tick.value += 1
+
+    def play() -> None:
+        while playing.value and not session.finished:
+            started = time.perf_counter()
+            advance()
+            time.sleep(max(0.0, PLAY_SPEEDS[speed.value] - (time.perf_counter() - started)))
+        playing.value = False
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def apply(settings: Settings) -> None:
+        playing.value = False
+        with lock:
+            session.apply(settings)
+        tick.value += 1
+
+    def reset() -> None:
+        playing.value = False
+        with lock:
+            session.reset()
+        tick.value += 1
+
+    solara.Title("SMB ecosystem")
+    with solara.Sidebar():
+        SettingsPanel(session, apply, session.steps > 0, session.settings, session.error)
+    with solara.Column(style={"padding": "8px"}):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button("Step", on_click=advance, color="primary", disabled=playing.value or session.finished)
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                on_click=lambda: playing.set(not playing.value),
+                color="primary",
+                disabled=session.finished and not playing.value,
+            )
+            solara.Button("Reset", on_click=reset, outlined=True)
+            solara.Select("Play speed", values=list(PLAY_SPEEDS), value=speed, style={"max-width": "180px"})
+            solara.Markdown(f"**Step: {session.steps}** of {session.config.steps} (months)")
+        if session.error:
+            solara.Error(session.error)
+        TeachingCard(session.settings.scenario, session.finished, session.config.steps)
+        with solara.Columns([3, 2]):
+            with solara.Card("Alliance network"):
+                NetworkView(session, tick.value)
+            with solara.Column():
+                EcosystemCard(session, tick.value, lock)
+        Charts(session, tick.value)
 
 
 @solara.component
-def ShockPanel(model: DashboardModel):
-    """Status line, the refusal message if any, and the shock buttons."""
-    update_counter.get()
-    with solara.Card("Ecosystem"):
-        if model.config_error:
-            solara.Error(model.config_error)
+def TeachingCard(name: str, finished: bool, steps: int):
+    """The applied scenario's question and what to watch; its lesson once the run is over."""
+    scenario = scenarios()[name]
+    with solara.Card(f"Scenario: {scenario.title}"):
+        if scenario.description:
+            solara.Markdown(scenario.description)
+        if scenario.question:
+            solara.Markdown(f"**Question:** {scenario.question}")
+        if scenario.watch:
+            solara.Markdown(f"**Watch:** {scenario.watch}")
+        if scenario.lesson:
+            if finished:
+                solara.Success(f"Lesson: {scenario.lesson}")
+            else:
+                solara.Markdown(f"*The lesson shows when the run reaches month {steps}.*")
+
+
+@solara.component
+def NetworkView(session: Session, tick: int):
+    """The network of run A (or B), redrawn only when its step changes."""
+    shown, set_shown = solara.use_state(BASELINE)
+    run = shown if shown in session.models else BASELINE
+    model = session.models[run]
+    labels = run_labels(session)
+    spec = solara.use_memo(lambda: network_spec(model, f"{labels[run]}: "), [id(model), model.steps])
+    if len(session.models) > 1:
+        solara.ToggleButtonsSingle(value=run, values=list(session.models), on_value=set_shown)
+    alive = int(model.smbs.alive.sum())
+    solara.Markdown(f"Step {model.steps}: {model.ledger.active_ids.size} active alliances, {alive} SMBs alive")
+    VegaLite(spec)
+
+
+@solara.component
+def EcosystemCard(session: Session, tick: int, lock: threading.Lock):
+    """Counts of firms, the platforms' fees, and buttons that trigger a shock at the next step."""
+    message, set_message = solara.use_state("")
+    model = session.baseline
+    with solara.Card("Ecosystem (run A)"):
         alive = int(model.smbs.alive.sum())
+        fees = ", ".join(f"{f:.2f}" for f in model.platforms.fee) or "no platforms"
         solara.Markdown(
-            f"**SMBs:** {model.config.n_smbs} at the start, {model.smbs.n} so far ({alive} alive) &nbsp; "
-            f"**Partners:** {model.partners.n} &nbsp; "
-            f"**Platforms:** {model.platforms.n} &nbsp; **Fees:** {', '.join(f'{f:.2f}' for f in model.platforms.fee)}"
+            f"**SMBs:** {model.config.n_smbs} at the start, {model.smbs.n} so far, {alive} alive  \n"
+            f"**Partners:** {int(model.partners.alive.sum())} of {model.partners.n} active  \n"
+            f"**Platform fees:** {fees}  \n"
+            f"**Seed:** {model.config.seed} (run B uses the same)"
         )
-        solara.Markdown("**Trigger a shock at the next step:**")
-        for label in DASHBOARD_SHOCKS:
+        solara.Markdown("**Trigger a shock at the next step** (in every run):")
+        for label in SHOCK_BUTTONS:
             if model.platforms.n == 0 and "platform" in label:
                 continue
-            solara.Button(label, on_click=lambda label=label: model.trigger_shock(label), outlined=True)
-        logged = [e for e in model.events.to_frame().query("event == 'shock'").reason.tolist()][-3:]
-        if logged:
-            solara.Markdown("**Shocks so far:** " + "; ".join(logged))
+
+            def trigger(label: str = label) -> None:
+                try:
+                    with lock:
+                        session.trigger_shock(label)
+                    set_message(f"Scheduled for step {session.steps + 1}: {label}.")
+                except Exception as err:
+                    set_message(f"Not scheduled: {one_line(err)}")
+
+            solara.Button(label, on_click=trigger, outlined=True, small=True)
+        if message:
+            solara.Info(message)
+        periods = shock_periods(model)
+        if periods:
+            listed = "; ".join(f"{kind.replace('_', ' ')}, steps {a} to {b}" for a, b, kind in periods)
+            solara.Markdown(f"**Shocks scheduled** (shaded in the charts): {listed}")
 
 
-def slider(key: str, label: str, step: float, low: float | None = None, high: float | None = None) -> dict:
-    """A sidebar slider for a model parameter: its default and declared bounds from the schema.
+@solara.component
+def Charts(session: Session, tick: int):
+    """Revenue, SMBs alive, a metric to pick, one by strategy group, and the platforms' shares."""
+    population, set_population = solara.use_state("mean_largest_channel_share")
+    by_group, set_by_group = solara.use_state("total_revenue")
+    platform_view, set_platform_view = solara.use_state(next(iter(PLATFORM_VIEWS)))
+    labels = run_labels(session)
+    steps = session.config.steps
+    shocks = shock_periods(session.baseline)
+    series = {labels[r]: m.datacollector.get_model_vars_dataframe() for r, m in session.models.items()}
+    groups = {labels[r]: timeseries_by_strategy(m) for r, m in session.models.items()}
+    n_platforms = session.baseline.platforms.n
+    with solara.Columns([1, 1]):
+        with solara.Card():
+            VegaLite(metric_chart(series, ["total_revenue"], steps, shocks))
+        with solara.Card():
+            VegaLite(metric_chart(series, ["smbs_alive"], steps, shocks))
+    with solara.Columns([1, 1]):
+        with solara.Card():
+            MetricSelect("By strategy group", STRATEGY_METRICS, by_group, set_by_group)
+            VegaLite(strategy_chart(groups, by_group, steps, shocks))
+        with solara.Card():
+            MetricSelect("Whole ecosystem", POPULATION_METRICS, population, set_population)
+            VegaLite(metric_chart(series, [population], steps, shocks))
+    if n_platforms:
+        with solara.Card():
+            solara.ToggleButtonsSingle(value=platform_view, values=list(PLATFORM_VIEWS), on_value=set_platform_view)
+            member, title, axis = PLATFORM_VIEWS[platform_view]
+            columns = [f"platform_{i}_{member}" for i in range(n_platforms)]
+            VegaLite(metric_chart(series, columns, steps, shocks, title, axis))
 
-    Parameters
-    ----------
-    key
-        Dotted key of the parameter in :class:`ModelConfig`.
-    label
-        The slider's label.
-    step
-        The slider's step.
-    low, high
-        Slider ends where the declared range makes no usable slider (no upper bound, or a
-        lower bound such as 1 SMB that is off the slider's grid); the declared bounds otherwise.
+
+def MetricSelect(label: str, columns: list[str], column: str, on_column) -> None:
+    """A picker of metrics by their registry label."""
+    labels = {METRICS.label(c): c for c in columns}
+    solara.Select(label, values=list(labels), value=METRICS.label(column), on_value=lambda x: on_column(labels[x]))
+
+
+@solara.component
+def SettingsPanel(session: Session, on_apply, started: bool, applied: Settings, error: str | None):
+    """Scenario picker, sliders and the what-if; nothing changes until Apply.
+
+    Re-rendered only when the applied settings, the refusal or whether the run has started
+    change (not at every step).
     """
-    declared = parameter(key)
-    low = declared.low if low is None else low
-    high = declared.high if high is None else high
-    if low is None or high is None:
-        raise ValueError(f"{key} has no declared bound on one side; give the slider's end")
-    kind = "SliderInt" if declared.type_name == "int" else "SliderFloat"
-    return {"type": kind, "value": declared.default, "label": label, "min": low, "max": high, "step": step}
+    scenario, set_scenario = solara.use_state(applied.scenario)
+    base = solara.use_memo(lambda: _scenario_base(scenario), [scenario])
+    values, set_values = solara.use_state(values_of(session.config))
+    lever, set_lever = solara.use_state(applied.lever or NO_WHAT_IF)
+    value, set_value = solara.use_state(applied.value)
+
+    def pick_lever(name: str) -> None:
+        set_lever(name)
+        set_value("")
+
+    def pick(name: str) -> None:
+        set_scenario(name)
+        base = _scenario_base(name)
+        if not isinstance(base, str):
+            set_values(values_of(base))
+
+    if lever in LEVER and not _is_number(value):  # a numeric lever starts at the scenario's value
+        value = f"{values[lever]:g}"
+    settings = None  # nothing to apply: the preset does not load, or the what-if lacks its preset
+    if not isinstance(base, str) and not (lever in ("strategy", "shock") and not value):
+        what_if = ("", "") if lever == NO_WHAT_IF else (lever, value)
+        settings = Settings(scenario, overrides_for(values, base), *what_if)
+    pending = settings is not None and settings != applied
+
+    with solara.Card("Scenario"):
+        solara.Select("Teaching scenario", values=list(scenarios()), value=scenario, on_value=pick)
+        chosen = scenarios()[scenario]
+        solara.Markdown(f"**{chosen.title}.** {chosen.question or chosen.description}")
+        if isinstance(base, str):
+            solara.Error(f"This preset does not load: {base}")
+    with solara.Card("Parameters"):
+        solara.Markdown("*Changes take effect when you press Apply: it builds a new ecosystem from step 0.*")
+        for item in LEVERS:
+            if isinstance(base, str):
+                break
+            current = values[item.key]
+
+            def change(v: float, key: str = item.key) -> None:
+                set_values({**values, key: v})
+
+            if item.key == "seed":
+                solara.InputInt("Seed (runs A and B share it)", value=int(current), on_value=change)
+                continue
+            solara.Markdown(f"**{item.label}:** {item.text(current)}", style={"margin-bottom": "-12px"})
+            low, high = item.bounds
+            slider = solara.SliderInt if item.integer else solara.SliderFloat
+            slider("", value=current, min=low, max=high, step=item.step, on_value=change, thumb_label=False)
+            solara.Text(item.doc, style={"font-size": "0.75em", "color": "#666"})
+    with solara.Card("What if? (run B, same seed)"):
+        solara.Select("Change one lever", values=[NO_WHAT_IF, *WHAT_IF_LEVERS], value=lever, on_value=pick_lever)
+        if lever in ("strategy", "shock"):
+            options = list(STRATEGY_PRESETS if lever == "strategy" else SHOCK_PRESETS)
+            solara.Select(WHAT_IF_LEVERS[lever], values=options, value=value if value in options else None,
+                          on_value=set_value)  # fmt: skip
+        elif lever in LEVER:
+            item = LEVER[lever]
+            number = float(value)
+            solara.Markdown(f"**Run B {item.label.lower()}:** {item.text(number)}", style={"margin-bottom": "-12px"})
+            low, high = item.bounds
+            solara.SliderFloat("", value=number, min=low, max=high, step=item.step, thumb_label=False,
+                               on_value=lambda v: set_value(f"{v:g}"))  # fmt: skip
+    with solara.Card():
+        if pending:
+            solara.Warning("Settings changed: Apply starts again at step 0." if started else "Settings changed.")
+        solara.Button("Apply", on_click=lambda: on_apply(settings), color="primary", disabled=not pending, block=True)
 
 
-MODEL_PARAMS = {
-    "n_smbs": slider("n_smbs", "SMBs", 10, low=20, high=1000),
-    "n_partners": slider("n_partners", "Partner firms", 2, low=4, high=150),
-    "n_platforms": slider("n_platforms", "Platforms", 1, high=4),
-    "platform_fee": slider("platform.fee", "Platform fee", 0.01),
-    "network_effect": slider("platform.network_effect", "Network effect", 0.1, high=4.0),
-    # declared [0, 1]; beyond 0.1 per step alliances last under ten months, so the slider stops there
-    "base_hazard": slider("alliance.base_hazard", "Alliance base hazard", 0.001, high=0.1),
-    "share_platform_first": {
-        "type": "SliderFloat",
-        "value": 0.4,
-        "label": "Share platform-first",
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-    },
-    "share_diversification": {
-        "type": "SliderFloat",
-        "value": 0.3,
-        "label": "Share diversification",
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-    },
-    "share_multi_homing": {
-        "type": "SliderFloat",
-        "value": 0.2,
-        "label": "Share multi-homing",
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-    },
-    "share_go_it_alone": {
-        "type": "SliderFloat",
-        "value": 0.1,
-        "label": "Share go-it-alone",
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-    },
-    "seed": {"type": "InputText", "value": DEFAULTS.seed, "label": "Seed"},
-}
-"""Sliders of the sidebar (Mesa's model_params format); strategy shares are normalized."""
+def _scenario_base(name: str) -> Any:
+    """A scenario's configuration, or the one-line reason it does not load."""
+    try:
+        return scenario_config(name)
+    except Exception as err:
+        return one_line(err)
 
 
-def labelled(ax) -> None:
-    """Name each plotted series by its metric label and unit (a ``post_process`` for Mesa's plots)."""
-    for line in ax.get_lines():
-        line.set_label(METRICS.label(line.get_label()))
-    ax.legend(loc="best", fontsize=8)
-
-
-def metric_plot(colours: dict[str, str]):
-    """A live plot of ``timeseries.parquet`` columns (column -> colour), legends from the registry."""
-    return make_plot_component(colours, post_process=labelled, backend="matplotlib")
-
-
-def make_page(model: DashboardModel | None = None):
-    """Build the SolaraViz page for a model (a default dashboard model when omitted)."""
-    model = model or DashboardModel()
-    components = [
-        (NetworkView, 0),
-        (ShockPanel, 0),
-        metric_plot({"total_revenue": "#1f77b4"}),
-        metric_plot({"survival_rate": "#2ca02c", "mean_direct_share": "#9467bd"}),
-        metric_plot({"mean_revenue_hhi": "#d62728", "mean_largest_platform_share": "#ff7f0e"}),
-        metric_plot({"platform_hhi": "#8c564b", "mean_fee_share": "#e377c2"}),
-        metric_plot({"shocks_active": "#7f7f7f", "failures": "#000000"}),
-    ]
-    return SolaraViz(model, components=components, model_params=MODEL_PARAMS, name="SMB ecosystem", play_interval=150)
-
-
-page = make_page()
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def main() -> None:

@@ -55,10 +55,24 @@ def fetch_packages(packages: set[str], cache_dir: Path) -> list[str]:
     return fetched
 
 
+def complete_marker(cache_dir: Path) -> Path:
+    """File recording that the cache holds every asset this Solara version's dashboard asks for."""
+    from solara import __version__
+
+    return cache_dir / f".complete-solara-{__version__}"
+
+
 def prefetch(cache_dir: Path = DEFAULT_CACHE, port: int = 8799, rounds: int = 3) -> list[str]:
-    """Start the dashboard once, load it in headless Chromium, and fetch what it missed."""
+    """Start the dashboard once, load it in headless Chromium, and fetch what it missed.
+
+    Once a load finds nothing missing, a marker file for the installed Solara version skips
+    later prefetches (delete it, or the cache, to check again).
+    """
     from simulator.dashboard.server import DashboardServer, open_page
 
+    marker = complete_marker(cache_dir)
+    if marker.exists():
+        return []
     fetched: list[str] = []
     for _ in range(rounds):
         with DashboardServer(port=port, cache_dir=cache_dir) as server:
@@ -66,7 +80,8 @@ def prefetch(cache_dir: Path = DEFAULT_CACHE, port: int = 8799, rounds: int = 3)
             missing = missing_packages(server.log())
         new = fetch_packages(missing, cache_dir)
         fetched += new
-        if not new:
+        if not missing:
+            marker.write_text("every asset the dashboard loaded was found in this cache\n")
             break
     return fetched
 

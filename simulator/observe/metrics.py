@@ -90,7 +90,7 @@ def _demography(s: Scope) -> dict[str, float]:
     exited = np.bincount(smbs.exit_cause[s.members & (smbs.failed_step == step)], minlength=len(EXIT_CAUSES))
     ages = step - smbs.birth_step[s.alive]
     return {
-        "entries": int((s.members & (smbs.birth_step == step)).sum()),
+        "entries": int((s.members & (smbs.birth_step == step)).sum()) if step > 0 else 0,  # step 0: the start
         **{f"exits_{cause}": int(exited[code]) for code, cause in enumerate(EXIT_CAUSES)},
         "smbs_ever": int(s.members.sum()),
         "mean_age": float(ages.mean()) if len(ages) else 0.0,
@@ -183,13 +183,17 @@ def _mean_lifetime(s: Scope) -> float:
 
 
 def timeseries(model: EcosystemModel) -> pd.DataFrame:
-    """The model's ``timeseries.parquet`` so far: one row per step."""
-    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    """The model's ``timeseries.parquet`` so far: one row per step (the DataCollector's step-0
+    row, the state at construction, left out)."""
+    frame = model.datacollector.get_model_vars_dataframe()
+    return frame[frame["step"] > 0].reset_index(drop=True)
 
 
 def timeseries_by_strategy(model: EcosystemModel) -> pd.DataFrame:
-    """The model's ``timeseries_by_strategy.parquet`` so far: one row per step and strategy group."""
-    return model.datacollector.get_table_dataframe("by_strategy")
+    """The model's ``timeseries_by_strategy.parquet`` so far: one row per step and strategy group
+    (the step-0 rows left out)."""
+    frame = model.datacollector.get_table_dataframe("by_strategy")
+    return frame[frame["step"] > 0].reset_index(drop=True)
 
 
 def _resilience(s: Scope) -> dict[str, Any] | None:

@@ -405,6 +405,10 @@ class MetricRegistry:
             label, unit = part.label, part.unit
         return f"{label} ({unit})" if unit else label
 
+    def metric_of(self, column: str) -> Metric | None:
+        """The metric a column belongs to (``platform_0_share`` -> ``platform_<i>_share``), or None."""
+        return self._find(column)[0]
+
     def _find(self, column: str) -> tuple[Metric | None, str | None]:
         if column in self._metrics:
             return self._metrics[column], None

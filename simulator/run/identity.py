@@ -15,7 +15,7 @@ from pathlib import Path
 
 from simulator.config import ModelConfig
 
-RUN_CONTROL_KEYS = ("force",)
+RUN_CONTROL_KEYS = ("force", "objective", "objective_direction")
 """Configuration keys that change how a run is executed, not what it computes."""
 
 

@@ -5,6 +5,8 @@ The output contract of one run directory:
 - ``config.yaml``: the resolved :class:`~simulator.config.ModelConfig`;
 - ``timeseries.parquet``: one row per step;
 - ``timeseries_by_strategy.parquet``: one row per step and strategy group;
+- ``timeseries_by_platform.parquet``: one row per step and platform (the ``platform_<i>_*``
+  columns of ``timeseries.parquet`` in long format);
 - ``events.parquet``: one row per alliance lifecycle event
   (columns in :data:`simulator.core.events.EVENT_COLUMNS`);
 - ``survival.parquet``: survival and hazard curves by age, tidy long format (columns in
@@ -14,11 +16,14 @@ The output contract of one run directory:
   :data:`simulator.observe.resilience.FIRM_COLUMNS`; no rows without shocks);
 - ``summary.json``: final metrics, with one entry per strategy group under ``by_strategy`` and
   the ``survival`` block (keys in :data:`simulator.observe.survival.SURVIVAL_SUMMARY`);
+- ``schema.json``: the data dictionary of these files: each table's columns with their type,
+  label, unit and meaning, and the summary's keys (:mod:`simulator.run.tables`);
 - ``manifest.json``: written last, once the files above are in place: each file's size and
   sha256, the code version and the configuration hash (:mod:`simulator.run.manifest`). A run
   directory is complete exactly when its manifest verifies.
 
-The columns and keys of the metric files are those of the metric registry
+Every table has stable column types (``int64``, ``float64``, ``bool``, ``string``; see
+:func:`simulator.run.tables.tidy`). The columns and keys of the metric files are those of the metric registry
 (:data:`simulator.observe.metrics.METRICS`, e.g. ``METRICS.columns(Level.SUMMARY)``).
 """
 
@@ -44,15 +49,18 @@ from simulator.observe.survival import survival_of
 from simulator.run.files import publish, staging
 from simulator.run.identity import CODE_FINGERPRINT, code_version, config_hash
 from simulator.run.manifest import MANIFEST_FILE, describe_files, write_manifest
+from simulator.run.tables import platform_series, run_dictionary, tidy
 
 OUTPUT_FILES: tuple[str, ...] = (
     "config.yaml",
     "timeseries.parquet",
     "timeseries_by_strategy.parquet",
+    "timeseries_by_platform.parquet",
     "events.parquet",
     "survival.parquet",
     "resilience_firms.parquet",
     "summary.json",
+    "schema.json",
 )
 
 
@@ -166,11 +174,19 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     config = result.model.config
     with open(out / "config.yaml", "w") as fh:
         yaml.safe_dump({**asdict(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False)
-    result.timeseries.to_parquet(out / "timeseries.parquet", index=False)
-    result.timeseries_by_strategy.to_parquet(out / "timeseries_by_strategy.parquet", index=False)
-    result.events.to_parquet(out / "events.parquet", index=False)
-    result.survival.to_parquet(out / "survival.parquet", index=False)
-    result.resilience_firms.to_parquet(out / "resilience_firms.parquet", index=False)
+    tables = {
+        "timeseries.parquet": result.timeseries,
+        "timeseries_by_strategy.parquet": result.timeseries_by_strategy,
+        "timeseries_by_platform.parquet": platform_series(result.timeseries, config.n_platforms),
+        "events.parquet": result.events,
+        "survival.parquet": result.survival,
+        "resilience_firms.parquet": result.resilience_firms,
+    }
+    tables = {name: tidy(frame) for name, frame in tables.items()}
+    for name, frame in tables.items():
+        frame.to_parquet(out / name, index=False)
+    with open(out / "schema.json", "w") as fh:
+        json.dump(run_dictionary(tables), fh, indent=2)
     with open(out / "summary.json", "w") as fh:
         json.dump(result.summary, fh, indent=2)
     if result.twin is not None:

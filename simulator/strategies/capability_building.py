@@ -43,7 +43,7 @@ class CapabilityBuildingParams(SeekerParams):
 class CapabilityBuilding(AllianceSeeker):
     """Use alliances while investing in the firm's own capabilities, to need them less over time.
 
-    Seed 003, "Internal Capability Building": "reliance on external alliances should not come at
+    Source 003, "Internal Capability Building": "reliance on external alliances should not come at
     the expense of developing internal capabilities ... to strategically reduce reliance over
     time", like the manufacturer that builds its own sales team alongside its distributor. Each
     step the SMB invests ``invest_rate`` of its revenue (if its cash allows) and closes

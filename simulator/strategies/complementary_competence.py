@@ -23,7 +23,7 @@ class ComplementaryCompetenceParams(SeekerParams):
 class ComplementaryCompetence(AllianceSeeker):
     """Choose partners whose capabilities augment the SMB's rather than substitute for them.
 
-    Seed 003, "Cultivating Complementary Core Competencies": seek "partners who possess
+    Source 003, "Cultivating Complementary Core Competencies": seek "partners who possess
     capabilities that genuinely augment, rather than substitute, their own", as the design firm
     that partners with a manufacturer. The SMB refuses partners below ``min_complementarity`` and
     ranks the rest by ``expected value x (complementarity / 0.25) ** weight``.

@@ -28,7 +28,7 @@ class ContractualClarityParams(SeekerParams):
 class ContractualClarity(AllianceSeeker):
     """Sign well-defined contracts with explicit exit clauses and no exclusivity.
 
-    Seed 003, "Contractual Clarity and Exit Clauses": agreements should spell out scope,
+    Source 003, "Contractual Clarity and Exit Clauses": agreements should spell out scope,
     responsibilities and, crucially, exit clauses, because "ambiguity in contracts breeds
     dependence" (and clear data ownership). The SMB's alliances cost ``exit_months`` of expected
     flow to leave instead of the market's ``alliance.exit_months``, it never accepts exclusivity,

@@ -28,7 +28,7 @@ class DiversificationParams(StrategyParams):
 class Diversification(Strategy):
     """Hold several partners of different roles and multi-home on platforms, capping any one.
 
-    Seed 003's first strategy, "Diversification of Partnerships": cultivate "a range of
+    Source 003's first strategy, "Diversification of Partnerships": cultivate "a range of
     alliances rather than relying heavily on a single" partner, here with a ceiling on any one
     partner's share of revenue. While the
     largest channel's share of revenue is above ``max_share`` the SMB keeps searching (up to

@@ -31,7 +31,7 @@ class EcosystemInfluenceParams(SeekerParams):
 class EcosystemInfluence(AllianceSeeker):
     """Position the firm as a well-connected, indispensable contributor to gain bargaining power.
 
-    Seed 003, "Power Dynamics and Ecosystem Influence Strategies": "building strategic alliances
+    Source 003, "Power Dynamics and Ecosystem Influence Strategies": "building strategic alliances
     with influential ecosystem players", positioning "as indispensable contributors, SMBs can
     enhance their negotiating power". The SMB spends ``invest_rate`` of revenue on influence,
     which scales its counterparts' bargaining power by ``(1 - influence)`` in negotiations and

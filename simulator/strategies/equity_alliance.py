@@ -26,7 +26,7 @@ class EquityAllianceParams(SeekerParams):
 class EquityAlliance(AllianceSeeker):
     """Take equity in partner alliances (or form joint ventures) for shared control.
 
-    Seed 003, "Equity Alliances and Joint Ventures for Shared Control": "mutual ownership and
+    Source 003, "Equity Alliances and Joint Ventures for Shared Control": "mutual ownership and
     incentivizing long-term commitment", "pooling resources and sharing risks and rewards", at
     the price of careful negotiation and harder exits. The SMB puts
     ``alliance.equity_capital_months x equity_stake`` months of expected value into each alliance

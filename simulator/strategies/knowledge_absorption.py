@@ -34,7 +34,7 @@ class KnowledgeAbsorptionParams(SeekerParams):
 class KnowledgeAbsorption(AllianceSeeker):
     """Build absorptive capacity and turn partners' knowledge into own capability.
 
-    Seed 003, "Knowledge Absorption and Innovation Independence": "actively cultivate the
+    Source 003, "Knowledge Absorption and Innovation Independence": "actively cultivate the
     capacity to absorb knowledge and insights from their ecosystem partners, transforming
     external learning into internal innovation capabilities ... investing in R&D". The SMB
     invests ``invest_rate`` of revenue in absorptive capacity, shares information openly to

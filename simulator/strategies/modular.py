@@ -28,7 +28,7 @@ class ModularParams(SeekerParams):
 class Modular(AllianceSeeker):
     """Build on open interfaces and standard data formats so partners can be swapped.
 
-    Seed 003, "Modularization and Interoperability": systems "designed to interface seamlessly
+    Source 003, "Modularization and Interoperability": systems "designed to interface seamlessly
     with diverse partners without creating deep, inextricable entanglements" let the SMB "switch
     partners or operate independently without significant disruption" (and, for automation,
     "prioritize open and interoperable systems that avoid vendor lock-in"). The SMB pays

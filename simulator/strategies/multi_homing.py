@@ -23,7 +23,7 @@ class MultiHomingParams(SeekerParams):
 class MultiHoming(AllianceSeeker):
     """Participate in several competing platform ecosystems at once.
 
-    Seed 003, "Strategic Hedging and Alliance Portfolio Diversification Across Ecosystems":
+    Source 003, "Strategic Hedging and Alliance Portfolio Diversification Across Ecosystems":
     "participating in multiple, potentially competing ecosystems simultaneously ... reduce their
     vulnerability to the fortunes or strategic shifts of any single ecosystem". The SMB joins
     ``platforms`` platforms (all of them by default), so no single platform carries most of its

@@ -20,7 +20,7 @@ class PhasedParams(SeekerParams):
 class Phased(AllianceSeeker):
     """Start every partner alliance as a pilot at reduced scope and commit only if it pays.
 
-    Seed 003, "Phased Alliance Approach": "starting with pilot projects or short-term
+    Source 003, "Phased Alliance Approach": "starting with pilot projects or short-term
     collaborations allows for testing the waters ... before committing to more extensive
     arrangements". Pilots run ``pilot_steps`` steps at ``alliance.pilot_scope``; one that
     delivers at least ``alliance.commit_threshold`` of its expected value commits (and only then

@@ -31,7 +31,7 @@ class PortfolioReviewParams(SeekerParams):
 class PortfolioReview(AllianceSeeker):
     """Review every alliance often against performance and dependence; prune and replace.
 
-    Seed 003, "Dynamic Alliance Portfolio Management": "regularly review their alliance
+    Source 003, "Dynamic Alliance Portfolio Management": "regularly review their alliance
     portfolio, assessing the performance of each partnership, evaluating the level of dependence
     incurred ... terminating underperforming alliances, renegotiating terms to reduce
     dependence, or actively seeking out new partnerships". Alliances are reviewed every

@@ -20,7 +20,7 @@ class StrategicAmbiguityParams(SeekerParams):
 class StrategicAmbiguity(AllianceSeeker):
     """Calibrate information sharing low to protect core competencies.
 
-    Seed 003, "Strategic Ambiguity and Controlled Information Sharing": a "deliberate approach
+    Source 003, "Strategic Ambiguity and Controlled Information Sharing": a "deliberate approach
     to information sharing ... to protect core competencies", which "prevents partners from
     gaining undue leverage or replicating core capabilities". Knowledge flows both ways in
     proportion to the information-sharing level, so the SMB leaks less to its partners and also
