@@ -96,14 +96,24 @@ def test_big_client_dependence_puts_revenue_at_risk_and_needs_a_selling_client()
         assert abs(gap_off) < 0.02, (seed, gap_off)
 
 
-def test_platform_lockin_fee_hike_raises_fees_on_locked_in_sellers() -> None:
-    """The dominant marketplace's fee rises far above its start, and the sellers who stay depend on it."""
+def test_platform_lockin_fee_hike_raises_fees_because_sellers_are_locked_in() -> None:
+    """The dominant marketplace's fee creeps up before the hike and ends far above its start, while
+    platform-first sellers keep most of their sales there; the hike costs the sellers revenue
+    against the twin. The creep is governance responding to lock-in (the platform raises its
+    fee while members' switching costs, which grow with tenure and data held, exceed the
+    threshold: Farrell and Klemperer's lock-in and its exploitation).
+
+    Ablation: with switching costs that do not grow (no tenure or data lock-in), the fee does
+    not move before the hike, ends below the locked-in arm's, and the hike costs far less."""
+    unlocked = ("platform.switching_cost_growth=0", "platform.data_lock_in=0")
     for seed in SEEDS:
-        result = scenario("platform_lockin_fee_hike", seed)
-        fees = result.timeseries.platform_0_fee
-        assert fees.iloc[-1] >= fees.iloc[0] + 0.15
-        assert result.summary["by_strategy"]["platform_first"]["mean_largest_platform_share"] > 0.6
-        assert result.summary["resilience"]["loss_vs_twin"] > 0
+        on, off = scenario("platform_lockin_fee_hike", seed), scenario("platform_lockin_fee_hike", seed, unlocked)
+        fee_on, fee_off = on.timeseries.platform_0_fee, off.timeseries.platform_0_fee
+        assert fee_on.iloc[59] >= fee_on.iloc[0] + 0.1 and fee_on.iloc[-1] >= fee_on.iloc[0] + 0.15
+        assert fee_off.iloc[59] <= fee_off.iloc[0] + 0.01 and fee_off.iloc[-1] < fee_on.iloc[-1] - 0.1
+        assert on.summary["by_strategy"]["platform_first"]["mean_largest_platform_share"] > 0.6
+        loss_on, loss_off = on.summary["resilience"]["loss_vs_twin"], off.summary["resilience"]["loss_vs_twin"]
+        assert loss_on > loss_off + 0.1, (seed, loss_on, loss_off)
 
 
 def test_supply_chain_failure_costs_net_income_through_the_lost_savings() -> None:
@@ -161,7 +171,10 @@ def test_two_platforms_compete_tips_when_members_revisit_and_freezes_without() -
 
 
 def test_innovation_network_absorbers_learn_and_guardians_leak_least() -> None:
-    """Absorbers gain the most knowledge; strategic ambiguity leaks the least."""
+    """Definition check, not a finding (see the audit in tests/test_strategies.py): absorbers share
+    at 0.7 and invest in absorptive capacity, guardians share at 0.15, and both knowledge flows
+    are products of sharing and absorptive capacity; the test checks that the strategies' terms
+    reach the learning rule in this network."""
     for seed in SEEDS:
         groups = scenario("innovation_network", seed).summary["by_strategy"]
         absorb, guard = groups["knowledge_absorption"], groups["strategic_ambiguity"]
@@ -170,7 +183,10 @@ def test_innovation_network_absorbers_learn_and_guardians_leak_least() -> None:
 
 
 def test_automation_vendor_exit_hurts_less_with_modular_systems() -> None:
-    """When the vendors exit, automation decays; modular SMBs keep more of theirs."""
+    """Definition check, not a finding: automation decays without a technology alliance
+    (alliance.automation_decay) and modular SMBs' decay is scaled by their switching factor 0.3,
+    so modular SMBs keep more of it by construction; the test checks that the vendor exit reaches
+    automation through those rules."""
     for seed in SEEDS:
         by = scenario("automation_vendor", seed).timeseries_by_strategy.set_index(["strategy", "step"])
         kept = {
