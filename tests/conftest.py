@@ -113,4 +113,3 @@ def make_sweep(root: Path, jobs: list[dict[str, Any]], **common: Any) -> Path:
 def sweep_dirs(cwd: Path) -> list[Path]:
     """The sweep directories a run in ``cwd`` wrote, oldest first."""
     return sorted((cwd / "results" / "sweeps").iterdir())
-
