@@ -122,12 +122,6 @@ def test_persistent_shocks_spread_failures_over_the_run():
 
 # ------------------------------------------------------------------ entry and exit
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="new defaults (issue 15): lock-in-responsive fee governance raises fees by up to a point a year "
-    "(0.15 to 0.31 over 240 steps in the small ecosystem) and the population sinks further; measured, seed 3: "
-    "alive between 193 and 311 against the band 195-390",
-)
 def test_entry_keeps_the_population_in_a_band():
     """With the default entry and exits the alive count stays within a band around n_smbs over 240
     steps (the low side allows for the shake-out of the initial SMBs in the first years) and births

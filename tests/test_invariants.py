@@ -520,9 +520,11 @@ def test_strategy_groups_add_up_to_the_population():
 
     names = [s.name for s in model.strategies]
     index_of_uid = {int(uid): i for i, uid in enumerate(model.smbs.uid)}
-    smb_index = result.events["smb_id"].map(index_of_uid).to_numpy()
+    alliance_events = result.events[result.events.alliance_id >= 0]  # market events name no strategy
+    assert set(result.events.event[result.events.alliance_id < 0]) <= MARKET_EVENTS
+    smb_index = alliance_events["smb_id"].map(index_of_uid).to_numpy()
     expected = [names[k] for k in model.smbs.strategy_id[smb_index]]
-    assert result.events["strategy"].astype(str).tolist() == expected
+    assert alliance_events["strategy"].astype(str).tolist() == expected
 
     by = result.timeseries_by_strategy
     assert len(by) == config.steps * len(model.strategies)

@@ -81,8 +81,9 @@ class MarketConfig:
     sector_persistence: float = param(0.9, "AR(1) persistence of each sector's log demand factor.", ge=0.0, le=0.999)
     sector_volatility: float = param(0.04, "Std. dev. of each sector's log demand shock per step.", ge=0.0, le=1.0)
     firm_volatility: float = param(
-        0.45,
-        "Std. dev. of each SMB's idiosyncratic log demand deviation (its stationary std. dev. when persistent).",
+        0.28,
+        "Std. dev. of each SMB's idiosyncratic log demand deviation (its stationary std. dev. when persistent; "
+        "calibrated, see docs/ODD.md 6.1).",
         ge=0.0,
         le=1.0,
     )
@@ -124,22 +125,25 @@ class SMBConfig:
     )
     grace_steps: int = param(3, "Steps an SMB may stay below its liquidity floor before it fails.", ge=0)
     entry_rate: float = param(
-        0.006,
-        "Expected new SMBs per step, as a share of n_smbs (Poisson; 0: no entry, a closed population).",
+        0.0063,
+        "Expected new SMBs per step, as a share of n_smbs (Poisson; 0: no entry, a closed population; "
+        "calibrated, see docs/ODD.md 6.1).",
         ge=0.0,
         le=1.0,
     )
     exit_hazard: float = param(
-        0.002,
+        0.0014,
         "Per-step probability that an alive SMB's owners close or sell it for reasons outside the model "
-        "(retirement, sale).",
+        "(retirement, sale; calibrated, see docs/ODD.md 6.1).",
         ge=0.0,
         le=1.0,
     )
     entrant_size: float = param(
         0.8, "An entrant's demand at entry, as a share of its market potential (it grows from there).", gt=0.0, le=1.0
     )
-    entrant_cash_months: float = param(2.5, "An entrant's starting cash, in months of its fixed cost.", ge=0.0)
+    entrant_cash_months: float = param(
+        2.89, "An entrant's starting cash, in months of its fixed cost (calibrated, see docs/ODD.md 6.1).", ge=0.0
+    )
     initial_age_mean: float = param(
         120.0, "Mean age in steps of the initial SMBs (geometric ages; their birth steps are <= 0).", ge=0.0
     )
@@ -336,8 +340,8 @@ class AllianceConfig:
     )
     candidates: int = param(5, "Partner candidates an SMB samples when it searches.", ge=1)
     evaluation_noise: float = param(
-        0.6123,
-        "Log-normal sigma of an SMB's error when it forecasts an alliance's value (calibrated, see docs/ODD.md).",
+        0.98,
+        "Log-normal sigma of an SMB's error when it forecasts an alliance's value (calibrated, see docs/ODD.md 6.1).",
         ge=0.0,
     )
     platform_noise_factor: float = param(
