@@ -113,11 +113,3 @@ def make_sweep(root: Path, jobs: list[dict[str, Any]], **common: Any) -> Path:
 def sweep_dirs(cwd: Path) -> list[Path]:
     """The sweep directories a run in ``cwd`` wrote, oldest first."""
     return sorted((cwd / "results" / "sweeps").iterdir())
-
-
-LESSON_TO_REDERIVE = (
-    "lesson to re-derive with an ablation after the open population, staggered reviews and plat"
-    "form revisiting changed the dynamics (issue: alliance and platform dynamics, item 7)"
-)
-"""Reason of the lessons marked xfail: they held under the closed population with one review date
-and one-off platform choice, and must be re-derived (with an ablation) under the new dynamics."""

@@ -7,7 +7,6 @@ from functools import cache
 
 import numpy as np
 import pytest
-from conftest import LESSON_TO_REDERIVE
 from hydra import compose, initialize_config_dir
 
 from simulator.cli.app import CONFIG_DIR, group_options
@@ -27,10 +26,11 @@ LESSONS = (
 
 
 @cache
-def scenario(name: str, seed: int) -> RunResult:
-    """Run a preset as ``ecosim scenario=<name> seed=<seed>`` would."""
+def scenario(name: str, seed: int, overrides: tuple[str, ...] = ()) -> RunResult:
+    """Run a preset as ``ecosim scenario=<name> seed=<seed> <overrides>`` would (cached: the
+    lesson and its ablation arm share runs across tests)."""
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("config", overrides=[f"scenario={name}"])
+        cfg = compose("config", overrides=[f"scenario={name}", *overrides])
     return run_simulation(replace(model_config(cfg), seed=seed))
 
 
@@ -39,78 +39,143 @@ def test_every_teaching_scenario_exists() -> None:
     assert set(LESSONS) <= set(group_options("scenario"))
 
 
-@pytest.mark.xfail(reason=LESSON_TO_REDERIVE, strict=False)
-def test_local_bakery_allies_grow_and_survive_more_than_loners() -> None:
-    """Complementary partners (the bakery and the coffee shop) grow faster than loners in every
-    seed and survive at least as well on average (in a town of 20 shops per group one failure
-    is 5 points, so single seeds can go either way)."""
-    survival = []
-    for seed in SEEDS:
-        groups = scenario("local_bakery", seed).summary["by_strategy"]
-        allied, alone = groups["complementary_competence"], groups["go_it_alone"]
-        assert allied["revenue_growth_total"] > alone["revenue_growth_total"]
-        survival.append(allied["survival_rate"] - alone["survival_rate"])
-    assert np.mean(survival) >= 0
+TOWNS = tuple(range(12))
+"""Seeds of the bakery town: 40 shops make a single town noisy, and a town runs in a blink."""
 
-
-@pytest.mark.xfail(
-    reason="fragile: measured on the 20-40 SMBs still allied at step 120 of 200; with alliance costs seed 2 "
-    "reverses (largest-channel share 0.41 single-client vs 0.51 diversified); to re-derive with an ablation "
-    "on more firms (issue: alliance and platform dynamics, item 7)",
-    strict=False,
+NO_PARTNER_VALUE = (
+    "alliance.complementarity_floor=0",
+    "alliance.complementarity_slope=0",
+    "alliance.relational_rent=0",
 )
-def test_big_client_dependence_concentrates_revenue() -> None:
-    """One big client carries most of a single-partner SMB's sales and much of its revenue would
-    be lost if it left; diversifiers spread their sales and lose little.
+"""Partners add no reach, no supply-chain saving and no relational rent (the alliance costs stay)."""
 
-    Measured over the SMBs that hold an alliance at the end: in an open population some are
-    entrants that have not found their client yet, or firms between two clients, and the lesson
-    is about the others."""
-    from simulator.observe.dependence import dependence
 
+def test_local_bakery_allies_grow_faster_because_of_what_partners_add() -> None:
+    """In most towns the allied shops' median revenue growth beats the loners': a complementary
+    partner (the coffee shop that sells what the bakery bakes) adds reach and saves costs, the
+    sources' case for complementary-business alliances. Survival is not asserted: in a town of
+    20 shops per group one failure is 5 points and the difference is within seed noise.
+
+    Ablation: with partners that add nothing (complementarity multiplier 0, no relational rent)
+    the allied shops' lead shrinks (to about a fifth at the defaults; to about two thirds under a
+    calibration with more entry and less forecast noise, so only the direction is asserted)."""
+
+    def lead(overrides: tuple[str, ...]) -> np.ndarray:
+        groups = [scenario("local_bakery", seed, overrides).summary["by_strategy"] for seed in TOWNS]
+        return np.array(
+            [
+                g["complementary_competence"]["median_revenue_growth"] - g["go_it_alone"]["median_revenue_growth"]
+                for g in groups
+            ]
+        )
+
+    on, off = lead(()), lead(NO_PARTNER_VALUE)
+    assert on.mean() > 0 and (on > 0).mean() >= 2 / 3, on
+    assert off.mean() < on.mean(), (on, off)
+
+
+NO_CLIENT_SALES = ("shock=none", "steps=60", "twin=false")
+"""The big-client preset before its shock (no twin needed): the dependence the exit would realize."""
+
+
+def test_big_client_dependence_puts_revenue_at_risk_and_needs_a_selling_client() -> None:
+    """Single-client SMBs have far more revenue at risk (what they would lose, after recapture by
+    their own channel, if their largest counterpart left) than diversifiers, in every seed: one big
+    distributor carries a large part of their sales (Porter's buyer power; the seed's "one big
+    client" warning).
+
+    Ablation: when partners sell nothing (both selling roles' reach 0) nobody depends on them and
+    the gap is gone. The exit at step 60 itself is not asserted: by then only a few single-client
+    firms still hold their client, and the group's revenue path is seed noise."""
+    quiet = ("partner.marketing_distribution_reach=0", "partner.complementary_business_reach=0")
     for seed in SEEDS:
-        model = scenario("big_client_dependence", seed).model
-        smbs, ledger = model.smbs, model.ledger
-        allied = smbs.alive & (np.bincount(ledger.smb[ledger.active_ids], minlength=smbs.n) > 0)
-        at_risk = dependence(model).revenue_at_risk
-        group = {s.name: allied & (smbs.strategy_id == sid) for sid, s in enumerate(model.strategies)}
-        largest = {name: smbs.largest_channel_share[mask].mean() for name, mask in group.items()}
-        risk = {name: at_risk[mask].mean() for name, mask in group.items()}
-        assert largest["opportunistic"] > 0.5
-        assert largest["opportunistic"] > largest["diversification"] + 0.1
-        assert risk["opportunistic"] > max(2 * risk["diversification"], 0.2)
+        on = scenario("big_client_dependence", seed, NO_CLIENT_SALES).summary["by_strategy"]
+        off = scenario("big_client_dependence", seed, NO_CLIENT_SALES + quiet).summary["by_strategy"]
+        single, spread = on["opportunistic"]["mean_revenue_at_risk"], on["diversification"]["mean_revenue_at_risk"]
+        assert single > spread + 0.1 and single > 1.5 * spread, (seed, single, spread)
+        gap_off = off["opportunistic"]["mean_revenue_at_risk"] - off["diversification"]["mean_revenue_at_risk"]
+        assert abs(gap_off) < 0.02, (seed, gap_off)
 
 
-def test_platform_lockin_fee_hike_raises_fees_on_locked_in_sellers() -> None:
-    """The dominant marketplace's fee rises far above its start, and the sellers who stay depend on it."""
+def test_platform_lockin_fee_hike_raises_fees_because_sellers_are_locked_in() -> None:
+    """The dominant marketplace's fee creeps up before the hike and ends far above its start, while
+    platform-first sellers keep most of their sales there; the hike costs the sellers revenue
+    against the twin. The creep is governance responding to lock-in (the platform raises its
+    fee while members' switching costs, which grow with tenure and data held, exceed the
+    threshold: Farrell and Klemperer's lock-in and its exploitation).
+
+    Ablation: with switching costs that do not grow (no tenure or data lock-in), the fee does
+    not move before the hike, ends below the locked-in arm's, and the hike costs far less."""
+    unlocked = ("platform.switching_cost_growth=0", "platform.data_lock_in=0")
     for seed in SEEDS:
-        result = scenario("platform_lockin_fee_hike", seed)
-        fees = result.timeseries.platform_0_fee
-        assert fees.iloc[-1] >= fees.iloc[0] + 0.15
-        assert result.summary["by_strategy"]["platform_first"]["mean_largest_platform_share"] > 0.6
-        assert result.summary["resilience"]["loss_vs_twin"] > 0
+        on, off = scenario("platform_lockin_fee_hike", seed), scenario("platform_lockin_fee_hike", seed, unlocked)
+        fee_on, fee_off = on.timeseries.platform_0_fee, off.timeseries.platform_0_fee
+        assert fee_on.iloc[59] >= fee_on.iloc[0] + 0.1 and fee_on.iloc[-1] >= fee_on.iloc[0] + 0.15
+        assert fee_off.iloc[59] <= fee_off.iloc[0] + 0.01 and fee_off.iloc[-1] < fee_on.iloc[-1] - 0.1
+        assert on.summary["by_strategy"]["platform_first"]["mean_largest_platform_share"] > 0.6
+        loss_on, loss_off = on.summary["resilience"]["loss_vs_twin"], off.summary["resilience"]["loss_vs_twin"]
+        assert loss_on > loss_off + 0.1, (seed, loss_on, loss_off)
 
 
-def test_supply_chain_failure_costs_revenue_and_firms() -> None:
-    """Losing the supplier network cuts revenue and, over the seeds, kills firms the twin keeps."""
-    deaths = []
-    for seed in SEEDS:
-        result = scenario("supply_chain_failure", seed)
-        shock = result.summary["resilience"]
-        assert shock["depth"] > 0.15 and shock["loss_vs_twin"] > 0
-        alive, twin_alive = result.timeseries.smbs_alive.iloc[-1], result.twin.timeseries.smbs_alive.iloc[-1]
-        deaths.append(twin_alive - alive)  # one seed may differ by a firm either way after the shock
-    assert sum(deaths) > 0
+def test_supply_chain_failure_costs_net_income_through_the_lost_savings() -> None:
+    """Losing every supplier at once (the preset's only shock) costs the thin-margin SMBs net
+    income against the no-shock twin (on average and in most seeds): their supply-chain alliances cut variable
+    cost, and the savings go with the suppliers (seed sources: supply-chain partners lower costs).
+    Revenue is not asserted: suppliers add little reach, and the revenue path is seed noise.
+
+    Ablation: with supply-chain alliances that save nothing (alliance.supply_chain_saving=0) the
+    same failure costs little net income."""
+    on = np.array(
+        [scenario("supply_chain_failure", seed).summary["resilience"]["net_income_loss_vs_twin"] for seed in SEEDS]
+    )
+    off = np.array(
+        [
+            scenario("supply_chain_failure", seed, ("alliance.supply_chain_saving=0",)).summary["resilience"][
+                "net_income_loss_vs_twin"
+            ]
+            for seed in SEEDS
+        ]
+    )
+    assert on.mean() > 0 and (on > 0).sum() >= len(SEEDS) - 1, on
+    assert off.mean() < on.mean() / 2, (on, off)
 
 
-def test_two_platforms_compete_tips_toward_one() -> None:
-    """Strong network effects concentrate the market on one platform."""
-    hhi = [scenario("two_platforms_compete", seed).summary["platform_hhi"] for seed in SEEDS]
-    assert np.mean(hhi) > 0.6 and min(hhi) > 0.5
+def test_no_preset_bundles_a_second_shock() -> None:
+    """A lesson must come from its own shock: every shock preset schedules one shock."""
+    for name in group_options("shock"):
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose("config", overrides=[f"shock={name}"])
+        assert len(model_config(cfg).shocks) <= 1, name
+
+
+def leader_share(result: RunResult) -> float:
+    """The larger platform's share of platform members at the end of a run."""
+    last = result.timeseries.iloc[-1]
+    return float(max(last[c] for c in result.timeseries.columns if c.startswith("platform_") and c.endswith("_share")))
+
+
+def test_two_platforms_compete_tips_when_members_revisit_and_freezes_without() -> None:
+    """Identical platforms with strong network effects: the market tips (leader share near 1 in
+    most seeds) because members revisit their choice and move to the bigger network (increasing
+    returns, Arthur 1989; Katz and Shapiro). HHI > 0.5 would hold for any two platforms, so the
+    test is on the leader's share and its ablation.
+
+    Ablation: with platform.revisit_rate=0 (choices made once, never revisited) the same seeds
+    freeze with the runner-up keeping a share: the early lead compounds only among newcomers."""
+    on = np.array([leader_share(scenario("two_platforms_compete", seed)) for seed in SEEDS])
+    off = np.array(
+        [leader_share(scenario("two_platforms_compete", seed, ("platform.revisit_rate=0",))) for seed in SEEDS]
+    )
+    assert (on >= 0.95).sum() >= len(SEEDS) - 1, on
+    assert (on > off).all(), (on, off)
+    assert off.mean() < on.mean() - 0.05, (on, off)
 
 
 def test_innovation_network_absorbers_learn_and_guardians_leak_least() -> None:
-    """Absorbers gain the most knowledge; strategic ambiguity leaks the least."""
+    """Definition check, not a finding (see the audit in tests/test_strategies.py): absorbers share
+    at 0.7 and invest in absorptive capacity, guardians share at 0.15, and both knowledge flows
+    are products of sharing and absorptive capacity; the test checks that the strategies' terms
+    reach the learning rule in this network."""
     for seed in SEEDS:
         groups = scenario("innovation_network", seed).summary["by_strategy"]
         absorb, guard = groups["knowledge_absorption"], groups["strategic_ambiguity"]
@@ -119,7 +184,10 @@ def test_innovation_network_absorbers_learn_and_guardians_leak_least() -> None:
 
 
 def test_automation_vendor_exit_hurts_less_with_modular_systems() -> None:
-    """When the vendors exit, automation decays; modular SMBs keep more of theirs."""
+    """Definition check, not a finding: automation decays without a technology alliance
+    (alliance.automation_decay) and modular SMBs' decay is scaled by their switching factor 0.3,
+    so modular SMBs keep more of it by construction; the test checks that the vendor exit reaches
+    automation through those rules."""
     for seed in SEEDS:
         by = scenario("automation_vendor", seed).timeseries_by_strategy.set_index(["strategy", "step"])
         kept = {

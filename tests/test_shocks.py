@@ -6,10 +6,9 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import LESSON_TO_REDERIVE
 
 from simulator import ConfigError, EcosystemModel, ModelConfig
-from simulator.config import PlatformConfig, ResilienceConfig, ShockConfig
+from simulator.config import PartnerConfig, PlatformConfig, ResilienceConfig, ShockConfig
 from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.observe.resilience import shock_response
 from simulator.run.runner import run_simulation
@@ -57,41 +56,82 @@ def test_bigger_demand_shock_gives_deeper_drop_and_bigger_loss() -> None:
         assert big["loss_vs_twin"] > small["loss_vs_twin"] > 0
 
 
-@pytest.mark.xfail(reason=LESSON_TO_REDERIVE, strict=False)
-def test_multi_homing_loses_less_to_a_platform_outage_than_platform_first() -> None:
-    """Hedging across platforms softens the outage of the largest one."""
-    for seed in SEEDS:
-        result = run_simulation(
-            config(
-                seed,
-                (shock("platform_outage", duration=3, target="largest"),),
-                strategy=mix({"multi_homing": 0.5, "platform_first": 0.5}),
-            )
+def outage_depths(seed: int, n_platforms: int) -> dict[str, float]:
+    """Revenue depth by strategy when the largest platform is down for 3 steps, in a half
+    multi-homing (every platform, no partner), half platform-first population."""
+    result = run_simulation(
+        config(
+            seed,
+            (shock("platform_outage", duration=3, target="largest"),),
+            steps=45,
+            n_platforms=n_platforms,
+            strategy=mix({"multi_homing": 0.5, "platform_first": 0.5}, {"multi_homing": {"partners": 0}}),
         )
-        groups = result.summary["resilience"]["by_strategy"]
-        assert groups["multi_homing"]["depth"] < groups["platform_first"]["depth"]
-        assert groups["multi_homing"]["loss_vs_twin"] < groups["platform_first"]["loss_vs_twin"]
+    )
+    return {name: group["depth"] for name, group in result.summary["resilience"]["by_strategy"].items()}
 
 
-@pytest.mark.xfail(reason=LESSON_TO_REDERIVE, strict=False)
+def test_multi_homing_halves_the_drop_of_a_platform_outage_and_needs_a_second_platform() -> None:
+    """Hedging across platforms softens the outage of the largest one: multi-homers' revenue drops
+    far less than platform-first SMBs' in every seed (they keep selling through the other
+    platform; the sources' case for multi-homing). The cumulative loss against the twin is not
+    asserted: a 3-month outage is small against 15 months and its sign is noise.
+
+    Ablation: with one platform there is nothing to hedge with, and the two groups (both
+    holding one platform and no partner) drop alike."""
+    on = np.array([(d := outage_depths(seed, 2))["platform_first"] - d["multi_homing"] for seed in SEEDS])
+    off = np.array([(d := outage_depths(seed, 1))["platform_first"] - d["multi_homing"] for seed in SEEDS])
+    assert (on > 0.1).all(), on
+    assert off.mean() < on.mean() / 3, (on, off)
+
+
+WINDOW = 2
+"""Steps over which a role failure's revenue loss is read: the immediate loss, before the shocked
+run and its twin diverge through different failures and searches (seed noise)."""
+
+
+def role_failure_losses(seed: int, ablation: dict | None = None) -> dict[str, float]:
+    """Revenue lost against the twin in the WINDOW steps from the failure of every distributor, by strategy,
+    as a share of the twin's revenue: diversifiers vs SMBs holding one partner and no platform."""
+    result = run_simulation(
+        config(
+            seed,
+            (shock("partner_failure", target="role:marketing_distribution"),),
+            steps=START + WINDOW - 1,
+            strategy=mix(
+                {"diversification": 0.5, "opportunistic": 0.5},
+                {"opportunistic": {"partners": 1, "platforms": 0}},
+            ),
+            **(ablation or {}),
+        )
+    )
+    shocked, twin = result.timeseries_by_strategy, result.twin.timeseries_by_strategy
+    after = shocked.step >= START
+    lost = twin[after].groupby("strategy").total_revenue.sum() - shocked[after].groupby("strategy").total_revenue.sum()
+    return (lost / twin[after].groupby("strategy").total_revenue.sum()).to_dict()
+
+
 def test_diversified_smbs_lose_less_when_a_partner_role_fails() -> None:
-    """SMBs with one partner lose more than diversified ones when that kind of partner fails."""
-    depths = []
-    for seed in SEEDS:
-        result = run_simulation(
-            config(
-                seed,
-                (shock("partner_failure", target="role:marketing_distribution"),),
-                strategy=mix(
-                    {"diversification": 0.5, "opportunistic": 0.5},
-                    {"opportunistic": {"partners": 1, "platforms": 0}},
-                ),
-            )
-        )
-        groups = result.summary["resilience"]["by_strategy"]
-        depths.append((groups["diversification"]["depth"], groups["opportunistic"]["depth"]))
-    diversified, concentrated = np.array(depths).T
-    assert (diversified < concentrated).all()
+    """SMBs with one partner lose more revenue against their twin than diversified ones when
+    every distributor fails, in every seed (concentration turns one counterpart's failure into a
+    large loss; diversification caps each channel at 35%). Measured against the no-shock twin
+    (common random numbers) over the first WINDOW steps: the depth against a group's own
+    pre-shock level, or a longer window, is dominated by seed noise in a group this small.
+
+    Ablation: with distributors that sell nothing (partner.marketing_distribution_reach=0) their
+    failure costs little and the gap shrinks to less than half."""
+    on = np.array([(d := role_failure_losses(seed))["opportunistic"] - d["diversification"] for seed in SEEDS])
+    off = np.array(
+        [
+            (d := role_failure_losses(seed, {"partner": PartnerConfig(marketing_distribution_reach=0.0)}))[
+                "opportunistic"
+            ]
+            - d["diversification"]
+            for seed in SEEDS
+        ]
+    )
+    assert (on > 0.02).all(), on
+    assert off.mean() < on.mean() / 2, (on, off)
 
 
 def test_fee_hike_reprices_members_and_is_logged() -> None:
