@@ -205,15 +205,17 @@ def test_a_killed_sweep_resumes_with_nothing_lost_or_duplicated(tmp_path: Path) 
     args = [sys.executable, "-m", "simulator", "-m", f"seed={','.join(map(str, seeds))}", *sizes]
     proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
-    finished: list[Path] = []
     while time.time() < deadline and proc.poll() is None:
-        finished = list(tmp_path.glob(f"results/sweeps/*/*/{MANIFEST_FILE}"))
-        if len(finished) >= 2:
+        if len(list(tmp_path.glob("results/.index/*.json"))) >= 2:
             break
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done_before = {p.parent for p in tmp_path.glob(f"results/sweeps/*/*/{MANIFEST_FILE}")}
+    # a run is done once its verified files are recorded in the index; a job killed between
+    # writing its manifest and recording it is rerun (its directory is left, unreferenced)
+    indexed = {Path(json.loads(p.read_text())["run_dir"]) for p in tmp_path.glob("results/.index/*.json")}
+    manifests = tmp_path.glob(f"results/sweeps/*/*/{MANIFEST_FILE}")
+    done_before = {p.parent for p in manifests if p.parent.resolve() in indexed}
     assert 2 <= len(done_before) < len(seeds), "the sweep should be killed half way"
     assert all(verify_run(run) is None for run in done_before)
 
