@@ -216,7 +216,7 @@ def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply:
     supplies = supply.supplies
     value_to_smb[supplies] += (supply.saving * base_vc_rate[smb_idx] * revenue[smb_idx])[supplies]
     value_to_smb[retained] = (value.support_value(cfg.alliance, line) - retainer)[retained]
-    held = np.bincount(smb_idx, minlength=n)
+    held = model.ledger.active_count_by_smb(n)  # the alliances at trade are the active ones
     management = value.running_cost(cfg.alliance, smbs.fixed_cost[smb_idx], held[smb_idx])
     value_to_smb -= management  # each alliance's value is net of what it costs the SMB to run it
     return Payments(
