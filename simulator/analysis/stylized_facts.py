@@ -118,12 +118,10 @@ class FirmPanel:
         self.birth = np.zeros(0, dtype=np.int64)
         self.gini_path: list[float] = []
         self.input_gini = float("nan")
-        self.alive: list[int] = []
 
     def __call__(self, model: EcosystemModel) -> None:
         """Record the model's state after a step (or once it is built, at step 0)."""
         smbs = model.smbs
-        self.alive.append(int(smbs.alive.sum()))
         if model.steps == 0:
             self.input_gini = gini(smbs.potential[smbs.birth_step <= 0])
             return
@@ -217,7 +215,8 @@ def measure(config: ModelConfig, strong_network: bool = True) -> Measures:
         dissolution_ages=dissolution_ages,
         leader_share=leader_share(strong.timeseries) if strong else np.zeros(0),
         leader_share_default=leader_share(result.timeseries),
-        alive=np.array(panel.alive),
+        # every SMB is alive at the start; then the time series' count
+        alive=np.r_[config.n_smbs, result.timeseries["smbs_alive"].to_numpy()],
     )
 
 
