@@ -125,7 +125,7 @@ def platform_series(timeseries: pd.DataFrame, n_platforms: int) -> pd.DataFrame:
         frames.append(pd.DataFrame(part))
     columns = ["step", "platform", *(platform_variable(m.name) for m in family)]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({c: [] for c in columns})
-    return tidy(table.sort_values(["step", "platform"], kind="stable").reset_index(drop=True))
+    return table.sort_values(["step", "platform"], kind="stable").reset_index(drop=True)
 
 
 def platform_variable(name: str) -> str:
