@@ -96,11 +96,15 @@ def interval(values: np.ndarray, bootstrap: bool = False) -> tuple[float, float,
     if np.ptp(values) == 0:
         return mean, mean, mean
     if bootstrap:
-        rng = np.random.default_rng(BOOTSTRAP_SEED)
-        means = rng.choice(values, size=(BOOTSTRAP_RESAMPLES, len(values)), replace=True).mean(axis=1)
-        tail = (1 - CONFIDENCE) / 2 * 100
-        low, high = np.percentile(means, [tail, 100 - tail])
-        return mean, float(low), float(high)
+        result = stats.bootstrap(
+            (values,),
+            np.mean,
+            n_resamples=BOOTSTRAP_RESAMPLES,
+            confidence_level=CONFIDENCE,
+            method="percentile",
+            rng=np.random.default_rng(BOOTSTRAP_SEED),
+        )
+        return mean, float(result.confidence_interval.low), float(result.confidence_interval.high)
     low, high = stats.t.interval(CONFIDENCE, len(values) - 1, loc=mean, scale=stats.sem(values))
     return mean, float(low), float(high)
 
