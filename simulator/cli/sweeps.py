@@ -76,8 +76,8 @@ class ValidateAndReport(Callback):
         sweep_dir = output_dir_or_exit(config, "hydra.sweep.dir")
         writable_or_exit(sweep_dir, ResultIndex(RESULTS_DIR).root)
         if config.hydra.launcher.get("_target_", "").endswith("BasicLauncher"):
-            basic = str(config.hydra.sweeper.get("_target_", "")).endswith("BasicSweeper")
-            total = len(jobs) if basic else config.hydra.sweeper.get("n_trials")  # an optimizer's trials
+            # an optimizing sweeper runs its trials, not a job list known in advance
+            total = len(jobs) if is_basic_sweeper(config) else config.hydra.sweeper.get("n_trials")
             self.bar = tqdm(total=total, desc="sweep", unit="job")
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
@@ -134,7 +134,7 @@ def sweep_job_overrides(config: DictConfig) -> list[list[str]]:
     hydra = GlobalHydra.instance()
     loader = hydra.config_loader() if hydra.is_initialized() else None
     parsed = OverridesParser.create(config_loader=loader).parse_overrides(task)
-    if str(config.hydra.sweeper.get("_target_", "")).endswith("BasicSweeper"):
+    if is_basic_sweeper(config):
         batches = BasicSweeper.split_arguments(parsed, None)
         return [list(job) for batch in batches for job in batch]
     values = [sweep_values(o) for o in parsed]
@@ -144,6 +144,11 @@ def sweep_job_overrides(config: DictConfig) -> list[list[str]]:
         for value in options[1:]:
             probes.append([*first[:i], f"{override.get_key_element()}={value}", *first[i + 1 :]])
     return probes
+
+
+def is_basic_sweeper(config: DictConfig) -> bool:
+    """Whether the sweep runs with Hydra's basic sweeper (every job known before it starts)."""
+    return str(config.hydra.sweeper.get("_target_", "")).endswith("BasicSweeper")
 
 
 def sweep_values(override: Any) -> list[str]:
