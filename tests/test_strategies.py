@@ -10,8 +10,10 @@ disappears or reverses with it off, in the same seeds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -189,12 +191,25 @@ def gaps(strategy: str, metric: str, ablation: str = "none", baseline: str = "op
 
 
 def test_the_audit_covers_every_strategy() -> None:
-    """Every registered strategy is classified, and each emergent one has a finding test."""
+    """Every registered strategy is classified, each implied one has a definition check, and each
+    emergent one names its finding test (a test of this module by the start of its name, or a
+    test file)."""
     assert set(AUDIT) == set(STRATEGIES)
     assert {kind for kind, _ in AUDIT.values()} <= {"implied", "emergent", "baseline"}
     implied = {s for s, (kind, _) in AUDIT.items() if kind == "implied"}
     checked = {s for s, *_ in DEFINITION_CHECKS}
     assert implied <= checked, f"implied strategies without a definition check: {implied - checked}"
+    tests_here = [name for name in globals() if name.startswith("test_")]
+    for strategy, (kind, why) in AUDIT.items():
+        if kind != "emergent":
+            continue
+        named = re.findall(r"\((test_\w+)", why)
+        files = re.findall(r"tests/(test_\w+\.py)", why)
+        assert named or files, f"{strategy}: its finding names no test"
+        for prefix in named:
+            assert any(t.startswith(prefix.rstrip("_")) for t in tests_here), f"{strategy}: no test {prefix}..."
+        for file in files:
+            assert (Path(__file__).parent / file).is_file(), f"{strategy}: no tests/{file}"
 
 
 # --- emergent findings, each with its ablation ---------------------------------------------------
