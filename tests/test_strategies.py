@@ -45,7 +45,9 @@ AUDIT: dict[str, tuple[str, str]] = {
         "refuses partners below min_complementarity, so mean_complementarity (and the knowledge it "
         "learns, +0.046) is higher by construction. It survives more (+0.076, 6 of 6) but no ablation "
         "removes the gap: complementarity-blind partner value +0.047, no commitment costs +0.029, "
-        "both +0.025, so part is the baseline's own switching. Its growth lesson (local_bakery) is tested "
+        "both +0.025; without churn costs (setup too) and complementarity-blind value +0.019 (3 of 6, one "
+        "seed +0.174): selective matching spares churn costs, but no ablation pins it robustly. Its growth "
+        "lesson (local_bakery) is tested "
         "with an ablation in tests/test_scenarios.py",
     ),
     "contractual_clarity": (
