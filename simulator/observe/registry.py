@@ -303,6 +303,8 @@ class Scope:
     def alliances(self) -> np.ndarray:
         """Boolean mask over the ledger: every alliance of the scope's SMBs, ended or not."""
         ledger = self.model.ledger
+        if self.strategy_id is None:
+            return np.ones(len(ledger), dtype=bool)
         return self.members[ledger.smb]
 
     @cached_property
