@@ -171,8 +171,7 @@ class EcosystemModel(mesa.Model):
 
     def invest(self) -> None:
         """Let each strategy group make its strategic investments."""
-        for sid, strategy in enumerate(self.strategies):
-            members = np.flatnonzero(self.smbs.alive & (self.smbs.strategy_id == sid))
+        for strategy, members in zip(self.strategies, self.smbs.alive_groups(len(self.strategies)), strict=True):
             if len(members):
                 strategy.invest(self, members)
 

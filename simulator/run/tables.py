@@ -84,6 +84,8 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _tidy_column(column: pd.Series) -> pd.Series:
     dtype = column.dtype
+    if dtype in (np.float64, np.int64, np.bool_):  # numpy columns already stable (and never missing)
+        return column
     if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
         return column.astype("string")
     if pd.api.types.is_bool_dtype(dtype):
