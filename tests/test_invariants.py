@@ -390,7 +390,8 @@ def test_cash_change_per_smb(case):
         # the setup cost of the alliances formed this step (7.4)
         formed = np.flatnonzero(ledger.formed_step == model.steps)
         setup = np.bincount(
-            ledger.smb[formed], weights=model.config.alliance.setup_cost * smbs.fixed_cost[ledger.smb[formed]],
+            ledger.smb[formed],
+            weights=model.config.alliance.setup_cost * smbs.fixed_cost[ledger.smb[formed]],
             minlength=smbs.n,
         )
         assert setup.sum() == pytest.approx(_flow_delta(model, before, ["alliance_setup"]), abs=1e-6)

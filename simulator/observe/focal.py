@@ -112,7 +112,7 @@ def focal_summary(model: EcosystemModel, twin: EcosystemModel | None = None) -> 
         "survived": survived,
         "exit_step": None if survived else int(smbs.failed_step[i]),
         "exit_cause": None if cause < 0 else EXIT_CAUSES[cause],
-        "months_survived": int(len(lived)),
+        "months_survived": len(lived),
         "revenue_start": start,
         "revenue_end": float(table.revenue.iloc[-1]),
         "revenue_growth": float(table.revenue.iloc[-1] / unit - 1.0) if survived else -1.0,
