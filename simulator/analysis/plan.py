@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import math
 import operator
+import os
 import re
 import subprocess
 import sys
@@ -175,6 +176,8 @@ def check_plan(data: Mapping[str, Any]) -> Plan:
     block = from_dict({"focal": {**focal, "enabled": True}}).focal
     assert isinstance(block, FocalConfig)
     check_dataclass_values(block, "focal")
+    for i, alliance in enumerate(block.alliances):
+        check_dataclass_values(alliance, f"focal.alliances[{i}]")
 
     candidates = data.get("candidates") or {}
     if not isinstance(candidates, Mapping) or len(candidates) < 2:
@@ -339,11 +342,17 @@ def sweep_command(plan: Plan, out_dir: Path, extra: list[str] | tuple[str, ...] 
 
 
 def run_plan(
-    plan: Plan, out_dir: str | Path, extra: list[str] | tuple[str, ...] = (), quiet: bool = True
+    plan: Plan,
+    out_dir: str | Path,
+    extra: list[str] | tuple[str, ...] = (),
+    quiet: bool = True,
+    workdir: str | Path | None = None,
 ) -> subprocess.CompletedProcess:
     """Run the plan's grid as one ``ecosim`` sweep (resumable: finished runs are skipped).
 
-    The sweep runs in the current working directory's ``results/`` index, as ``ecosim`` does.
+    The sweep runs in ``workdir`` (default: the current directory) and records its runs in the
+    index of its ``results/`` directory, as ``ecosim`` does; the sweep's last line says how many
+    runs ran and how many were skipped because they had already finished.
 
     Raises
     ------
@@ -352,10 +361,14 @@ def run_plan(
     RuntimeError
         If jobs of the sweep failed.
     """
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     command = sweep_command(plan, out, extra)
-    done = subprocess.run(command, capture_output=quiet, text=True, check=False)
+    # the sweep runs the code this planner is (also from a source tree that is not installed)
+    source = str(Path(__file__).resolve().parents[2])
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": source + (os.pathsep + path if path else "")}
+    done = subprocess.run(command, capture_output=quiet, text=True, check=False, cwd=workdir, env=env)
     if done.returncode == EXIT_BAD_INPUT:
         line = (done.stderr or "").strip().splitlines()[-1] if done.stderr else "ecosim refused the plan"
         message = re.sub(r" \(job: [^)]*\)$", "", line.removeprefix("ecosim: error: "))
@@ -795,7 +808,10 @@ def write_report(result: PlanReport, out_dir: str | Path) -> Path:
 
 
 def plan(
-    path_or_plan: str | Path | Plan | Mapping[str, Any], out_dir: str | Path, extra: list[str] | tuple[str, ...] = ()
+    path_or_plan: str | Path | Plan | Mapping[str, Any],
+    out_dir: str | Path,
+    extra: list[str] | tuple[str, ...] = (),
+    workdir: str | Path | None = None,
 ) -> PlanReport:
     """Check a plan, run its grid (resuming), analyse it and write the report: the Python API of
     ``ecosim-plan``.
@@ -808,6 +824,8 @@ def plan(
         The plan directory (runs in ``runs/``, the report beside them).
     extra
         More ``ecosim`` arguments for the sweep, e.g. ``["hydra/launcher=joblib"]``.
+    workdir
+        Where the sweep runs and keeps its ``results/.index`` (default: the current directory).
     """
     if isinstance(path_or_plan, Plan):
         checked = path_or_plan
@@ -815,7 +833,7 @@ def plan(
         checked = check_plan(path_or_plan)
     else:
         checked = read_plan(path_or_plan)
-    run_plan(checked, out_dir, extra)
+    run_plan(checked, out_dir, extra, workdir=workdir)
     result = analyse(checked, out_dir)
     write_report(result, out_dir)
     return result
