@@ -81,7 +81,9 @@ def test_report_numbers_equal_those_recomputed_from_the_runs(planted: tuple[Plan
     assert len(runs) == 2 * 2 * 3
     means = runs.groupby(["scenario", "candidate"])[["net_income_total", "survived", "months_survived"]].mean()
     table = pd.read_csv(out / "plan_table.csv").set_index(["scenario", "candidate"])
+    reported = result.outcomes.set_index(["scenario", "candidate"])
     for key, row in means.iterrows():
+        assert reported.loc[key, "net_income_total"] == pytest.approx(row.net_income_total)
         assert table.loc[key, "net_income_total"] == pytest.approx(row.net_income_total)
         assert table.loc[key, "survived"] == pytest.approx(row.survived)
     for scenario in ("takeover", "takeover_network"):
