@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 
+import numpy as np
+
 from simulator.config import (
     MEMBER_PLATFORM_KEYS,
     FocalAllianceConfig,
@@ -14,6 +16,7 @@ from simulator.config import (
     check_dataclass_values,
     platform_configs,
 )
+from simulator.core.population import apportion
 from simulator.core.roles import ROLES, reach_key, role_shares, share_key
 from simulator.errors import ConfigError, did_you_mean
 
@@ -98,6 +101,9 @@ def _check_focal(config: ModelConfig) -> None:
         if isinstance(level, bool) or not isinstance(level, int | float) or not 0.0 <= level <= 1.0:
             raise ConfigError(f"focal.capabilities.{name}", f"must be in [0, 1], got {level!r}")
     roles = {role.name: role for role in ROLES}
+    # how many partners each role has: apportion's counts do not depend on its draws
+    shares = role_shares(config.partner)
+    partner_counts = np.bincount(apportion(config.n_partners, shares, np.random.default_rng(0)), minlength=len(ROLES))
     sold = 0.0
     seen: set[tuple[str, int]] = set()
     for i, alliance in enumerate(focal.alliances):
@@ -123,6 +129,8 @@ def _check_focal(config: ModelConfig) -> None:
                 raise ConfigError(
                     f"{key}.index", f"partner {alliance.index} does not exist (n_partners={config.n_partners})"
                 )
+            if partner_counts[ROLES.index(role)] == 0:
+                raise ConfigError(f"{key}.counterpart", f"the ecosystem has no {role.name} partner")
             if alliance.share > 0 and not role.sells:
                 raise ConfigError(f"{key}.share", f"must be 0: a {role.name} sells nothing for the firm")
             sold += alliance.share

@@ -123,15 +123,30 @@ def test_focal_resilience_against_its_twin() -> None:
             "focal.alliances",
         ),
         ({"alliances": [{"counterpart": "platform", "share": 0.3}]}, "focal.alliances[0].share"),
+        ({"alliances": [{"counterpart": "support_service"}], "_partner": 0.0}, "focal.alliances[0].counterpart"),
+        ({"alliances": [{"counterpart": "technology_provider", "share": 0.1}]}, "focal.alliances[0].share"),
     ],
 )
 def test_a_focal_firm_that_contradicts_the_ecosystem_is_refused(focal: dict, key: str) -> None:
     """One ConfigError naming the key, before anything runs."""
-    config = from_dict({**TINY, "focal": {"enabled": True, **focal}})
+    focal = dict(focal)
+    partner = {}
+    if "_partner" in focal:  # an ecosystem without support services
+        focal.pop("_partner")
+        partner = {"support_service_share": 0.0, "complementary_business_share": 0.55}
+    config = from_dict({**TINY, "partner": partner, "focal": {"enabled": True, **focal}})
     with pytest.raises(ConfigError) as err:
         validate(config)
     assert err.value.key == key
     assert "\n" not in str(err.value)
+
+
+def test_focal_counterparts_are_the_platform_and_the_roles() -> None:
+    """The focal block's counterpart choices follow the roles table."""
+    from simulator.config.schema import FOCAL_COUNTERPARTS
+    from simulator.core.roles import ROLES
+
+    assert FOCAL_COUNTERPARTS == ("platform", *(role.name for role in ROLES))
 
 
 def test_unknown_focal_key_is_refused() -> None:
