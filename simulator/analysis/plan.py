@@ -600,7 +600,12 @@ def failure_scenarios(plan: Plan, runs: pd.DataFrame, candidate: str) -> tuple[p
         for row in box.itertuples()
         if row.low > features[row.parameter].min() or row.high < features[row.parameter].max()
     ]
-    where = " and ".join(limits) if limits else "the whole range of the scenarios' settings"
+    if not limits:
+        return table, (
+            f"PRIM found no region of the scenarios' settings where {candidate} fails markedly more often than "
+            f"overall ({mine.fails.mean():.0%} of its runs fail): its failures are spread over the scenarios."
+        )
+    where = " and ".join(limits)
     return table, (
         f"PRIM: {candidate} fails where {where} (coverage {box.coverage.iloc[0]:.0%} of its failures, "
         f"density {box.density.iloc[0]:.0%} of the runs there fail)."
@@ -637,38 +642,65 @@ def recommendation(result: PlanReport) -> str:
     plan, choice = result.plan, result.choice
     objective = plan.objective.replace("_", " ")
     worst = choice.max_regret[choice.minimax]
-    parts = [
-        f"Across {len(plan.scenarios)} scenarios and {plan.replicates} replicates each "
-        f"({len(result.runs)} runs over {plan.horizon} months), **{choice.minimax}** is the most robust choice "
-        f"for {plan.focal.get('name', 'the firm')}: in no scenario does it fall more than {worst:.3g} short of the "
-        f"best candidate on {objective} (its largest regret; the runner-up, {choice.runner_up}, can fall "
-        f"{choice.max_regret[choice.runner_up]:.3g} short)."
-    ]
+    firm = plan.focal.get("name", "the firm")
+    lead = (
+        f"Across {len(plan.scenarios)} scenarios and {plan.replicates} replicates each ({len(result.runs)} runs over "
+    )
+    lead += f"{plan.horizon} months), **{choice.minimax}** is the most robust choice for {firm} on {objective}: "
+    if worst == 0:
+        lead += "it is the best candidate in every scenario"
+    else:
+        lead += f"in no scenario does it fall more than {worst:.3g} short of the best candidate (its largest regret)"
+    lead += f", while the runner-up, {choice.runner_up}, can fall {choice.max_regret[choice.runner_up]:.3g} short."
+    parts = [lead]
     if choice.decided_within_noise:
         parts.append(
             f"This lead is within noise: the interval of its difference from {choice.runner_up} includes zero, so "
             f"{plan.replicates} replicates cannot tell the two apart; treat them as equally good or run more "
             "replicates."
         )
+    else:
+        noisy = _noisy_scenarios(result, choice.minimax, choice.runner_up)
+        if noisy:
+            parts.append(
+                f"Its lead over {choice.runner_up} is clear where {choice.runner_up} does worst, but within noise "
+                f"(an interval including zero) in {', '.join(noisy)}."
+            )
     if plan.thresholds:
         rules = " and ".join(str(t) for t in plan.thresholds)
         p = choice.p_thresholds
-        if choice.satisficing == choice.minimax:
+        if max(p.values()) == 0:
+            parts.append(f"No candidate met the owner's thresholds ({rules}) in any run.")
+        elif choice.satisficing == choice.minimax:
             parts.append(
                 f"It is also the candidate most likely to meet the owner's thresholds ({rules}): "
-                f"{p[choice.minimax]:.0%} of its runs do."
+                f"{p[choice.minimax]:.0%} of its runs do, averaged over the scenarios."
             )
         else:
             parts.append(
-                f"If meeting the owner's thresholds ({rules}) matters more than the outcome itself, "
+                f"If meeting the owner's thresholds ({rules}) matters more than {objective}, "
                 f"**{choice.satisficing}** meets them more often ({p[choice.satisficing]:.0%} of its runs against "
-                f"{p[choice.minimax]:.0%})."
+                f"{p[choice.minimax]:.0%}; Wilson intervals in the table)."
             )
         failing = result.failures[result.failures.failure_rate > 0]
         if len(failing):
             where = ", ".join(f"{r.scenario} ({r.failure_rate:.0%})" for r in failing.itertuples())
             parts.append(f"{choice.minimax} misses the thresholds in: {where}.")
     return " ".join(parts)
+
+
+def _noisy_scenarios(result: PlanReport, best: str, rival: str) -> list[str]:
+    """Scenarios in which ``best`` and ``rival`` differ by less than noise (paired interval includes zero)."""
+    from simulator.analysis.compare import interval
+
+    sign = OUTCOME_DIRECTIONS[result.plan.objective]
+    noisy = []
+    for scenario, group in result.runs.groupby("scenario", sort=False):
+        wide = group.pivot(index="replicate", columns="candidate", values=result.plan.objective)
+        _, low, high = interval(((wide[best] - wide[rival]) * sign).to_numpy(dtype=float))
+        if np.isnan(low) or not (low > 0 or high < 0):
+            noisy.append(str(scenario))
+    return noisy
 
 
 def _estimate(mean: float, low: float, high: float, percent: bool = False) -> str:
@@ -742,7 +774,16 @@ def markdown(result: PlanReport, figures: list[Path]) -> str:
     ]
     for row in result.failures.itertuples():
         lines.append(f"| {row.scenario} | {row.failure_rate:.0%} | {row.failures} | {row.runs} |")
-    lines += ["", result.prim, "", "## Figures", ""]
+    lines += [
+        "",
+        result.prim,
+        "",
+        "PRIM searches the scenarios' numeric settings: their `set` keys and the first shock's start, size, "
+        "duration and share (a scenario without a shock counts as a shock of size 0 at the horizon).",
+        "",
+        "## Figures",
+        "",
+    ]
     lines += [f"![{path.stem}]({path.name})" for path in figures]
     return "\n".join(lines) + "\n"
 
