@@ -113,6 +113,11 @@ class SMBPopulation:
         """Rows allocated for SMBs (grows by doubling)."""
         return self._rows.capacity
 
+    def add_row(self) -> int:
+        """Add one row at its new-row values (no draw) and return its index; the caller sets its
+        state (the focal firm, :func:`simulator.rules.focal.place_focal`)."""
+        return self._rows.grow(1).start
+
     def enter(self, k: int, rng: np.random.Generator, step: int, trend: float = 1.0) -> slice:
         """Add ``k`` new firms entering at ``step``; return their rows.
 

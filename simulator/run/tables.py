@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.observe.focal import FOCAL_COLUMNS
 from simulator.observe.metrics import METRICS
 from simulator.observe.registry import STEP, STRATEGY_STEP, STRATEGY_SUMMARY, SUMMARY, Level
 from simulator.observe.survival import SURVIVAL_COLUMNS
@@ -188,6 +189,7 @@ def run_dictionary(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         "survival.parquet": ("one row per survival or hazard curve, group and age", None, SURVIVAL_COLUMNS),
         "resilience_firms.parquet": ("one row per SMB, measure and reference (no rows without shocks)", None,
                                      FIRM_COLUMN_DOCS),
+        "focal.parquet": ("one row per step: the focal firm's state", None, FOCAL_COLUMNS),
     }  # fmt: skip
     files = {}
     for name, frame in tables.items():
