@@ -18,6 +18,7 @@ from simulator.analysis.plan import (
     check_plan,
     plan,
     run_plan,
+    set_aside_stale_runs,
 )
 from simulator.errors import ConfigError
 
@@ -166,3 +167,20 @@ def test_every_outcome_is_a_focal_summary_key() -> None:
     from simulator.observe.focal import OUTCOMES
 
     assert set(OUTCOME_DIRECTIONS) == set(OUTCOMES)
+
+
+def test_runs_of_other_simulator_code_are_kept_aside_not_overwritten(tmp_path: Path) -> None:
+    """After an upgrade a plan reruns everything: the old runs move beside the new, none is lost."""
+    from simulator.run.identity import CODE_FINGERPRINT
+
+    runs = tmp_path / "runs"
+    (runs / "0" / "replicate_0").mkdir(parents=True)
+    (runs / "0" / "replicate_0" / "manifest.json").write_text(json.dumps({"code": "0ldc0de"}))
+    (runs / "0" / "replicate_0" / "summary.json").write_text("{}")
+    kept = set_aside_stale_runs(runs)
+    assert kept == tmp_path / "runs_code-0ldc0de"
+    assert (kept / "0" / "replicate_0" / "summary.json").exists() and not runs.exists()
+
+    (runs / "0").mkdir(parents=True)
+    (runs / "0" / "manifest.json").write_text(json.dumps({"code": CODE_FINGERPRINT}))
+    assert set_aside_stale_runs(runs) is None and runs.exists()

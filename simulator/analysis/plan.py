@@ -33,6 +33,7 @@ reported as within noise, and a recommendation resting on one says so.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import operator
 import os
@@ -341,6 +342,45 @@ def sweep_command(plan: Plan, out_dir: Path, extra: list[str] | tuple[str, ...] 
     ]
 
 
+def set_aside_stale_runs(runs_dir: Path) -> Path | None:
+    """Move runs made by other simulator code out of the plan's way, keeping them.
+
+    A rerun of a plan resumes its finished runs only if the simulator's code is the same
+    (:data:`~simulator.run.identity.CODE_FINGERPRINT`); after an upgrade every run is made
+    again, into the same job directories. The earlier runs are renamed to
+    ``runs_code-<fingerprint>`` beside them (nothing is lost) and a line says so.
+
+    Returns
+    -------
+    Path or None
+        Where the earlier runs went, or None if there were none of other code.
+    """
+    from simulator.run.identity import CODE_FINGERPRINT
+
+    codes = set()
+    for manifest in runs_dir.glob("*/**/manifest.json"):
+        try:
+            codes.add(json.loads(manifest.read_text()).get("code"))
+        except (OSError, ValueError, AttributeError):
+            codes.add(None)
+    stale = codes - {CODE_FINGERPRINT}
+    if not stale:
+        return None
+    label = "-".join(sorted(str(code) for code in stale))
+    target = runs_dir.with_name(f"runs_code-{label}")
+    suffix = 1
+    while target.exists():
+        suffix += 1
+        target = runs_dir.with_name(f"runs_code-{label}.{suffix}")
+    runs_dir.rename(target)
+    print(
+        f"{PROG}: the plan's earlier runs were made by other simulator code ({label}); "
+        f"kept in {target}, running the plan again",
+        file=sys.stderr,
+    )
+    return target
+
+
 def run_plan(
     plan: Plan,
     out_dir: str | Path,
@@ -363,6 +403,7 @@ def run_plan(
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    set_aside_stale_runs(out / "runs")
     command = sweep_command(plan, out, extra)
     # the sweep runs the code this planner is (also from a source tree that is not installed)
     source = str(Path(__file__).resolve().parents[2])
@@ -824,8 +865,11 @@ def figures(result: PlanReport, out_dir: Path) -> list[Path]:
     image = ax.imshow(grid.to_numpy(dtype=float), cmap="Reds", aspect="auto")
     ax.set_xticks(range(len(scenarios)), scenarios, rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(len(candidates)), candidates, fontsize=8)
-    for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
-        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7)
+    values = grid.to_numpy(dtype=float)
+    dark = np.nanmax(values) / 2 if np.isfinite(values).any() else np.inf
+    for (i, j), v in np.ndenumerate(values):
+        # white on the dark half of the colour map, so every cell stays legible
+        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7, color="white" if v > dark else "black")
     fig.colorbar(image, ax=ax, label=f"regret ({plan.objective})")
     ax.set_title("Regret against the best candidate of each scenario", fontsize=9)
     fig.tight_layout()
