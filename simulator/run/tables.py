@@ -26,13 +26,13 @@ from simulator.observe.survival import SURVIVAL_COLUMNS
 EVENT_COLUMN_DOCS: dict[str, str] = {
     "step": "Step (month) of the event.",
     "event": "What happened: formed, pilot_committed, renegotiated, dissolved, partner_failed, smb_failed, "
-    "or a market event (shock, platform_outage, platform_entry).",
+    "a market event (shock, platform_outage, platform_entry), or an SMB's strategy_switched.",
     "alliance_id": "Id of the alliance (-1 for market events).",
     "alliance_type": "Type of the alliance (null for market events).",
     "form": "Governance form of the alliance (null for market events).",
     "smb_id": "Mesa id of the SMB (-1 for market events).",
-    "smb_kind": "'smb' for alliance events, null for market events.",
-    "strategy": "Name of the SMB's strategy (null for market events).",
+    "smb_kind": "'smb' for alliance and SMB events, null for market events.",
+    "strategy": "Name of the SMB's strategy (the new one for strategy_switched; null for market events).",
     "counterpart_id": "Mesa id of the partner firm or platform (-1 for market events).",
     "counterpart_kind": "The counterpart's role, or 'platform' (null for market events).",
     "share": "The counterpart's gross share of the alliance's revenue at the event (NaN for market events).",
