@@ -4,6 +4,7 @@ unchanged, bad settings are refused, and the teaching preset's lesson holds agai
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -24,7 +25,8 @@ TWO = {"name": "mix", "shares": {"opportunistic": 0.2, "contractual_clarity": 0.
 
 def planted(seed: int, gap: float, *, rate: float = 0.2, exploration: float = 0.0, steps: int = 60, **adaptation):
     """A two-strategy ecosystem whose payoff signal is planted: ``gap`` for every SMB of strategy 0
-    (opportunistic, 20% at the start), 0 for strategy 1; no entry, exit or failure (a grace period longer than the run), no switching cost."""
+    (opportunistic, 20% at the start), 0 for strategy 1; no entry, exit or failure (a grace period
+    longer than the run), no switching cost."""
     config = from_dict(
         {
             "seed": seed,
@@ -110,7 +112,7 @@ def test_switching_costs_are_paid_and_booked():
 def test_switching_cost_leaves_the_cash_of_a_switcher():
     """The cash an adapting step takes is exactly the switching cost of its switchers."""
     config = from_dict(
-        {"seed": 1, "steps": 5, "n_smbs": 150, "strategy": TWO, "adaptation": {"revision_rate": 1.0, "exploration": 1.0}}
+        {"seed": 1, "steps": 5, "n_smbs": 150, "strategy": TWO, "adaptation": {"revision_rate": 1, "exploration": 1}}
     )
     model = EcosystemModel(config)
     model.run(4)
@@ -141,9 +143,7 @@ def test_outputs_without_adaptation_are_unchanged():
 
 def test_adaptation_outputs_are_registered_metrics():
     """An adapting run writes the adaptation columns and keys of the registry, one sector column each."""
-    config = from_dict(
-        {"seed": 2, "steps": 30, "n_smbs": 150, "strategy": TWO, "adaptation": {"revision_rate": 0.1}}
-    )
+    config = from_dict({"seed": 2, "steps": 30, "n_smbs": 150, "strategy": TWO, "adaptation": {"revision_rate": 0.1}})
     result = run_simulation(config)
     assert list(result.timeseries.columns) == METRICS.columns(STEP, config.n_platforms, config)
     assert "switches_imitation" in result.timeseries
