@@ -66,7 +66,7 @@ def test_scenario_option_composes_and_validates(path, strategy):
             validate(config)
         return
     if config.adaptation.revision_rate > 0 and len(population) < 2:
-        with pytest.raises(ConfigError, match="^adaptation.revision_rate: strategies can only evolve among two"):
+        with pytest.raises(ConfigError, match=r"^adaptation\.revision_rate: strategies can only evolve among two"):
             validate(config)
         return
     validate(config)
