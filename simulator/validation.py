@@ -28,8 +28,8 @@ def validate(config: ModelConfig) -> None:
     cash cap, that the SMBs entering over the run fit in ``MAX_POPULATION_GROWTH x n_smbs`` rows,
     that the strategy (or every strategy of a mix, with shares summing to 1) exists with valid
     parameters and has what it needs (platforms for platform strategies), that strategies that
-    evolve have two or more to evolve among, and that scheduled shocks fit the ecosystem. Unknown keys never get this far: :func:`simulator.config.from_dict`
-    refuses them.
+    evolve have two or more to evolve among, and that scheduled shocks fit the ecosystem.
+    Unknown keys never get this far: :func:`simulator.config.from_dict` refuses them.
 
     Parameters
     ----------

@@ -226,3 +226,20 @@ def test_fee_hike_makes_going_alone_spread_against_its_twin():
     assert (with_hike > without).all()
     assert with_hike.mean() > 0 > without.mean()
     assert (with_hike - without).mean() > 0.03
+
+
+@pytest.mark.parametrize("names", [("a", "b"), ("a", "b", "c")])
+def test_strategy_mix_figure_draws_the_simplex_for_three_strategies(names):
+    """The strategy-mix figure plots each share over time, and the simplex path only for three."""
+    from simulator.analysis.figures import strategy_mix_figure
+
+    steps = np.arange(5)
+    rows = [
+        {"step": t, "strategy": name, "strategy_share": (1 + i * t) / sum(1 + j * t for j in range(len(names)))}
+        for t in steps
+        for i, name in enumerate(names)
+    ]
+    frame = pd.DataFrame(rows)
+    fig = strategy_mix_figure(frame, shock_start=2, twin=frame)
+    assert len(fig.axes) == (2 if len(names) == 3 else 1)
+    assert len(fig.axes[0].get_lines()) >= 2 * len(names)
