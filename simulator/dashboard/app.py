@@ -225,10 +225,10 @@ def Charts(session: Session, tick: int):
             VegaLite(metric_chart(series, ["smbs_alive"], steps, shocks))
     with solara.Columns([1, 1]):
         with solara.Card():
-            MetricSelect("By strategy group", STRATEGY_METRICS, by_group, set_by_group)
+            MetricSelect("By strategy group", _reported(STRATEGY_METRICS, session), by_group, set_by_group)
             VegaLite(strategy_chart(groups, by_group, steps, shocks))
         with solara.Card():
-            MetricSelect("Whole ecosystem", POPULATION_METRICS, population, set_population)
+            MetricSelect("Whole ecosystem", _reported(POPULATION_METRICS, session), population, set_population)
             VegaLite(metric_chart(series, [population], steps, shocks))
     if n_platforms:
         with solara.Card():
@@ -236,6 +236,12 @@ def Charts(session: Session, tick: int):
             member, title, axis = PLATFORM_VIEWS[platform_view]
             columns = [f"platform_{i}_{member}" for i in range(n_platforms)]
             VegaLite(metric_chart(series, columns, steps, shocks, title, axis))
+
+
+def _reported(columns: list[str], session: Session) -> list[str]:
+    """The metrics among ``columns`` that the session's runs report (e.g. the strategy-adaptation
+    metrics only where strategies evolve)."""
+    return [c for c in columns if (m := METRICS.metric_of(c)) is None or m.applies(session.config)]
 
 
 def MetricSelect(label: str, columns: list[str], column: str, on_column) -> None:

@@ -266,6 +266,10 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"  resilience shock at step {shock['shock_start']}: revenue drop {pct(shock['depth'])}, {recovery}, "
             f"survival through it {pct(shock['survival_through_shock'])}{twin}"
         )
+    if "strategy_switches" in summary:  # strategies evolve
+        mix = ", ".join(f"{name} {pct(share)}" for name, share in summary["strategy_shares"].items())
+        settled = f"stable from step {summary['convergence_step']}" if summary["mix_stable"] else "not stable"
+        lines.append(f"  adaptation {summary['strategy_switches']} strategy switches; final mix {mix} ({settled})")
     groups = summary.get("by_strategy", {})
     if len(groups) > 1:
         lines.append("  by strategy (share: survival, revenue HHI, largest platform share, alliances per SMB)")
