@@ -333,8 +333,8 @@ def check_summary_counts(model):
     assert summary["survival_rate"] * model.smbs.n == pytest.approx(alive)
     assert summary["n_smbs"] == config.n_smbs
     assert summary["steps"] == config.steps
-    for name in FLOWS:
-        assert summary["flows"][name] == pytest.approx(model.flows[name])
+    for name in FLOWS:  # a flow the run does not book (strategy_switching without adaptation) is absent
+        assert summary["flows"].get(name, 0.0) == pytest.approx(model.flows[name])
 
 
 # ------------------------------------------------------------------------ tests
@@ -390,7 +390,8 @@ def test_cash_change_per_smb(case):
         # the setup cost of the alliances formed this step (7.4)
         formed = np.flatnonzero(ledger.formed_step == model.steps)
         setup = np.bincount(
-            ledger.smb[formed], weights=model.config.alliance.setup_cost * smbs.fixed_cost[ledger.smb[formed]],
+            ledger.smb[formed],
+            weights=model.config.alliance.setup_cost * smbs.fixed_cost[ledger.smb[formed]],
             minlength=smbs.n,
         )
         assert setup.sum() == pytest.approx(_flow_delta(model, before, ["alliance_setup"]), abs=1e-6)

@@ -190,9 +190,15 @@ class Metric:
     parts: tuple[Part, ...] = ()
     when: Callable[[ModelConfig], bool] | None = None
 
-    def applies(self, config: ModelConfig | None) -> bool:
-        """Whether a run with ``config`` reports the metric (None: any run, for listings)."""
-        return config is None or self.when is None or self.when(config)
+    def applies(self, config: ModelConfig | None = None) -> bool:
+        """Whether a run with ``config`` (None: the default configuration) reports the metric."""
+        if self.when is None:
+            return True
+        if config is None:
+            from simulator.config import ModelConfig
+
+            config = ModelConfig()
+        return bool(self.when(config))
 
     @property
     def family(self) -> str | None:
@@ -415,20 +421,22 @@ class MetricRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self._metrics
 
-    def at(self, level: Level, config: ModelConfig | None = None) -> list[Metric]:
-        """The metrics of a level, in output order (those a run with ``config`` reports, if given)."""
+    def at(self, level: Level, config: ModelConfig | None = None, *, every: bool = False) -> list[Metric]:
+        """The metrics of a level, in output order: those a run with ``config`` reports (None:
+        the default configuration), or ``every`` metric (for documentation)."""
         if level not in self._order:
             rank = {section: i for i, section in enumerate(LAYOUT[level])}
             chosen = [m for m in self._metrics.values() if level in m.levels]
             self._order[level] = sorted(chosen, key=lambda m: rank[m.section])  # stable: registration order
-        return [m for m in self._order[level] if m.applies(config)]
+        return [m for m in self._order[level] if every or m.applies(config)]
 
     def columns(self, level: Level, n_platforms: int = 0, config: ModelConfig | None = None) -> list[str]:
         """The columns (or keys) of a level in output order, families expanded.
 
         Consecutive metrics of one family are interleaved member by member
-        (``platform_0_share, platform_0_members, platform_1_share, ...``). With ``config``, only
-        the metrics a run with it reports, and one column per sector of its market.
+        (``platform_0_share, platform_0_members, platform_1_share, ...``). Only the metrics a run
+        with ``config`` reports (None: the default configuration), with one column per sector
+        of its market.
         """
         n_sectors = config.market.n_sectors if config is not None else 0
         return [column for _, column, _ in self._expanded(self.at(level, config), n_platforms, n_sectors)]

@@ -189,7 +189,7 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     for name, frame in tables.items():
         frame.to_parquet(out / name, index=False)
     with open(out / "schema.json", "w") as fh:
-        json.dump(run_dictionary(tables), fh, indent=2)
+        json.dump(run_dictionary(tables, config), fh, indent=2)
     with open(out / "summary.json", "w") as fh:
         json.dump(result.summary, fh, indent=2)
     if result.twin is not None:
