@@ -81,7 +81,7 @@ def run_checked(config, *checks, seen: Counter | None = None) -> EcosystemModel:
         before = {
             "cash": model.smbs.cash.copy(),
             "alive": model.smbs.alive.copy(),
-            "flows": dict(model.flows),
+            "flows": Counter(model.flows),  # 0 for a flow the run does not book
             "specific_investment": model.ledger.specific_investment.copy(),
             "platform_fee": model.platforms.fee.copy(),
         }
