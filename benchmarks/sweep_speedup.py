@@ -12,12 +12,12 @@ Then it runs the same sweep of ``--jobs`` default jobs (replicates 0 .. jobs-1) 
   that runs its share of the replicates (:mod:`simulator.run.replicates`), every replicate still
   its own run directory.
 
-For each it reports jobs per second, the cost of one job in worker-seconds (wall time × workers
-/ jobs) and in CPU seconds (user + system time of the sweep's processes / jobs), and the
-overhead per job beyond its simulation as a share of the simulation time, by wall time and by
-CPU time (the issue's target: at most 25 %). On a shared machine the wall-time figures include
-waiting for a core; the CPU-time ones compare the work done (the simulation's own CPU time is
-measured in-process too). All numbers come from one invocation.
+(``--launchers`` picks some of them.) For each it reports jobs per second, the cost of one job
+in worker-seconds (wall time × workers / jobs) and in CPU seconds (user + system time of the
+sweep's processes / jobs), and the overhead per job beyond its simulation as a share of the
+simulation time, by wall time and by CPU time (the issue's target: at most 25 %). On a shared
+machine the wall-time figures include waiting for a core; the CPU-time ones compare the work
+done (the simulation's own CPU time is measured in-process too). All numbers come from one invocation.
 """
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=200, help="default jobs per sweep (default 200)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="joblib workers (default: cores)")
     parser.add_argument("--sample", type=int, default=10, help="jobs timed in-process for the simulation time")
+    parser.add_argument(
+        "--launchers", nargs="+", choices=("basic", "joblib", "packed"), default=["basic", "joblib", "packed"]
+    )
     parser.add_argument("--out", type=Path, default=Path("results/benchmark/sweep_speedup.json"))
     args = parser.parse_args(argv)
     if args.jobs % args.workers:
@@ -89,15 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     cost = job_cost(args.sample)
     per_worker = args.jobs // args.workers
     joblib = ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={args.workers}"]
-    sweeps = {
-        "basic": (timed_sweep([f"replicate=range({args.jobs})"], args.jobs), 1),
-        "joblib": (timed_sweep([f"replicate=range({args.jobs})", *joblib], args.jobs), args.workers),
+    launchers = {
+        "basic": ([f"replicate=range({args.jobs})"], 1),
+        "joblib": ([f"replicate=range({args.jobs})", *joblib], args.workers),
         "packed": (
-            timed_sweep(
-                [f"replicate=range(0,{args.jobs},{per_worker})", f"replicates={per_worker}", *joblib], args.jobs
-            ),
+            [f"replicate=range(0,{args.jobs},{per_worker})", f"replicates={per_worker}", *joblib],
             args.workers,
         ),
+    }
+    sweeps = {
+        name: (timed_sweep(overrides, args.jobs), workers)
+        for name, (overrides, workers) in launchers.items()
+        if name in args.launchers
     }
     simulate, simulate_cpu = cost["simulate_s"], cost["simulate_cpu_s"]
     print(

@@ -23,19 +23,21 @@ from simulator.core.market import Market
 from simulator.core.population import PartnerPopulation, PlatformPopulation, SMBPopulation, apportion
 from simulator.core.seeds import STREAMS, stream
 from simulator.observe.firm_history import FirmHistory
+from simulator.observe.focal import FocalRecord
 from simulator.observe.metrics import METRICS, step_metrics, strategy_step_rows
 from simulator.observe.registry import STEP, STRATEGY_STEP
 from simulator.rules.adaptation import StrategyAdaptation, adaptation_on
 from simulator.rules.demography import enter_smbs, exit_smbs
 from simulator.rules.economy import booked_flows, trade
 from simulator.rules.failure import fail_partners, fail_smbs
+from simulator.rules.focal import place_focal
 from simulator.rules.formation import form_alliances
 from simulator.rules.learning import adopt_automation, transfer_knowledge, update_trust
 from simulator.rules.platform_choice import revisit_platforms
 from simulator.rules.platforms import capture_data, govern_fees, update_availability
 from simulator.rules.review import review_alliances
 from simulator.shocks import ShockSchedule
-from simulator.strategies import Strategy, build_population
+from simulator.strategies import Strategy, build_population, make_strategy
 from simulator.validation import validate
 
 
@@ -107,6 +109,7 @@ class EcosystemModel(mesa.Model):
             stream(config.seed, config.replicate, "market"),
             stream(config.seed, config.replicate, "entrant_demand"),
             config.n_smbs,
+            stream(config.seed, config.replicate, "focal") if config.focal.enabled else None,
         )
         self.smbs = SMBPopulation(config, self.rng, stream(config.seed, config.replicate, "firm_ages"))
         self.partners = PartnerPopulation(config, self.rng)
@@ -128,7 +131,12 @@ class EcosystemModel(mesa.Model):
             n_partners=self.partners.n,
             capacity=4 * self.smbs.n,
         )
+        focal_sid = self._focal_strategy() if config.focal.enabled else -1
         self.events = EventLog(self.ledger, lambda: self.smbs.strategy_id, [s.name for s in self.strategies])
+        self.focal_index = -1
+        self.focal: FocalRecord | None = None
+        if focal_sid >= 0:
+            self._place_focal(focal_sid)
         self.flows: Counter[str] = Counter({name: 0.0 for name in booked_flows(adaptation_on(config))})
         self.last_metrics: dict[str, Any] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
@@ -141,6 +149,8 @@ class EcosystemModel(mesa.Model):
             tables={"by_strategy": METRICS.columns(STRATEGY_STEP, self.platforms.n, config)},
         )
         self.observe()  # the initial state, as step 0
+        if self.focal is not None:
+            self.focal.record(self)
 
     # ------------------------------------------------------------------ the schedule
     def step(self) -> None:
@@ -167,6 +177,8 @@ class EcosystemModel(mesa.Model):
             self.adaptation.step(self)
         self.history.record(self)
         self.observe()
+        if self.focal is not None:
+            self.focal.record(self)
         if self.steps >= self.config.steps:
             self.running = False
 
@@ -179,8 +191,7 @@ class EcosystemModel(mesa.Model):
 
     def invest(self) -> None:
         """Let each strategy group make its strategic investments."""
-        for sid, strategy in enumerate(self.strategies):
-            members = np.flatnonzero(self.smbs.alive & (self.smbs.strategy_id == sid))
+        for strategy, members in zip(self.strategies, self.smbs.alive_groups(len(self.strategies)), strict=True):
             if len(members):
                 strategy.invest(self, members)
 
@@ -193,6 +204,33 @@ class EcosystemModel(mesa.Model):
         """Run ``steps`` steps (default: ``config.steps``)."""
         for _ in range(self.config.steps if steps is None else steps):
             self.step()
+
+    # ------------------------------------------------------------------ the focal firm
+    def _focal_strategy(self) -> int:
+        """The strategy group of the focal firm: the population's group of the same strategy with
+        the same parameters if there is one, else a new group that entrants never join (share 0;
+        labelled ``<name> (focal)`` if the population has the strategy with other parameters)."""
+        strategy = make_strategy(self.config.focal.strategy, "focal.strategy")
+        for sid, other in enumerate(self.strategies):
+            if other.name == strategy.name and other.params == strategy.params:
+                return sid
+        if any(other.name == strategy.name for other in self.strategies):
+            strategy.name = f"{strategy.name} (focal)"
+        self.strategies.append(strategy)
+        self.strategy_shares = np.append(self.strategy_shares, 0.0)
+        return len(self.strategies) - 1
+
+    def _place_focal(self, strategy_id: int) -> None:
+        """Put the focal firm into the ecosystem (:func:`simulator.rules.focal.place_focal`)."""
+        i = self.smbs.add_row()
+        self.platforms.add_smbs(1)
+        agent = SMB(self, i)
+        self.smb_agents.append(agent)
+        self.smbs.uid[i] = agent.unique_id
+        place_focal(self, i, strategy_id)
+        self.strategies[strategy_id].setup(self, np.array([i]))
+        self.focal_index = i
+        self.focal = FocalRecord(i)
 
     # ------------------------------------------------------------------ agent bookkeeping
     def remove_partners(self, slots: np.ndarray) -> None:

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 
+import numpy as np
+
 from simulator.config import (
     MEMBER_PLATFORM_KEYS,
+    FocalAllianceConfig,
     ModelConfig,
     PlatformConfig,
     ShockConfig,
     check_dataclass_values,
     platform_configs,
 )
+from simulator.core.population import apportion
 from simulator.core.roles import ROLES, reach_key, role_shares, share_key
 from simulator.errors import ConfigError, did_you_mean
 
@@ -58,6 +62,88 @@ def validate(config: ModelConfig) -> None:
     from simulator.shocks import ShockSchedule
 
     ShockSchedule.build(config)
+    _check_focal(config)
+
+
+def _check_focal(config: ModelConfig) -> None:
+    """A focal firm must fit the ecosystem it is put in: its sector, platforms and partner roles
+    exist, its strategy is a registered one (not a mix) with valid parameters, the revenue
+    shares it sells through partners sum to less than 1, and its capabilities are known
+    dimensions in [0, 1]. Checked only when the focal firm is enabled."""
+    from simulator.core.vocabulary import CAPABILITIES
+    from simulator.strategies import MIX, make_strategy
+
+    focal = config.focal
+    if not focal.enabled:
+        return
+    if focal.sector >= config.market.n_sectors:
+        raise ConfigError("focal.sector", f"is {focal.sector} but the ecosystem has {config.market.n_sectors} sectors")
+    if not isinstance(focal.strategy, Mapping) or focal.strategy.get("name") == MIX:
+        raise ConfigError("focal.strategy", "must be one registered strategy with its parameters, not a mix")
+    strategy = make_strategy(focal.strategy, "focal.strategy")
+    if strategy.needs_platforms and config.n_platforms == 0:
+        raise ConfigError("focal.strategy", f"{strategy.name} is a platform strategy but n_platforms=0")
+    buffer = getattr(strategy.params, "cash_buffer_months", None)
+    if buffer is not None and buffer >= config.smb.cash_cap_months:
+        raise ConfigError(
+            "focal.strategy.cash_buffer_months",
+            f"must be below smb.cash_cap_months ({config.smb.cash_cap_months:g}), got {buffer:g}",
+        )
+    if not isinstance(focal.capabilities, Mapping):
+        raise ConfigError(
+            "focal.capabilities", f"must be a mapping of capability names to [0, 1], got {focal.capabilities!r}"
+        )
+    for name, level in focal.capabilities.items():
+        if name not in CAPABILITIES:
+            raise ConfigError(
+                f"focal.capabilities.{name}",
+                f"not a capability{did_you_mean(str(name), CAPABILITIES)}; allowed: {', '.join(CAPABILITIES)}",
+            )
+        if isinstance(level, bool) or not isinstance(level, int | float) or not 0.0 <= level <= 1.0:
+            raise ConfigError(f"focal.capabilities.{name}", f"must be in [0, 1], got {level!r}")
+    roles = {role.name: role for role in ROLES}
+    # how many partners each role has: apportion's counts do not depend on its draws
+    shares = role_shares(config.partner)
+    partner_counts = np.bincount(apportion(config.n_partners, shares, np.random.default_rng(0)), minlength=len(ROLES))
+    sold = 0.0
+    seen: set[tuple[str, int]] = set()
+    for i, alliance in enumerate(focal.alliances):
+        key = f"focal.alliances[{i}]"
+        if not isinstance(alliance, FocalAllianceConfig):
+            raise ConfigError(key, f"must be an alliance (a mapping of focal.alliances[i].* keys), got {alliance!r}")
+        check_dataclass_values(alliance, key)
+        if alliance.counterpart == "platform":
+            if alliance.index >= config.n_platforms or config.n_platforms == 0:
+                raise ConfigError(
+                    f"{key}.index",
+                    f"platform {max(alliance.index, 0)} does not exist (n_platforms={config.n_platforms})",
+                )
+            if alliance.share > 0:
+                raise ConfigError(
+                    f"{key}.share", "must be 0 for a platform: its share of revenue follows from the platform's reach"
+                )
+        else:
+            role = roles.get(alliance.counterpart)
+            if role is None:
+                raise ConfigError(f"{key}.counterpart", f"{alliance.counterpart!r} is not a partner role of the model")
+            if alliance.index >= config.n_partners:
+                raise ConfigError(
+                    f"{key}.index", f"partner {alliance.index} does not exist (n_partners={config.n_partners})"
+                )
+            if partner_counts[ROLES.index(role)] == 0:
+                raise ConfigError(f"{key}.counterpart", f"the ecosystem has no {role.name} partner")
+            if alliance.share > 0 and not role.sells:
+                raise ConfigError(f"{key}.share", f"must be 0: a {role.name} sells nothing for the firm")
+            sold += alliance.share
+        pair = (alliance.counterpart, alliance.index)
+        if alliance.index >= 0 and pair in seen:
+            raise ConfigError(f"{key}.index", "the focal firm already holds an alliance with this counterpart")
+        seen.add(pair)
+    if sold >= 1.0:
+        raise ConfigError(
+            "focal.alliances",
+            f"partner revenue shares sum to {sold:g}; they must leave the firm's own channel something (< 1)",
+        )
 
 
 def _check_roles(config: ModelConfig) -> None:

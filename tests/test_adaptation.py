@@ -1,4 +1,4 @@
-"""Strategy adaptation (docs/ODD.md 7.26): imitation follows the replicator equation, exploration
+"""Strategy adaptation (docs/ODD.md 7.27): imitation follows the replicator equation, exploration
 keeps every strategy present, switches are paid for and booked, a run without adaptation is
 unchanged, bad settings are refused, and the teaching preset's lesson holds against its twin."""
 
@@ -55,7 +55,7 @@ def planted(seed: int, gap: float, *, rate: float = 0.2, exploration: float = 0.
 def test_imitation_follows_the_replicator_equation():
     """With payoff gap d, revision rate r and payoff scale s, a B-player revises (r), meets an
     A-player (x) and switches with probability d/s, A-players never switch: dx/dt = r d/s x (1-x),
-    whose solution is the logistic x(t) = 1 / (1 + (1 - x0)/x0 exp(-r d t / s)) (ODD 7.26). The
+    whose solution is the logistic x(t) = 1 / (1 + (1 - x0)/x0 exp(-r d t / s)) (ODD 7.27). The
     mean share over seeds stays within 0.03 of it; without the gap (same seeds) it does not rise."""
     rate, gap, steps = 0.2, 0.5, 60
     shares = np.array([planted(seed, gap, rate=rate, steps=steps) for seed in range(8)])

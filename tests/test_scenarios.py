@@ -56,9 +56,11 @@ def test_local_bakery_allies_grow_faster_because_of_what_partners_add() -> None:
     sources' case for complementary-business alliances. Survival is not asserted: in a town of
     20 shops per group one failure is 5 points and the difference is within seed noise.
 
-    Ablation: with partners that add nothing (complementarity multiplier 0, no relational rent)
-    the allied shops' lead shrinks (to about a fifth at the defaults; to about two thirds under a
-    calibration with more entry and less forecast noise, so only the direction is asserted)."""
+    Measured over TOWNS (12 seeds): lead +0.0079 on average, positive in 12 of 12 towns (smallest
+    +0.0019). Ablation: with partners that add nothing (complementarity multiplier 0, no relational
+    rent) the lead falls to +0.0019 (a quarter; 9 of 12 positive) and falls in every town. (Under an
+    earlier calibration with more entry and less forecast noise it fell only to two thirds; the
+    thresholds below are for the current defaults.)"""
 
     def lead(overrides: tuple[str, ...]) -> np.ndarray:
         groups = [scenario("local_bakery", seed, overrides).summary["by_strategy"] for seed in TOWNS]
@@ -70,8 +72,9 @@ def test_local_bakery_allies_grow_faster_because_of_what_partners_add() -> None:
         )
 
     on, off = lead(()), lead(NO_PARTNER_VALUE)
-    assert on.mean() > 0 and (on > 0).mean() >= 2 / 3, on
-    assert off.mean() < on.mean(), (on, off)
+    assert on.mean() > 0.005 and (on > 0).mean() >= 11 / 12, on
+    assert off.mean() < 0.004 and off.mean() < 0.5 * on.mean(), (on, off)
+    assert (off < on).mean() >= 11 / 12, (on, off)
 
 
 NO_CLIENT_SALES = ("shock=none", "steps=60", "twin=false")

@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from simulator.analysis.mechanisms import MECHANISMS
-from simulator.config import ModelConfig, ShockConfig
+from simulator.config import FocalAllianceConfig, ModelConfig, ShockConfig
 from simulator.config.parameters import Parameter, parameter, parameters
 from simulator.observe.metrics import METRICS
 from simulator.observe.registry import STEP, STRATEGY_STEP, STRATEGY_SUMMARY, SUMMARY, Level
@@ -97,6 +97,11 @@ def shock_parameters() -> str:
     kinds = " / ".join(f"`{kind}`" for kind in sorted(SHOCKS))
     params = [replace(p, allowed=kinds) if p.key.endswith(".kind") else p for p in parameters(ShockConfig, "shocks[i]")]
     return parameter_table(params)
+
+
+def focal_alliance_parameters() -> str:
+    """The keys of one current alliance of the focal firm (docs/ODD.md 7.26)."""
+    return parameter_table(parameters(FocalAllianceConfig, "focal.alliances[i]"))
 
 
 def strategy_parameters() -> str:
@@ -177,6 +182,7 @@ REGIONS: dict[str, Callable[[], str]] = {
     "parameters-model": model_parameters,
     "parameters-strategies": strategy_parameters,
     "parameters-shocks": shock_parameters,
+    "parameters-focal-alliances": focal_alliance_parameters,
     "metrics-timeseries": lambda: metric_meanings(STEP),
     "metrics-timeseries-by-strategy": lambda: metric_meanings(STRATEGY_STEP),
     "metrics-summary": lambda: metric_meanings(SUMMARY),

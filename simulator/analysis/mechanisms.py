@@ -235,7 +235,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         "strategy adaptation",
         "SMBs revise their strategy: they imitate better-performing peers or learn from their own payoffs, and "
-        "switch at a cost (7.26).",
+        "switch at a cost (7.27).",
         ("adaptation.revision_rate",),
         event="strategy_switched",
         at_defaults=False,

@@ -543,23 +543,102 @@ class ResilienceConfig:
     )
 
 
+FOCAL_COUNTERPARTS: tuple[str, ...] = (
+    "platform",
+    "complementary_business",
+    "technology_provider",
+    "marketing_distribution",
+    "support_service",
+)
+"""What a focal firm's current alliance may be with: a platform or a partner of one of the roles
+(:data:`simulator.core.roles.ROLES`; the validator checks that the two lists agree)."""
+
+
+@dataclass
+class FocalAllianceConfig:
+    """One alliance or platform membership the focal firm holds at the start."""
+
+    counterpart: str = param(
+        "platform", "Who the alliance is with: a platform or a partner role.", choices=FOCAL_COUNTERPARTS
+    )
+    index: int = param(
+        -1,
+        "Which platform (its index) or partner (its slot) the alliance is with; -1: platform 0, or the "
+        "strongest partner of the role in its strengths.",
+        ge=-1,
+    )
+    share: float = param(
+        0.0,
+        "Share of the firm's current revenue sold through this partner (sales partners only: complementary "
+        "businesses, marketing and distribution); 0 for a platform, whose reach the platform sets.",
+        ge=0.0,
+        le=1.0,
+    )
+    exclusive: bool = param(False, "Whether the alliance is exclusive.")
+    tenure: int = param(12, "Months the alliance has lasted so far (switching costs grow with it).", ge=0)
+
+
+@dataclass
+class FocalConfig:
+    """One business the run follows: the focal firm (``ecosim-plan`` compares its strategies).
+
+    The focal firm is one more SMB of the ecosystem, after the background population; it follows
+    ``strategy`` whatever the population's strategies, and its outcomes are recorded apart
+    (``focal.parquet``, ``summary.json``'s ``focal``).
+    """
+
+    enabled: bool = param(False, "Put the focal firm into the ecosystem and record it (off: no focal firm).")
+    name: str = param("focal firm", "The business's name in reports.", allowed="text")
+    sector: int = param(0, "Its sector (index, below market.n_sectors).", ge=0)
+    revenue: float = param(
+        100.0, "Its monthly revenue now (thousand currency units; the background's median potential is 100).", gt=0.0
+    )
+    fixed_cost: float = param(0.3, "Its monthly fixed costs, as a share of its monthly revenue now.", ge=0.0, le=2.0)
+    cash_months: float = param(2.0, "Its cash now, in months of its fixed costs.", ge=0.0)
+    automation: float = param(
+        0.0,
+        "Its automation level now: its variable cost is smb.variable_cost x (1 - smb.automation_efficiency x "
+        "automation), so its margin is 1 minus that.",
+        ge=0.0,
+        le=1.0,
+    )
+    age: int = param(60, "Its age now, in months.", ge=0)
+    capabilities: Any = described(
+        dict,
+        "Its capabilities in [0, 1] by dimension (production, marketing, technology, data, finance); "
+        "dimensions not given are 0.5.",
+        allowed="a mapping of capability names to values in [0, 1]",
+    )
+    alliances: list[FocalAllianceConfig] = described(
+        list,
+        "Its current alliances and platform memberships, each a mapping of the `focal.alliances[i].*` keys.",
+        allowed="a list of `focal.alliances[i].*` mappings; sales-partner shares summing to below 1",
+    )
+    strategy: Any = described(
+        lambda: {"name": "opportunistic"},
+        "The candidate strategy the focal firm follows in this run, with its parameters "
+        "(`focal.strategy.name=go_it_alone`, `focal.strategy.<param>=...`).",
+        allowed="`name`: a registered strategy (not `mix`), plus its parameters",
+    )
+
+
 ADAPTATION_RULES: tuple[str, ...] = ("imitation", "reinforcement")
-"""How a revising SMB chooses its next strategy (docs/ODD.md 7.26)."""
+"""How a revising SMB chooses its next strategy (docs/ODD.md 7.27)."""
 PERFORMANCE_SIGNALS: tuple[str, ...] = (
     "net_income",
     "net_income_growth",
     "months_of_cash",
     "dependence_adjusted_income",
 )
-"""What an SMB's performance is measured by when it revises its strategy (docs/ODD.md 7.26)."""
+"""What an SMB's performance is measured by when it revises its strategy (docs/ODD.md 7.27)."""
 NEIGHBOURHOODS: tuple[str, ...] = ("sector", "alliance", "population")
-"""Where an imitating SMB samples the peer it compares itself with (docs/ODD.md 7.26)."""
+"""Where an imitating SMB samples the peer it compares itself with (docs/ODD.md 7.27)."""
 
 
 @dataclass
 class AdaptationConfig:
     """Strategy revision: SMBs imitate better-performing peers or learn from their own payoffs, and
-    switch strategy (docs/ODD.md 7.26). Off while ``revision_rate`` is 0 (the default)."""
+    switch strategy (docs/ODD.md 7.27). Off while ``revision_rate`` is 0 (the default)."""
 
     revision_rate: float = param(
         0.0,
@@ -664,6 +743,7 @@ class ModelConfig:
     )
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
     adaptation: AdaptationConfig = field(default_factory=AdaptationConfig)
+    focal: FocalConfig = field(default_factory=FocalConfig)
     twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
     force: bool = param(False, "Rerun sweep jobs whose results already exist (run control; not hashed).")
     replicates: int = param(
@@ -731,7 +811,12 @@ def schema_keys(cls: type | None = None, prefix: str = "") -> list[str]:
     keys: list[str] = []
     for f in fields(cls):
         key = f"{prefix}{f.name}"
-        nested = ShockConfig if cls is ModelConfig and f.name == "shocks" else _dataclass_type(cls, f.name)
+        if cls is ModelConfig and f.name == "shocks":
+            nested: type | None = ShockConfig
+        elif cls is FocalConfig and f.name == "alliances":
+            nested = FocalAllianceConfig
+        else:
+            nested = _dataclass_type(cls, f.name)
         keys += schema_keys(nested, f"{key}.") if nested else [key]
     return keys
 
@@ -761,6 +846,10 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
             if not isinstance(value, list | tuple):
                 raise ConfigError("shocks", f"must be a list of shocks, got {value!r}")
             kwargs["shocks"] = [_build(ShockConfig, v, f"shocks[{i}]") for i, v in enumerate(value)]
+        elif cls is FocalConfig and name == "alliances":
+            if not isinstance(value, list | tuple):
+                raise ConfigError("focal.alliances", f"must be a list of alliances, got {value!r}")
+            kwargs["alliances"] = [_build(FocalAllianceConfig, v, f"focal.alliances[{i}]") for i, v in enumerate(value)]
         elif nested is not None:
             kwargs[str(name)] = _build(nested, value, key)
         else:

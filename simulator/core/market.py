@@ -26,6 +26,9 @@ class Market:
         so that the number of entrants never shifts the market's stream.
     n_initial
         Number of initial SMBs (all of them when omitted).
+    focal_rng
+        The stream of the focal firm's shocks, when there is one: it is row ``n_initial``, and the
+        entrants follow it.
     """
 
     def __init__(
@@ -34,11 +37,13 @@ class Market:
         rng: np.random.Generator,
         entrant_rng: np.random.Generator | None = None,
         n_initial: int | None = None,
+        focal_rng: np.random.Generator | None = None,
     ) -> None:
         self.config = config
         self._rng = rng
         self._entrant_rng = entrant_rng
         self._n_initial = n_initial
+        self._focal_rng = focal_rng
         self.log_sector_factor = np.zeros(config.n_sectors)
         self.log_trend = 0.0
         self.shock_factor = np.ones(config.n_sectors)  # demand shocks multiply sectors' demand
@@ -68,9 +73,12 @@ class Market:
 
     def _firm_shocks(self, n: int) -> np.ndarray:
         """Standard normal shocks of ``n`` SMBs: the initial ones from the market's stream, the
-        entrants from their own."""
+        focal firm's (if any) from its own, the entrants from theirs."""
         n_initial = n if self._n_initial is None else min(self._n_initial, n)
         shocks = self._rng.standard_normal(n_initial)
+        if n > n_initial and self._focal_rng is not None:
+            shocks = np.concatenate([shocks, self._focal_rng.standard_normal(1)])
+            n_initial += 1
         if n > n_initial:
             if self._entrant_rng is None:
                 raise ValueError("the market has no stream for entrants' demand")

@@ -113,6 +113,11 @@ class SMBPopulation:
         """Rows allocated for SMBs (grows by doubling)."""
         return self._rows.capacity
 
+    def add_row(self) -> int:
+        """Add one row at its new-row values (no draw) and return its index; the caller sets its
+        state (the focal firm, :func:`simulator.rules.focal.place_focal`)."""
+        return self._rows.grow(1).start
+
     def enter(self, k: int, rng: np.random.Generator, step: int, trend: float = 1.0) -> slice:
         """Add ``k`` new firms entering at ``step``; return their rows.
 
@@ -155,6 +160,15 @@ class SMBPopulation:
     def quality(self, rows: slice = slice(None)) -> np.ndarray:
         """Offer quality: 0.5 plus the mean capability (so between 0.5 and 1.5)."""
         return 0.5 + self.capability[rows].mean(axis=1)
+
+    def alive_groups(self, n_groups: int) -> list[np.ndarray]:
+        """Indices of the alive SMBs of each strategy group (ascending), in one pass: each equals
+        ``np.flatnonzero(alive & (strategy_id == sid))``. The group ids are sorted as small
+        integers (numpy's stable sort is then a linear radix sort, which keeps indices ascending)."""
+        alive = np.flatnonzero(self.alive)
+        group = self.strategy_id[alive].astype(np.uint8 if n_groups <= 256 else np.uint16)
+        counts = np.bincount(group, minlength=n_groups)
+        return np.split(alive[np.argsort(group, kind="stable")], np.cumsum(counts)[:-1])
 
     def absorptive_capacity(self) -> np.ndarray:
         """Share of available partner knowledge an SMB can absorb, rising with its knowledge."""

@@ -52,7 +52,7 @@ EVENTS: tuple[str, ...] = (
 (alliance_id -1): ``shock`` (a scheduled shock starts or ends), ``platform_outage`` (a random
 outage starts) and ``platform_entry`` (a platform enters a sector with its own offer). ``strategy_switched`` is
 about an SMB, not an alliance (alliance_id -1, ``smb_id`` and ``strategy`` the switcher's new one;
-7.26)."""
+7.27)."""
 
 ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})
 

@@ -1,4 +1,4 @@
-"""Metrics of strategy adaptation (docs/ODD.md 7.26, 9.11): the strategy mix, switches, convergence.
+"""Metrics of strategy adaptation (docs/ODD.md 7.27, 9.12): the strategy mix, switches, convergence.
 
 They are reported only by runs where strategies evolve (``adaptation.revision_rate`` > 0), so a
 run without adaptation writes exactly the outputs it wrote before the mechanism existed.
@@ -77,7 +77,7 @@ ADAPTATION_METRICS: tuple[Metric, ...] = (
     Metric(
         "strategy_switches", "strategy switches", "SMBs", S.ADAPTATION, frozenset({STEP, SUMMARY}),
         "SMBs that switched strategy this step (runs with `adaptation.revision_rate` > 0 only).",
-        formula="`strategy_switched` events this step (7.26)",
+        formula="`strategy_switched` events this step (7.27)",
         step=lambda s: s.events_this_step(SWITCH_EVENT),
         end=lambda s: int(s.model.adaptation.total_switches.sum()),
         end_doc="Strategy switches over the run.",

@@ -139,7 +139,7 @@ def _durations(s: Scope) -> np.ndarray:
 
 
 def _early_failure_share(s: Scope) -> float:
-    duration = _durations(s)
+    duration = s.once_scoped(_durations)
     return float((duration <= s.model.config.alliance.early_failure_window).mean()) if len(duration) else 0.0
 
 
@@ -733,7 +733,7 @@ METRICS.add(
         "survival.parquet and the summary's `survival` block give censoring-aware durations).",
         formula="mean of `ended_step - formed_step` over alliances ended by `t`. Right-censored: alliances still "
         "active are left out, so it understates the typical duration when many are active",
-        step=lambda s: mean(_durations(s)),
+        step=lambda s: mean(s.once_scoped(_durations)),
         end_doc="Mean duration of ended alliances in steps.",
     ),
     Metric(

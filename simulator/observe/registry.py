@@ -325,6 +325,8 @@ class Scope:
     def alliances(self) -> np.ndarray:
         """Boolean mask over the ledger: every alliance of the scope's SMBs, ended or not."""
         ledger = self.model.ledger
+        if self.strategy_id is None:
+            return np.ones(len(ledger), dtype=bool)
         return self.members[ledger.smb]
 
     @cached_property
@@ -366,8 +368,11 @@ class Scope:
 
 def _split_by_strategy(model: EcosystemModel, items: np.ndarray, strategy_of_items: np.ndarray) -> list[np.ndarray]:
     """``items`` (ascending) split by strategy group in one pass: a stable sort by group keeps
-    each group's items ascending, so each part equals ``items[strategy_of_items == sid]``."""
-    order = np.argsort(strategy_of_items, kind="stable")
+    each group's items ascending, so each part equals ``items[strategy_of_items == sid]``. The
+    group ids are sorted as small integers, for which numpy's stable sort is a linear radix sort
+    (the same order, several times faster than on the population's int64 column)."""
+    small = np.uint8 if len(model.strategies) <= 256 else np.uint16
+    order = np.argsort(strategy_of_items.astype(small), kind="stable")
     counts = np.bincount(strategy_of_items, minlength=len(model.strategies))
     return np.split(items[order], np.cumsum(counts)[:-1])
 

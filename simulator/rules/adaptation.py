@@ -1,7 +1,7 @@
 """Strategy revision: SMBs imitate better-performing peers or learn from their own payoffs.
 
 Each step, after exits, every alive SMB revises its strategy with probability
-``adaptation.revision_rate`` (docs/ODD.md 7.26). A revising SMB
+``adaptation.revision_rate`` (docs/ODD.md 7.27). A revising SMB
 
 - with probability ``adaptation.exploration`` adopts a strategy drawn uniformly from the
   population's strategies (mutation; reason ``exploration``);
@@ -96,7 +96,7 @@ class StrategyAdaptation:
 
     # ------------------------------------------------------------------ the step
     def step(self, model: EcosystemModel) -> None:
-        """Update payoffs, let revising SMBs switch strategy, record the mix (ODD 7.26)."""
+        """Update payoffs, let revising SMBs switch strategy, record the mix (ODD 7.27)."""
         self.step_switches[:] = 0
         self.step_out[:] = 0
         self._grow(model.smbs.n)

@@ -208,23 +208,23 @@ def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply:
     vendors_held = np.bincount(smb_idx[vendor], minlength=n)
     line, interest = _credit(model, alliances)
 
-    payment = np.zeros(len(alliances.ids))
+    # each alliance is paid by the rule of its kind (a later rule wins where kinds overlap)
     gross = alliances.revenue_share
-    payment[gross] = (share * channel_rev)[gross]
     vendor_savings = np.where(vendor, automation_savings[smb_idx] / np.maximum(vendors_held[smb_idx], 1), 0.0)
     savings_share = PAID_SAVINGS_SHARE[kind]
-    payment[savings_share] = (share * vendor_savings)[savings_share]
     retainer = value.support_retainer(cfg.alliance, share, line)
     retained = PAID_RETAINER[kind]
-    payment[retained] = (retainer + interest)[retained]
+    payment = np.where(gross, share * channel_rev, 0.0)
+    payment = np.where(savings_share, share * vendor_savings, payment)
+    payment = np.where(retained, retainer + interest, payment)
 
-    value_to_smb = np.zeros(len(alliances.ids))
     # channel margins before supply-chain savings, which are credited to the supply chains alone
-    value_to_smb[gross] = ((1.0 - share - base_vc_rate[smb_idx]) * channel_rev)[gross]
-    value_to_smb[savings_share] = ((1.0 - share) * vendor_savings)[savings_share]
+    vc_rate = base_vc_rate[smb_idx]
+    value_to_smb = np.where(gross, (1.0 - share - vc_rate) * channel_rev, 0.0)
+    value_to_smb = np.where(savings_share, (1.0 - share) * vendor_savings, value_to_smb)
     supplies = supply.supplies
-    value_to_smb[supplies] += (supply.saving * base_vc_rate[smb_idx] * revenue[smb_idx])[supplies]
-    value_to_smb[retained] = (value.support_value(cfg.alliance, line) - retainer)[retained]
+    value_to_smb = np.where(supplies, value_to_smb + supply.saving * vc_rate * revenue[smb_idx], value_to_smb)
+    value_to_smb = np.where(retained, value.support_value(cfg.alliance, line) - retainer, value_to_smb)
     held = model.ledger.active_count_by_smb(n)  # the alliances at trade are the active ones
     management = value.running_cost(cfg.alliance, smbs.fixed_cost[smb_idx], held[smb_idx])
     value_to_smb -= management  # each alliance's value is net of what it costs the SMB to run it

@@ -49,8 +49,8 @@ def form_alliances(model: EcosystemModel) -> None:
     partners_held, platforms_held = model.ledger.holdings(model.smbs.n)
     partner_batches: list[dict[str, np.ndarray]] = []
     platform_batches: list[dict[str, np.ndarray]] = []
-    for sid, strategy in enumerate(model.strategies):
-        group_smb_idx = np.flatnonzero(smbs.alive & (smbs.strategy_id == sid))
+    groups = smbs.alive_groups(len(model.strategies))
+    for strategy, group_smb_idx in zip(model.strategies, groups, strict=True):
         if len(group_smb_idx) == 0:
             continue
         want_partners, want_platforms = strategy.alliance_targets(model, group_smb_idx)

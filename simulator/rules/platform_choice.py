@@ -85,8 +85,7 @@ def _revisit_rates(model: EcosystemModel) -> np.ndarray:
     """Each SMB's re-evaluation probability this step, from its strategy (0 for failed SMBs)."""
     smbs = model.smbs
     rate = np.zeros(smbs.n)
-    for sid, strategy in enumerate(model.strategies):
-        members = np.flatnonzero(smbs.alive & (smbs.strategy_id == sid))
+    for strategy, members in zip(model.strategies, smbs.alive_groups(len(model.strategies)), strict=True):
         if len(members):
             rate[members] = strategy.platform_revisit_rate(model, members)
     return rate
@@ -101,11 +100,15 @@ def _weakest_memberships(model: EcosystemModel) -> np.ndarray:
     ids = ids[model.smbs.alive[ledger.smb[ids]]]
     if len(ids) == 0:
         return ids
-    order = np.lexsort((ids, ledger.value_ema[ids], ledger.smb[ids]))
-    ids = ids[order]
-    smb = ledger.smb[ids]
-    first = np.r_[True, smb[1:] != smb[:-1]]
-    return ids[first]
+    # per SMB the lowest value, then the first id reaching it: two unbuffered minima, no sort
+    n = model.smbs.n
+    smb, value_ema = ledger.smb[ids], ledger.value_ema[ids]
+    lowest = np.full(n, np.inf)
+    np.minimum.at(lowest, smb, value_ema)
+    weakest = value_ema == lowest[smb]
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, smb[weakest], ids[weakest])
+    return first[first < np.iinfo(np.int64).max]
 
 
 def _best_alternative(model: EcosystemModel, current: np.ndarray, smb_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -111,8 +111,9 @@ def expected_now(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     ledger = model.ledger
     kind = ledger.kind[ids]
     scoped = (ledger.phase[ids] == PILOT) & SELLS[kind]
-    age = model.steps - ledger.formed_step[ids]
-    ramp = np.where(DELIVERS_AUTOMATION[kind], 1.0 - (1.0 - cfg.adoption_rate) ** age, 1.0)
+    automating = DELIVERS_AUTOMATION[kind]
+    ramp = np.ones(len(ids))
+    ramp[automating] = 1.0 - (1.0 - cfg.adoption_rate) ** (model.steps - ledger.formed_step[ids[automating]])
     return ledger.expected_value[ids] * np.where(scoped, cfg.pilot_scope, 1.0) * ramp
 
 

@@ -46,5 +46,7 @@ def config_hash(config: ModelConfig) -> str:
     """A stable hash of everything that determines a run's results: the resolved configuration
     (run-control keys excluded) and the simulator's code."""
     data = {k: v for k, v in asdict(config).items() if k not in RUN_CONTROL_KEYS}
+    if not config.focal.enabled:  # no focal firm: hashed as before the focal block existed
+        data.pop("focal")
     text = json.dumps({"config": data, "code": CODE_FINGERPRINT}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:20]

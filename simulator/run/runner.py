@@ -15,7 +15,11 @@ The output contract of one run directory:
 - ``resilience_firms.parquet``: each SMB's response to the first shock, tidy (columns in
   :data:`simulator.observe.resilience.FIRM_COLUMNS`; no rows without shocks);
 - ``summary.json``: final metrics, with one entry per strategy group under ``by_strategy`` and
-  the ``survival`` block (keys in :data:`simulator.observe.survival.SURVIVAL_SUMMARY`);
+  the ``survival`` block (keys in :data:`simulator.observe.survival.SURVIVAL_SUMMARY`); with a
+  focal firm (``focal.enabled``) also its outcomes under ``focal``
+  (:func:`simulator.observe.focal.focal_summary`);
+- ``focal.parquet``: only with a focal firm: its state, one row per step (columns in
+  :data:`simulator.observe.focal.FOCAL_COLUMNS`);
 - ``schema.json``: the data dictionary of these files: each table's columns with their type,
   label, unit and meaning, and the summary's keys (:mod:`simulator.run.tables`);
 - ``manifest.json``: written last, once the files above are in place: each file's size and
@@ -42,6 +46,7 @@ from tqdm.auto import tqdm
 from simulator.config import ModelConfig, from_dict
 from simulator.core.seeds import run_seed
 from simulator.model import EcosystemModel
+from simulator.observe.focal import focal_summary
 from simulator.observe.metrics import summary as summarize
 from simulator.observe.metrics import timeseries, timeseries_by_strategy
 from simulator.observe.resilience import firm_table
@@ -79,6 +84,8 @@ class RunResult:
     """Each SMB's response to the first shock (the content of ``resilience_firms.parquet``)."""
     twin: RunResult | None = None
     """The no-shock twin run, when ``config.twin`` is set and shocks are scheduled."""
+    focal: pd.DataFrame | None = None
+    """The focal firm's state by step (the content of ``focal.parquet``), when there is one."""
 
 
 def run_simulation(
@@ -132,6 +139,10 @@ def _run(
     summary = summarize(model, twin_series)
     survival, _ = survival_of(model)
     firms = firm_table(model, None if twin is None else twin.model.history)
+    focal = None
+    if model.focal is not None:
+        summary["focal"] = focal_summary(model, None if twin is None else twin.model)
+        focal = model.focal.frame()
     return RunResult(
         model,
         timeseries(model),
@@ -141,6 +152,7 @@ def _run(
         survival=survival,
         resilience_firms=firms,
         twin=twin,
+        focal=focal,
     )
 
 
@@ -176,7 +188,9 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     """Write the files of :data:`OUTPUT_FILES` (and the twin's run in ``twin/``) into ``out``."""
     config = result.model.config
     with open(out / "config.yaml", "w") as fh:
-        yaml.safe_dump({**asdict(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False)
+        yaml.safe_dump(
+            {**config_record(config), "run_seed": run_seed(config.seed, config.replicate)}, fh, sort_keys=False
+        )
     tables = {
         "timeseries.parquet": result.timeseries,
         "timeseries_by_strategy.parquet": result.timeseries_by_strategy,
@@ -185,6 +199,8 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
         "survival.parquet": result.survival,
         "resilience_firms.parquet": result.resilience_firms,
     }
+    if result.focal is not None:
+        tables["focal.parquet"] = result.focal
     tables = {name: tidy(frame) for name, frame in tables.items()}
     for name, frame in tables.items():
         frame.to_parquet(out / name, index=False)
@@ -195,6 +211,15 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     if result.twin is not None:
         write_run(result.twin, out / "twin")
     return out
+
+
+def config_record(config: ModelConfig) -> dict[str, Any]:
+    """The configuration as written to ``config.yaml``: every key, except the ``focal`` block
+    when there is no focal firm (so that runs without one write what they always wrote)."""
+    data = asdict(config)
+    if not config.focal.enabled:
+        data.pop("focal")
+    return data
 
 
 def run_identity(config: ModelConfig) -> dict[str, str]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from simulator.observe.focal import FOCAL_COLUMNS
 from simulator.observe.metrics import METRICS
 from simulator.observe.registry import STEP, STRATEGY_STEP, STRATEGY_SUMMARY, SUMMARY, Level
 from simulator.observe.survival import SURVIVAL_COLUMNS
@@ -87,6 +88,8 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _tidy_column(column: pd.Series) -> pd.Series:
     dtype = column.dtype
+    if dtype in (np.float64, np.int64, np.bool_):  # numpy columns already stable (and never missing)
+        return column
     if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
         return column.astype("string")
     if pd.api.types.is_bool_dtype(dtype):
@@ -190,6 +193,7 @@ def run_dictionary(tables: Mapping[str, pd.DataFrame], config: ModelConfig | Non
         "survival.parquet": ("one row per survival or hazard curve, group and age", None, SURVIVAL_COLUMNS),
         "resilience_firms.parquet": ("one row per SMB, measure and reference (no rows without shocks)", None,
                                      FIRM_COLUMN_DOCS),
+        "focal.parquet": ("one row per step: the focal firm's state", None, FOCAL_COLUMNS),
     }  # fmt: skip
     files = {}
     for name, frame in tables.items():
