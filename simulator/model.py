@@ -26,8 +26,9 @@ from simulator.observe.firm_history import FirmHistory
 from simulator.observe.focal import FocalRecord
 from simulator.observe.metrics import METRICS, step_metrics, strategy_step_rows
 from simulator.observe.registry import STEP, STRATEGY_STEP
+from simulator.rules.adaptation import StrategyAdaptation, adaptation_on
 from simulator.rules.demography import enter_smbs, exit_smbs
-from simulator.rules.economy import FLOWS, trade
+from simulator.rules.economy import booked_flows, trade
 from simulator.rules.failure import fail_partners, fail_smbs
 from simulator.rules.focal import place_focal
 from simulator.rules.formation import form_alliances
@@ -72,6 +73,10 @@ class EcosystemModel(mesa.Model):
         The strategies in use; ``smbs.strategy_id`` indexes this list.
     flows
         Money flows summed over the run, by kind (see :data:`simulator.rules.economy.FLOWS`).
+    adaptation
+        Strategy revision's state and record
+        (:class:`~simulator.rules.adaptation.StrategyAdaptation`), or None where strategies do not
+        evolve (``adaptation.revision_rate`` 0).
     history
         Each SMB's revenue, net income and survival by step
         (:class:`~simulator.observe.firm_history.FirmHistory`); kept only when shocks are
@@ -132,15 +137,16 @@ class EcosystemModel(mesa.Model):
         self.focal: FocalRecord | None = None
         if focal_sid >= 0:
             self._place_focal(focal_sid)
-        self.flows: Counter[str] = Counter({name: 0.0 for name in FLOWS})
+        self.flows: Counter[str] = Counter({name: 0.0 for name in booked_flows(adaptation_on(config))})
         self.last_metrics: dict[str, Any] = {}
         self.stockouts = 0  # supply-chain deliveries missed in the last step
         self.platform_switches = 0  # SMBs that switched platform in the last step
         self.history = FirmHistory(keep=bool(self.config.shocks))  # for per-firm resilience
+        self.adaptation = StrategyAdaptation(self) if adaptation_on(config) else None
 
         self.datacollector = mesa.DataCollector(
-            model_reporters={c: partial(_read_metric, c) for c in METRICS.columns(STEP, self.platforms.n)},
-            tables={"by_strategy": METRICS.columns(STRATEGY_STEP)},
+            model_reporters={c: partial(_read_metric, c) for c in METRICS.columns(STEP, self.platforms.n, config)},
+            tables={"by_strategy": METRICS.columns(STRATEGY_STEP, self.platforms.n, config)},
         )
         self.observe()  # the initial state, as step 0
         if self.focal is not None:
@@ -167,6 +173,8 @@ class EcosystemModel(mesa.Model):
         govern_fees(self)
         fail_smbs(self)
         exit_smbs(self)
+        if self.adaptation is not None:
+            self.adaptation.step(self)
         self.history.record(self)
         self.observe()
         if self.focal is not None:

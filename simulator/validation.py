@@ -31,9 +31,9 @@ def validate(config: ModelConfig) -> None:
     ordered, each platform's settings, that strategies' cash buffers stay below the owners'
     cash cap, that the SMBs entering over the run fit in ``MAX_POPULATION_GROWTH x n_smbs`` rows,
     that the strategy (or every strategy of a mix, with shares summing to 1) exists with valid
-    parameters and has what it needs (platforms for platform strategies), and that scheduled
-    shocks fit the ecosystem. Unknown keys never get this far: :func:`simulator.config.from_dict`
-    refuses them.
+    parameters and has what it needs (platforms for platform strategies), that strategies that
+    evolve have two or more to evolve among, and that scheduled shocks fit the ecosystem.
+    Unknown keys never get this far: :func:`simulator.config.from_dict` refuses them.
 
     Parameters
     ----------
@@ -52,6 +52,7 @@ def validate(config: ModelConfig) -> None:
     _check_investment_buffers(config)
     _check_population_growth(config)
     _check_platform_strategies(config, build_population(config.strategy))
+    _check_adaptation(config, build_population(config.strategy))
     for i, shock in enumerate(config.shocks):
         if not isinstance(shock, ShockConfig):
             raise ConfigError(
@@ -195,6 +196,17 @@ def _check_platform_strategies(config: ModelConfig, population: list) -> None:
             key = f"strategy.shares.{strategy.name}" if config.strategy.get("name") == "mix" else "strategy"
             reason = f"{strategy.name} is a platform strategy but n_platforms=0"
             raise ConfigError(key, f"{reason}; set n_platforms >= 1 or choose another strategy")
+
+
+def _check_adaptation(config: ModelConfig, population: list) -> None:
+    """Strategies can only evolve among at least two strategies of the population."""
+    if config.adaptation.revision_rate > 0 and len(population) < 2:
+        names = ", ".join(strategy.name for strategy, _ in population)
+        raise ConfigError(
+            "adaptation.revision_rate",
+            f"strategies can only evolve among two or more strategies, but the population has one ({names}); "
+            "use strategy=mix with two or more positive shares, or revision_rate=0",
+        )
 
 
 def _check_investment_buffers(config: ModelConfig) -> None:

@@ -56,11 +56,17 @@ def test_strategy_option_composes_and_validates(path):
 @pytest.mark.parametrize("strategy", [p.stem for p in STRATEGY_FILES])
 def test_scenario_option_composes_and_validates(path, strategy):
     """Each scenario YAML composes with each strategy into a valid ModelConfig holding its values
-    (a platform strategy in a scenario without platforms is refused, naming the strategy)."""
+    (a platform strategy in a scenario without platforms is refused, naming the strategy, and so is
+    a single strategy in a scenario where strategies evolve)."""
     config = _compose([f"scenario={path.stem}", f"strategy={strategy}"])
-    needs_platforms = [s.name for s, share in build_population(config.strategy) if s.needs_platforms]
+    population = build_population(config.strategy)
+    needs_platforms = [s.name for s, share in population if s.needs_platforms]
     if config.n_platforms == 0 and needs_platforms:
         with pytest.raises(ConfigError, match=f"{needs_platforms[0]} is a platform strategy but n_platforms=0"):
+            validate(config)
+        return
+    if config.adaptation.revision_rate > 0 and len(population) < 2:
+        with pytest.raises(ConfigError, match=r"^adaptation\.revision_rate: strategies can only evolve among two"):
             validate(config)
         return
     validate(config)

@@ -154,7 +154,7 @@ def metric_meanings(level: Level) -> str:
     name = "column" if level.per_step else "key"
     return table(
         (name, "unit", "meaning"),
-        ((f"`{m.name}`", m.unit, m.meaning(level)) for m in METRICS.at(level)),
+        ((f"`{m.name}`", m.unit, m.meaning(level)) for m in METRICS.at(level, every=True)),
     )
 
 
@@ -163,7 +163,7 @@ def metric_definitions(level: Level) -> str:
     name = "column" if level.per_step else "key"
     return table(
         (name, "unit", "definition"),
-        ((f"`{m.name}`", m.unit, m.definition(level)) for m in METRICS.at(level)),
+        ((f"`{m.name}`", m.unit, m.definition(level)) for m in METRICS.at(level, every=True)),
     )
 
 

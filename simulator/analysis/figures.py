@@ -10,7 +10,10 @@
 - ``platform_shares``: each platform's share of platform sales over time;
 - ``shock_response`` (runs with shocks): total revenue around the first shock with the
   pre-shock level, the recovery threshold and the recovery step marked, and the no-shock twin
-  when there is one.
+  when there is one;
+- ``strategy_mix`` (runs where strategies evolve): each strategy's share of the alive SMBs over
+  time and, with three strategies, the trajectory of the mix in the simplex (a ternary plot),
+  with the no-shock twin's dashed when there is one.
 
 The time plots of a run with shocks mark the first shock's onset with a dashed line. Given a
 sweep directory it renders, per swept column (``--by``), the metrics' means by level with 95%
@@ -215,6 +218,65 @@ def shock_response_figure(
     return fig
 
 
+def _simplex_xy(shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ternary-plot coordinates of three shares per row: vertices (0, 0), (1, 0), (1/2, sqrt(3)/2)."""
+    return shares[:, 1] + 0.5 * shares[:, 2], np.sqrt(3) / 2 * shares[:, 2]
+
+
+def strategy_mix_figure(
+    by_strategy: pd.DataFrame, shock_start: int | None = None, twin: pd.DataFrame | None = None
+) -> plt.Figure:
+    """Each strategy's share over time; with three strategies, also the mix's path in the simplex.
+
+    Parameters
+    ----------
+    by_strategy
+        A run's ``timeseries_by_strategy`` (with the ``strategy_share`` column of a run where
+        strategies evolve).
+    shock_start
+        The first shock's step, marked; None without shocks.
+    twin
+        The no-shock twin's ``timeseries_by_strategy``, drawn dashed.
+    """
+    shares = by_strategy.pivot(index="step", columns="strategy", values="strategy_share")
+    names = list(shares.columns)
+    twin_shares = None if twin is None else twin.pivot(index="step", columns="strategy", values="strategy_share")
+    paper_style()
+    ternary = len(names) == 3
+    fig, axes = plt.subplots(1, 2 if ternary else 1, figsize=(WIDTH, 3.2), squeeze=False)
+    ax = axes[0, 0]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, name in enumerate(names):
+        ax.plot(shares.index, shares[name], color=colours[i % len(colours)], label=name)
+        if twin_shares is not None and name in twin_shares:
+            ax.plot(twin_shares.index, twin_shares[name], color=colours[i % len(colours)], linestyle="--")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(STEP_AXIS)
+    ax.set_ylabel(axis_label("strategy_share"))
+    ax.set_title("Strategy mix" + (" (dashed: no-shock twin)" if twin_shares is not None else ""))
+    ax.legend(fontsize=7)
+    ax.grid(True, alpha=0.3)
+    mark_shock(ax, shock_start)
+    if ternary:
+        tri = axes[0, 1]
+        corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2], [0.0, 0.0]])
+        tri.plot(corners[:, 0], corners[:, 1], color="black", linewidth=0.8)
+        for (x, y), name, align in zip(corners[:3], names, ("right", "left", "center"), strict=True):
+            tri.annotate(name, (x, y), xytext=(0, -10 if y == 0 else 4), textcoords="offset points", ha=align)
+        for frame, style in ((shares, "-"), (twin_shares, "--")):
+            if frame is None:
+                continue
+            x, y = _simplex_xy(frame[names].to_numpy())
+            tri.plot(x, y, style, color="#444444", linewidth=1.0)
+            tri.plot(x[:1], y[:1], "o", color="#444444", markersize=4)
+            tri.plot(x[-1:], y[-1:], "s", color="#444444", markersize=4)
+        tri.set_aspect("equal")
+        tri.axis("off")
+        tri.set_title("Path of the mix (circle: start, square: end)")
+    fig.tight_layout()
+    return fig
+
+
 def run_figures(run_dir: Path, out_dir: Path) -> list[Path]:
     """Render every standard figure of one run."""
     ts = pd.read_parquet(run_dir / "timeseries.parquet")
@@ -232,6 +294,11 @@ def run_figures(run_dir: Path, out_dir: Path) -> list[Path]:
         config = yaml.safe_load((run_dir / "config.yaml").read_text())
         fraction = config.get("resilience", {}).get("recovery_fraction", 0.95)
         paths += save(shock_response_figure(ts, summary["resilience"], twin, fraction), out_dir, "shock_response")
+    by_strategy = pd.read_parquet(run_dir / "timeseries_by_strategy.parquet")
+    if "strategy_share" in by_strategy:
+        twin_path = run_dir / "twin" / "timeseries_by_strategy.parquet"
+        twin_groups = pd.read_parquet(twin_path) if twin_path.is_file() else None
+        paths += save(strategy_mix_figure(by_strategy, shock_start, twin_groups), out_dir, "strategy_mix")
     return paths
 
 

@@ -232,5 +232,16 @@ MECHANISMS: tuple[Mechanism, ...] = (
         why_off="The default run is the baseline against which shocks are measured (its no-shock twin).",
         preset=("shock=demand_drop",),
     ),
+    Mechanism(
+        "strategy adaptation",
+        "SMBs revise their strategy: they imitate better-performing peers or learn from their own payoffs, and "
+        "switch at a cost (7.27).",
+        ("adaptation.revision_rate",),
+        event="strategy_switched",
+        at_defaults=False,
+        why_off="Each SMB keeps the strategy it was given unless strategy revision is asked for; the default "
+        "population has a single strategy, among which nothing can evolve.",
+        preset=("scenario=strategies_evolve_fee_hike", "twin=false"),
+    ),
 )
 """The mechanisms, those acting at the defaults first."""

@@ -9,10 +9,14 @@ from simulator.config.checks import check_dataclass_values
 from simulator.config.design import apply_design, is_numeric_parameter, read_design, set_parameter
 from simulator.config.keywords import config_from_keywords
 from simulator.config.schema import (
+    ADAPTATION_RULES,
     GOVERNANCE_POLICIES,
     MEMBER_PLATFORM_KEYS,
+    NEIGHBOURHOODS,
+    PERFORMANCE_SIGNALS,
     RECORDED_KEYS,
     REVIEW_SCHEDULES,
+    AdaptationConfig,
     AllianceConfig,
     FocalAllianceConfig,
     FocalConfig,
@@ -30,10 +34,14 @@ from simulator.config.schema import (
 )
 
 __all__ = [
+    "ADAPTATION_RULES",
     "GOVERNANCE_POLICIES",
     "MEMBER_PLATFORM_KEYS",
+    "NEIGHBOURHOODS",
+    "PERFORMANCE_SIGNALS",
     "RECORDED_KEYS",
     "REVIEW_SCHEDULES",
+    "AdaptationConfig",
     "AllianceConfig",
     "FocalAllianceConfig",
     "FocalConfig",

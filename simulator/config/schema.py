@@ -622,6 +622,90 @@ class FocalConfig:
     )
 
 
+ADAPTATION_RULES: tuple[str, ...] = ("imitation", "reinforcement")
+"""How a revising SMB chooses its next strategy (docs/ODD.md 7.27)."""
+PERFORMANCE_SIGNALS: tuple[str, ...] = (
+    "net_income",
+    "net_income_growth",
+    "months_of_cash",
+    "dependence_adjusted_income",
+)
+"""What an SMB's performance is measured by when it revises its strategy (docs/ODD.md 7.27)."""
+NEIGHBOURHOODS: tuple[str, ...] = ("sector", "alliance", "population")
+"""Where an imitating SMB samples the peer it compares itself with (docs/ODD.md 7.27)."""
+
+
+@dataclass
+class AdaptationConfig:
+    """Strategy revision: SMBs imitate better-performing peers or learn from their own payoffs, and
+    switch strategy (docs/ODD.md 7.27). Off while ``revision_rate`` is 0 (the default)."""
+
+    revision_rate: float = param(
+        0.0,
+        "Per-step probability that an alive SMB revises its strategy (0: strategies never change).",
+        ge=0.0,
+        le=1.0,
+    )
+    rule: str = param(
+        "imitation",
+        "How a revising SMB chooses: `imitation` (compare with a sampled peer, switch to its strategy with "
+        "probability proportional to the payoff difference) or `reinforcement` (softmax over the average payoffs "
+        "it earned with each strategy).",
+        choices=ADAPTATION_RULES,
+    )
+    performance: str = param(
+        "net_income",
+        "The payoff compared: `net_income` (smoothed net income in months of fixed cost), `net_income_growth` (its "
+        "change per step), `months_of_cash` (cash in months of fixed cost: distance from failure) or "
+        "`dependence_adjusted_income` (smoothed net income times one minus the largest channel's share).",
+        choices=PERFORMANCE_SIGNALS,
+    )
+    neighbourhood: str = param(
+        "sector",
+        "Where an imitating SMB samples its peer: its `sector`, its `alliance` neighbourhood (an SMB allied to "
+        "one of its counterparts) or the whole `population`.",
+        choices=NEIGHBOURHOODS,
+    )
+    payoff_scale: float = param(
+        1.0,
+        "Payoff difference (in the performance's unit) at which an imitating SMB switches for sure; a difference "
+        "d switches with probability min(1, d / payoff_scale).",
+        gt=0.0,
+    )
+    temperature: float = param(
+        0.1,
+        "Softmax temperature of reinforcement learning (in the performance's unit): lower chooses the best "
+        "strategy more surely.",
+        gt=0.0,
+    )
+    memory: float = param(
+        0.2,
+        "Weight of the current step in the smoothed payoffs (exponential moving average; 1: this step only).",
+        gt=0.0,
+        le=1.0,
+    )
+    exploration: float = param(
+        0.0,
+        "Probability that a revision adopts a strategy drawn uniformly from the population's strategies instead "
+        "(mutation).",
+        ge=0.0,
+        le=1.0,
+    )
+    switching_cost: float = param(
+        0.5,
+        "Cost of a strategy switch in months of the SMB's fixed cost (booked as `strategy_switching`).",
+        ge=0.0,
+    )
+    convergence_band: float = param(
+        0.02,
+        "The mix has converged once every strategy's share stays within this distance of its final share, and is "
+        "stable when no share's standard deviation over the last `stability_window` steps exceeds it.",
+        gt=0.0,
+        le=1.0,
+    )
+    stability_window: int = param(24, "Last steps over which the stability of the strategy mix is judged.", ge=2)
+
+
 @dataclass
 class ModelConfig:
     """Everything one simulation run needs.
@@ -658,6 +742,7 @@ class ModelConfig:
         allowed="scheduled shocks, each a mapping of the `shocks[i].*` keys",
     )
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
+    adaptation: AdaptationConfig = field(default_factory=AdaptationConfig)
     focal: FocalConfig = field(default_factory=FocalConfig)
     twin: bool = param(False, "Also run the no-shock twin (same seed) and report losses against it.")
     force: bool = param(False, "Rerun sweep jobs whose results already exist (run control; not hashed).")

@@ -121,6 +121,37 @@ class EventLog:
         self.step_counts[event] += 1
         self.totals[event] += 1
 
+    def record_smb_event(
+        self, step: int, event: str, smb_idx: np.ndarray, reason: np.ndarray, smb_uid: np.ndarray
+    ) -> None:
+        """Log ``event`` about SMBs ``smb_idx`` themselves, not an alliance (alliance_id -1): their
+        ids ``smb_uid`` and current strategy (e.g. a strategy switch, with the new strategy)."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
+        n = len(smb_idx)
+        if n == 0:
+            return
+        strategy = self._strategy_of()[smb_idx].astype(np.int64)
+        self._batches.append(
+            {
+                "step": np.full(n, step, dtype=np.int32),
+                "event": np.full(n, event, dtype=object),
+                "alliance_id": np.full(n, -1, dtype=np.int64),
+                "type": np.full(n, -1, dtype=np.int8),
+                "form": np.full(n, -1, dtype=np.int8),
+                "smb_id": np.asarray(smb_uid, dtype=np.int64),
+                "strategy": strategy,
+                "counterpart_id": np.full(n, -1, dtype=np.int64),
+                "kind": np.full(n, -1, dtype=np.int8),
+                "share": np.full(n, np.nan),
+                "reason": np.asarray(reason, dtype=object).copy(),
+            }
+        )
+        self.step_counts[event] += n
+        self.totals[event] += n
+        by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
+        self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
+
     def start_step(self) -> None:
         """Reset the per-step counters (called at the start of every model step)."""
         self.step_counts.clear()
@@ -139,7 +170,7 @@ class EventLog:
                 "alliance_type": pd.Categorical.from_codes(cat["type"], ALLIANCE_TYPES),
                 "form": pd.Categorical.from_codes(cat["form"], ALLIANCE_FORMS),
                 "smb_id": cat["smb_id"],
-                "smb_kind": np.where(cat["alliance_id"] >= 0, "smb", None),
+                "smb_kind": np.where(cat["smb_id"] >= 0, "smb", None),
                 "strategy": pd.Categorical.from_codes(cat["strategy"], self._strategy_names),
                 "counterpart_id": cat["counterpart_id"],
                 "counterpart_kind": pd.Categorical.from_codes(cat["kind"], COUNTERPART_KINDS),

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import numpy as np
 
-STREAMS = {"model": 0, "shocks": 1, "robustness": 2, "market": 3, "entrant_demand": 4, "firm_ages": 5, "focal": 6}
+STREAMS = {
+    "model": 0,
+    "shocks": 1,
+    "robustness": 2,
+    "market": 3,
+    "entrant_demand": 4,
+    "firm_ages": 5,
+    "focal": 6,
+    "adaptation": 7,
+}
 """Child stream of each part: the model's own draws, scheduled shocks' targets, the ordering of
 random node removals, the market's exogenous demand path (so a no-shock twin meets the
 same demand), the demand noise of SMBs that entered during the run (so that the number of
 entrants, which differs between a run and its twin after a shock, does not shift the market's
 stream), the initial SMBs' ages (so that drawing them changes no other draw), and the focal
 firm's demand noise (so that putting it in changes no draw of the market's or the entrants'
-streams)."""
+streams), and strategy revision (so that letting strategies evolve changes no other stream's draws)."""
 
 
 def run_seed(seed: int, replicate: int) -> int:

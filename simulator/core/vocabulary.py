@@ -45,11 +45,14 @@ EVENTS: tuple[str, ...] = (
     "shock",
     "platform_outage",
     "platform_entry",
+    "strategy_switched",
 )
 """Alliance lifecycle events. ``dissolved`` is a decision of one side; ``partner_failed`` and
 ``smb_failed`` end an alliance because a member failed. Events about no single alliance
 (alliance_id -1): ``shock`` (a scheduled shock starts or ends), ``platform_outage`` (a random
-outage starts) and ``platform_entry`` (a platform enters a sector with its own offer)."""
+outage starts) and ``platform_entry`` (a platform enters a sector with its own offer). ``strategy_switched`` is
+about an SMB, not an alliance (alliance_id -1, ``smb_id`` and ``strategy`` the switcher's new one;
+7.27)."""
 
 ENDING_EVENTS: frozenset[str] = frozenset({"dissolved", "partner_failed", "smb_failed"})
 

@@ -47,12 +47,10 @@ from simulator.dashboard.session import (
 from simulator.dashboard.widget import VegaChart, split
 from simulator.errors import one_line
 from simulator.observe.metrics import METRICS, timeseries_by_strategy
-from simulator.observe.registry import STEP, STRATEGY_STEP
+from simulator.observe.registry import STEP, STRATEGY_STEP, Level
 
 PLAY_SPEEDS = {"1 step/s": 1.0, "3 steps/s": 1 / 3, "5 steps/s": 0.2, "as fast as it draws": 0.0}
 """Play speeds: seconds between steps."""
-POPULATION_METRICS = [c for c in METRICS.columns(STEP) if c != "step"]
-STRATEGY_METRICS = [c for c in METRICS.columns(STRATEGY_STEP) if c not in ("step", "strategy")]
 NO_WHAT_IF = "no what-if (run A only)"
 PLATFORM_VIEWS = {
     "sales shares": ("share", "platforms' sales shares", "share of SMB sales through platforms"),
@@ -225,10 +223,10 @@ def Charts(session: Session, tick: int):
             VegaLite(metric_chart(series, ["smbs_alive"], steps, shocks))
     with solara.Columns([1, 1]):
         with solara.Card():
-            MetricSelect("By strategy group", STRATEGY_METRICS, by_group, set_by_group)
+            MetricSelect("By strategy group", _reported(STRATEGY_STEP, session), by_group, set_by_group)
             VegaLite(strategy_chart(groups, by_group, steps, shocks))
         with solara.Card():
-            MetricSelect("Whole ecosystem", POPULATION_METRICS, population, set_population)
+            MetricSelect("Whole ecosystem", _reported(STEP, session), population, set_population)
             VegaLite(metric_chart(series, [population], steps, shocks))
     if n_platforms:
         with solara.Card():
@@ -236,6 +234,12 @@ def Charts(session: Session, tick: int):
             member, title, axis = PLATFORM_VIEWS[platform_view]
             columns = [f"platform_{i}_{member}" for i in range(n_platforms)]
             VegaLite(metric_chart(series, columns, steps, shocks, title, axis))
+
+
+def _reported(level: Level, session: Session) -> list[str]:
+    """The metrics of ``level`` that the session's runs report (e.g. the strategy-adaptation
+    metrics only where strategies evolve), ``step`` and ``strategy`` left out."""
+    return [c for c in METRICS.columns(level, 0, session.config) if c not in ("step", "strategy")]
 
 
 def MetricSelect(label: str, columns: list[str], column: str, on_column) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 
 from simulator.core.seeds import run_seed
 from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, EXIT_CAUSES, PLATFORM_KIND
+from simulator.observe.adaptation import ADAPTATION_METRICS
 from simulator.observe.dependence import dependence
 from simulator.observe.network import network_structure
 from simulator.observe.registry import (
@@ -606,9 +607,10 @@ METRICS.add(
     ),
     Metric(
         "flows", "money flows over the run", MONEY, S.PAYMENTS, _at(SUMMARY),
-        f"Money summed over the run, by flow: {_code_list(FLOWS)}.",
+        f"Money summed over the run, by flow: {_code_list(FLOWS)} (`strategy_switching` only where strategies "
+        "evolve).",
         formula="money summed over SMBs and steps, by flow (9.4)",
-        end=lambda s: {name: float(s.model.flows[name]) for name in FLOWS},
+        end=lambda s: {name: float(s.model.flows[name]) for name in FLOWS if name in s.model.flows},
     ),
     # --- alliance mix
     Metric(
@@ -979,6 +981,7 @@ METRICS.add(
         step=lambda s: [float(f) for f in s.model.platforms.fee],
     ),
 )  # fmt: skip
+METRICS.add(*ADAPTATION_METRICS)  # strategy adaptation (only in runs where strategies evolve)
 
 
 # ---------------------------------------------------------------------- the outputs

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES
+from simulator.rules.adaptation import SWITCH_REASONS
 
 if TYPE_CHECKING:
+    from simulator.config import ModelConfig
     from simulator.model import EcosystemModel
 
 
@@ -82,6 +84,7 @@ class Section(Enum):
     SHOCKS = "Shocks and resilience"
     GROUPS = "Strategy groups"
     EACH_PLATFORM = "Each platform"
+    ADAPTATION = "Strategy adaptation"
 
 
 _S = Section
@@ -89,15 +92,15 @@ LAYOUT: dict[Level, tuple[Section, ...]] = {
     STEP: (
         *(_S.INDEX, _S.SURVIVAL, _S.REVENUE, _S.GROWTH, _S.CASH, _S.LOCK_IN, _S.SUPPLY, _S.PLATFORMS),
         *(_S.PAYMENTS, _S.HOLDINGS, _S.LIFECYCLE, _S.DURATION, _S.NETWORK, _S.RELATIONS, _S.SHOCKS),
-        *(_S.CAPABILITY, _S.MIX, _S.EACH_PLATFORM),
+        *(_S.CAPABILITY, _S.MIX, _S.EACH_PLATFORM, _S.ADAPTATION),
     ),
     STRATEGY_STEP: (
         *(_S.INDEX, _S.RUN, _S.SURVIVAL, _S.REVENUE, _S.GROWTH, _S.CASH, _S.LOCK_IN, _S.CAPABILITY),
-        *(_S.HOLDINGS, _S.LIFECYCLE),
+        *(_S.HOLDINGS, _S.LIFECYCLE, _S.ADAPTATION),
     ),
     SUMMARY: (
         *(_S.RUN, _S.SURVIVAL, _S.GROWTH, _S.REVENUE, _S.LOCK_IN, _S.PLATFORMS, _S.MIX, _S.LIFECYCLE),
-        *(_S.HOLDINGS, _S.DURATION, _S.NETWORK, _S.PAYMENTS, _S.GROUPS, _S.SHOCKS),
+        *(_S.HOLDINGS, _S.DURATION, _S.NETWORK, _S.PAYMENTS, _S.GROUPS, _S.SHOCKS, _S.ADAPTATION),
     ),
     STRATEGY_SUMMARY: (
         *(_S.RUN, _S.SURVIVAL, _S.GROWTH, _S.REVENUE, _S.CASH, _S.LOCK_IN, _S.CAPABILITY, _S.HOLDINGS),
@@ -107,13 +110,17 @@ LAYOUT: dict[Level, tuple[Section, ...]] = {
 """The order of the sections in each output (a section missing from a level's layout cannot
 hold a metric of that level)."""
 
-FAMILIES: dict[str, Callable[[int], tuple[str, ...]]] = {
-    "type": lambda n_platforms: ALLIANCE_TYPES,
-    "form": lambda n_platforms: ALLIANCE_FORMS,
-    "i": lambda n_platforms: tuple(str(p) for p in range(n_platforms)),
+FAMILIES: dict[str, Callable[[int, int], tuple[str, ...]]] = {
+    "type": lambda n_platforms, n_sectors: ALLIANCE_TYPES,
+    "form": lambda n_platforms, n_sectors: ALLIANCE_FORMS,
+    "i": lambda n_platforms, n_sectors: tuple(str(p) for p in range(n_platforms)),
+    "reason": lambda n_platforms, n_sectors: SWITCH_REASONS,
+    "k": lambda n_platforms, n_sectors: tuple(str(k) for k in range(n_sectors)),
 }
-"""Families of columns: a metric whose name holds ``<type>``, ``<form>`` or ``<i>`` is one
-column per alliance type, per alliance form or per platform (0-based index)."""
+"""Families of columns: a metric whose name holds ``<type>``, ``<form>``, ``<i>``, ``<reason>`` or
+``<k>`` is one column per alliance type, per alliance form, per platform (0-based index), per
+reason of a strategy switch or per sector (0-based index); a family's members follow from the
+run's numbers of platforms and sectors."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,10 @@ class Metric:
         end value and whose end value is more than "the last step's value".
     parts
         The keys of a mapping-valued metric, each with its own label, unit and doc.
+    when
+        The runs that report it, as a test of their configuration (e.g. only runs where
+        strategies evolve); every run when None. A run it does not apply to writes what it
+        would write without the metric.
     """
 
     name: str
@@ -177,6 +188,17 @@ class Metric:
     end_doc: str = ""
     end_formula: str = ""
     parts: tuple[Part, ...] = ()
+    when: Callable[[ModelConfig], bool] | None = None
+
+    def applies(self, config: ModelConfig | None = None) -> bool:
+        """Whether a run with ``config`` (None: the default configuration) reports the metric."""
+        if self.when is None:
+            return True
+        if config is None:
+            from simulator.config import ModelConfig
+
+            config = ModelConfig()
+        return bool(self.when(config))
 
     @property
     def family(self) -> str | None:
@@ -404,28 +426,34 @@ class MetricRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self._metrics
 
-    def at(self, level: Level) -> list[Metric]:
-        """The metrics of a level, in output order."""
+    def at(self, level: Level, config: ModelConfig | None = None, *, every: bool = False) -> list[Metric]:
+        """The metrics of a level, in output order: those a run with ``config`` reports (None:
+        the default configuration), or ``every`` metric (for documentation)."""
         if level not in self._order:
             rank = {section: i for i, section in enumerate(LAYOUT[level])}
             chosen = [m for m in self._metrics.values() if level in m.levels]
             self._order[level] = sorted(chosen, key=lambda m: rank[m.section])  # stable: registration order
-        return list(self._order[level])
+        return [m for m in self._order[level] if every or m.applies(config)]
 
-    def columns(self, level: Level, n_platforms: int = 0) -> list[str]:
+    def columns(self, level: Level, n_platforms: int = 0, config: ModelConfig | None = None) -> list[str]:
         """The columns (or keys) of a level in output order, families expanded.
 
         Consecutive metrics of one family are interleaved member by member
-        (``platform_0_share, platform_0_members, platform_1_share, ...``).
+        (``platform_0_share, platform_0_members, platform_1_share, ...``). Only the metrics a run
+        with ``config`` reports (None: the default configuration), with one column per sector
+        of its market.
         """
-        return [column for _, column, _ in self._expanded(self.at(level), n_platforms)]
+        n_sectors = config.market.n_sectors if config is not None else 0
+        return [column for _, column, _ in self._expanded(self.at(level, config), n_platforms, n_sectors)]
 
     def values(self, level: Level, scope: Scope) -> dict[str, Any]:
         """Compute every metric of a level over a scope: the row (or mapping) of that output."""
-        n_platforms = scope.model.platforms.n
-        computed = {m.name: m.value(level, scope) for m in self.at(level)}
+        config = scope.model.config
+        n_platforms, n_sectors = scope.model.platforms.n, config.market.n_sectors
+        metrics = self.at(level, config)
+        computed = {m.name: m.value(level, scope) for m in metrics}
         out: dict[str, Any] = {}
-        for metric, column, position in self._expanded(self.at(level), n_platforms):
+        for metric, column, position in self._expanded(metrics, n_platforms, n_sectors):
             value = computed[metric.name]
             out[column] = value if position is None else value[position]
         return out
@@ -472,7 +500,9 @@ class MetricRegistry:
         return None, None
 
     @staticmethod
-    def _expanded(metrics: Sequence[Metric], n_platforms: int) -> Iterator[tuple[Metric, str, int | None]]:
+    def _expanded(
+        metrics: Sequence[Metric], n_platforms: int, n_sectors: int = 0
+    ) -> Iterator[tuple[Metric, str, int | None]]:
         """(metric, column, position in the family's values or None), interleaving runs of one family."""
         i = 0
         while i < len(metrics):
@@ -484,7 +514,7 @@ class MetricRegistry:
             run = [metrics[i]]
             while i + len(run) < len(metrics) and metrics[i + len(run)].family == family:
                 run.append(metrics[i + len(run)])
-            for position, key in enumerate(FAMILIES[family](n_platforms)):
+            for position, key in enumerate(FAMILIES[family](n_platforms, n_sectors)):
                 for metric in run:
                     yield metric, metric.name.replace(f"<{family}>", key), position
             i += len(run)

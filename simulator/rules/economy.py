@@ -41,8 +41,17 @@ FLOWS: tuple[str, ...] = (
     "alliance_management",
     "alliance_setup",
     "owner_payouts",
+    "strategy_switching",
 )
-"""Money flows of one step, summed over SMBs; all but ``revenue`` reduce SMB cash."""
+"""Money flows of one step, summed over SMBs; all but ``revenue`` reduce SMB cash.
+``strategy_switching`` is booked (and reported) only in runs where strategies evolve
+(:func:`booked_flows`)."""
+
+
+def booked_flows(adaptive: bool) -> tuple[str, ...]:
+    """The flows a run books and reports: every flow of :data:`FLOWS`, ``strategy_switching`` only
+    in a run where strategies evolve (so that a run without it writes what it always wrote)."""
+    return FLOWS if adaptive else tuple(name for name in FLOWS if name != "strategy_switching")
 
 
 def trade(model: EcosystemModel) -> None:

@@ -48,7 +48,7 @@ def check_objective(config: ModelConfig) -> None:
                 "objective", f"{key}: {metric!r} is not a strategy-group metric{did_you_mean(metric, columns)}"
             )
         return
-    names = [c for c in METRICS.columns(SUMMARY) if c not in NOT_NUMBERS]
+    names = [c for c in METRICS.columns(SUMMARY, config=config) if c not in NOT_NUMBERS]
     if head not in names:
         raise ConfigError("objective", f"{key} is not a summary metric{did_you_mean(key, names)}")
     parts = [p.name for p in METRICS[head].parts] if head in METRICS else []

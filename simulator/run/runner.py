@@ -205,7 +205,7 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     for name, frame in tables.items():
         frame.to_parquet(out / name, index=False)
     with open(out / "schema.json", "w") as fh:
-        json.dump(run_dictionary(tables), fh, indent=2)
+        json.dump(run_dictionary(tables, config), fh, indent=2)
     with open(out / "summary.json", "w") as fh:
         json.dump(result.summary, fh, indent=2)
     if result.twin is not None:
@@ -291,6 +291,10 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"  resilience shock at step {shock['shock_start']}: revenue drop {pct(shock['depth'])}, {recovery}, "
             f"survival through it {pct(shock['survival_through_shock'])}{twin}"
         )
+    if "strategy_switches" in summary:  # strategies evolve
+        mix = ", ".join(f"{name} {pct(share)}" for name, share in summary["strategy_shares"].items())
+        settled = f"stable from step {summary['convergence_step']}" if summary["mix_stable"] else "not stable"
+        lines.append(f"  adaptation {summary['strategy_switches']} strategy switches; final mix {mix} ({settled})")
     groups = summary.get("by_strategy", {})
     if len(groups) > 1:
         lines.append("  by strategy (share: survival, revenue HHI, largest platform share, alliances per SMB)")

@@ -14,7 +14,7 @@ of tables into the mapping written as ``schema.json``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,16 +24,19 @@ from simulator.observe.metrics import METRICS
 from simulator.observe.registry import STEP, STRATEGY_STEP, STRATEGY_SUMMARY, SUMMARY, Level
 from simulator.observe.survival import SURVIVAL_COLUMNS
 
+if TYPE_CHECKING:
+    from simulator.config import ModelConfig
+
 EVENT_COLUMN_DOCS: dict[str, str] = {
     "step": "Step (month) of the event.",
     "event": "What happened: formed, pilot_committed, renegotiated, dissolved, partner_failed, smb_failed, "
-    "or a market event (shock, platform_outage, platform_entry).",
+    "a market event (shock, platform_outage, platform_entry), or an SMB's strategy_switched.",
     "alliance_id": "Id of the alliance (-1 for market events).",
     "alliance_type": "Type of the alliance (null for market events).",
     "form": "Governance form of the alliance (null for market events).",
     "smb_id": "Mesa id of the SMB (-1 for market events).",
-    "smb_kind": "'smb' for alliance events, null for market events.",
-    "strategy": "Name of the SMB's strategy (null for market events).",
+    "smb_kind": "'smb' for alliance and SMB events, null for market events.",
+    "strategy": "Name of the SMB's strategy (the new one for strategy_switched; null for market events).",
     "counterpart_id": "Mesa id of the partner firm or platform (-1 for market events).",
     "counterpart_kind": "The counterpart's role, or 'platform' (null for market events).",
     "share": "The counterpart's gross share of the alliance's revenue at the event (NaN for market events).",
@@ -175,8 +178,9 @@ def table_entry(frame: pd.DataFrame, about: str, level: Level | None = None, doc
     }
 
 
-def run_dictionary(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
-    """The data dictionary of a run's files (``schema.json``), from the tables as written."""
+def run_dictionary(tables: Mapping[str, pd.DataFrame], config: ModelConfig | None = None) -> dict[str, Any]:
+    """The data dictionary of a run's files (``schema.json``), from the tables as written and the
+    summary keys a run with ``config`` writes (None: the default configuration)."""
     platform_docs = {
         **PLATFORM_COLUMN_DOCS,
         **{platform_variable(m.name): m.doc for m in METRICS.at(STEP) if m.family == "i"},
@@ -197,7 +201,9 @@ def run_dictionary(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         files[name] = table_entry(frame, rows, level, docs)
     files["summary.json"] = {
         "rows": "the run's final metrics; by_strategy holds one entry per strategy group",
-        "keys": {c: column_entry(c, "json", SUMMARY) for c in METRICS.columns(SUMMARY)},
-        "by_strategy keys": {c: column_entry(c, "json", STRATEGY_SUMMARY) for c in METRICS.columns(STRATEGY_SUMMARY)},
+        "keys": {c: column_entry(c, "json", SUMMARY) for c in METRICS.columns(SUMMARY, config=config)},
+        "by_strategy keys": {
+            c: column_entry(c, "json", STRATEGY_SUMMARY) for c in METRICS.columns(STRATEGY_SUMMARY, config=config)
+        },
     }
     return {"about": "Data dictionary of an ecosim run directory (written by simulator.run.runner).", "files": files}
