@@ -153,3 +153,26 @@ def test_unknown_focal_key_is_refused() -> None:
     """A mistyped key of the block or of an alliance names the key."""
     with pytest.raises(ConfigError, match=r"focal.alliances\[0\].tenur"):
         from_dict({"focal": {"alliances": [{"tenur": 3}]}})
+
+
+@pytest.mark.parametrize("rule", ["imitation", "reinforcement"])
+def test_focal_firm_keeps_its_candidate_while_the_background_adapts(rule: str) -> None:
+    """In a plan with strategy adaptation on, the background's strategies evolve but the focal firm
+    follows the candidate under test, and no background firm adopts the focal firm's own group."""
+    config = from_dict(
+        {
+            **TINY,
+            "steps": 24,
+            "strategy": {"name": "mix", "shares": {"platform_first": 0.5, "diversification": 0.5}},
+            "adaptation": {"revision_rate": 0.5, "exploration": 0.5, "rule": rule},
+            "focal": {**FOCAL, "strategy": {"name": "go_it_alone"}},
+        }
+    )
+    model = EcosystemModel(config)
+    own = model.smbs.strategy_id[model.focal_index]
+    assert model.strategy_shares[own] == 0.0
+    model.run()
+    others = np.delete(np.arange(model.smbs.n), model.focal_index)
+    assert model.adaptation.total_switches.sum() > 0
+    assert model.smbs.strategy_id[model.focal_index] == own
+    assert not np.any(model.smbs.strategy_id[others] == own)

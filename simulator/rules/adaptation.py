@@ -85,6 +85,14 @@ class StrategyAdaptation:
         self.config = config.adaptation
         self.rng = stream(config.seed, config.replicate, "adaptation")
         self.n_strategies = len(model.strategies)
+        # Strategies a firm may switch to: the population's. A plan's focal firm may follow a
+        # strategy of its own (a group entrants never join); no other firm adopts it, and the
+        # focal firm itself keeps the candidate it was given (docs/ODD.md 7.27).
+        self.open = np.ones(self.n_strategies, dtype=bool)
+        self.focal_index = model.focal_index
+        if model.focal_index >= 0 and model.strategy_shares[model.smbs.strategy_id[model.focal_index]] == 0:
+            self.open[model.smbs.strategy_id[model.focal_index]] = False
+        self.open_ids = np.flatnonzero(self.open)
         self.payoff = np.zeros(0)
         self.income = np.zeros(0)  # last step's raw income in months of fixed cost (for growth)
         self.seen = np.zeros(0, dtype=bool)
@@ -107,7 +115,7 @@ class StrategyAdaptation:
         if len(revising):
             current = model.smbs.strategy_id[revising]
             explore = self.rng.random(len(revising)) < cfg.exploration
-            explored = self.rng.integers(0, self.n_strategies, size=len(revising))
+            explored = self.open_ids[self.rng.integers(0, len(self.open_ids), size=len(revising))]
             if cfg.rule == "imitation":
                 chosen = self.imitate(model, revising, alive)
                 rule = IMITATION
@@ -116,7 +124,7 @@ class StrategyAdaptation:
                 rule = REINFORCEMENT
             new = np.where(explore, explored, chosen)
             reason = np.where(explore, EXPLORATION, rule)
-            switching = new != current
+            switching = (new != current) & (revising != self.focal_index)
             self.switch(model, revising[switching], new[switching], reason[switching], current[switching])
         self.shares.append(strategy_shares(model))
 
@@ -162,12 +170,15 @@ class StrategyAdaptation:
         gain = np.where(has_peer, self.payoff[np.maximum(peer, 0)] - self.payoff[revising], 0.0)
         probability = np.clip(gain / self.config.payoff_scale, 0.0, 1.0)
         adopt = has_peer & (self.rng.random(len(revising)) < probability)
+        adopt &= self.open[strategy[np.maximum(peer, 0)]]
         return np.where(adopt, strategy[np.maximum(peer, 0)], strategy[revising])
 
     def reinforce(self, revising: np.ndarray) -> np.ndarray:
         """Softmax choice over each reviser's smoothed payoff with each strategy."""
         attraction = self.attraction[revising]
         attraction = np.where(np.isnan(attraction), self.payoff[revising, None], attraction)
+        if not self.open.all():
+            attraction = np.where(self.open, attraction, -np.inf)
         logits = (attraction - attraction.max(axis=1, keepdims=True)) / self.config.temperature
         weights = np.exp(logits)
         cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
