@@ -324,6 +324,8 @@ def test_two_students_step_their_own_ecosystems(dashboard) -> None:
 def test_scenarios_what_if_sliders_and_refusals_in_the_browser(dashboard) -> None:
     """Each preset loads with its question; an A/B run draws two curves; sliders show values;
     a refused combination shows its reason and keeps the ecosystem; timings are measured."""
+    from playwright.sync_api import expect
+
     server, browser = dashboard
     student = Student(server, browser)
     page = student.page
@@ -344,7 +346,9 @@ def test_scenarios_what_if_sliders_and_refusals_in_the_browser(dashboard) -> Non
     fee.focus()
     fee.press("ArrowRight")
     page.get_by_text("0.16 (share of sales through the platform)").first.wait_for(timeout=10_000)
-    assert page.get_by_role("button", name="Apply", exact=True).is_enabled()
+    # the label and the button are separate updates from the server: wait for the button too
+    # (a loaded machine delivered the label first)
+    expect(page.get_by_role("button", name="Apply", exact=True)).to_be_enabled(timeout=30_000)
     fee.press("ArrowLeft")
 
     # A/B: a what-if run with a higher fee, same seed; the revenue chart has both runs
