@@ -12,12 +12,14 @@ import pandas as pd
 import pytest
 
 from simulator.analysis.plan import (
+    IDENTITY_FILE,
     OUTCOME_DIRECTIONS,
     PlanReport,
     analyse,
     check_plan,
     plan,
     run_plan,
+    runs_identity,
     set_aside_stale_runs,
 )
 from simulator.errors import ConfigError
@@ -170,7 +172,8 @@ def test_every_outcome_is_a_focal_summary_key() -> None:
 
 
 def test_runs_of_other_simulator_code_are_kept_aside_not_overwritten(tmp_path: Path) -> None:
-    """After an upgrade a plan reruns everything: the old runs move beside the new, none is lost."""
+    """Runs recorded before plans kept their identity are judged by their code: other code's runs
+    move beside the new ones (none is lost), this code's stay to be resumed."""
     from simulator.run.identity import CODE_FINGERPRINT
 
     runs = tmp_path / "runs"
@@ -184,3 +187,29 @@ def test_runs_of_other_simulator_code_are_kept_aside_not_overwritten(tmp_path: P
     (runs / "0").mkdir(parents=True)
     (runs / "0" / "manifest.json").write_text(json.dumps({"code": CODE_FINGERPRINT}))
     assert set_aside_stale_runs(runs) is None and runs.exists()
+
+
+def test_a_changed_plan_sets_its_earlier_runs_aside_and_more_replicates_resume() -> None:
+    """The runs' identity follows what they are made of: a candidate's parameter, a scenario's
+    shock or the horizon change it; more replicates, the thresholds or the objective do not."""
+    base = check_plan(PLANTED)
+    same = runs_identity(base)
+    assert runs_identity(check_plan({**PLANTED, "replicates": PLANTED["replicates"] + 2})) == same
+    assert runs_identity(base, ["hydra/launcher=joblib"]) == same
+    assert runs_identity(check_plan({**PLANTED, "horizon": PLANTED["horizon"] + 1})) != same
+    assert runs_identity(base, ["n_smbs=20"]) != same
+    later = {**PLANTED["scenarios"], "takeover": {"shocks": [{**TAKEOVER, "start": 2}]}}
+    assert runs_identity(check_plan({**PLANTED, "scenarios": later})) != same
+    candidates = {**PLANTED["candidates"], "loyal": {"name": "platform_first", "partners": 1}}
+    assert runs_identity(check_plan({**PLANTED, "candidates": candidates})) != same
+
+
+def test_rerun_of_an_edited_plan_keeps_the_old_runs_and_runs_again(tmp_path: Path) -> None:
+    """Editing a plan and running it again neither fails on the old job directories nor mixes old
+    and new runs: the old ones move aside with a line saying so."""
+    runs = tmp_path / "runs"
+    (runs / "0" / "replicate_0").mkdir(parents=True)
+    (runs / IDENTITY_FILE).write_text(json.dumps({"identity": "aaaaaaaaaaaa"}))
+    assert set_aside_stale_runs(runs, "aaaaaaaaaaaa") is None
+    kept = set_aside_stale_runs(runs, "bbbbbbbbbbbb")
+    assert kept == tmp_path / "runs_aaaaaaaaaaaa" and (kept / "0" / "replicate_0").is_dir()

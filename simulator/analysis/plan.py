@@ -342,42 +342,86 @@ def sweep_command(plan: Plan, out_dir: Path, extra: list[str] | tuple[str, ...] 
     ]
 
 
-def set_aside_stale_runs(runs_dir: Path) -> Path | None:
-    """Move runs made by other simulator code out of the plan's way, keeping them.
+IDENTITY_FILE = "plan_identity.json"
+"""Kept in a plan's ``runs/``: what its runs were made of (see :func:`runs_identity`)."""
 
-    A rerun of a plan resumes its finished runs only if the simulator's code is the same
-    (:data:`~simulator.run.identity.CODE_FINGERPRINT`); after an upgrade every run is made
-    again, into the same job directories. The earlier runs are renamed to
-    ``runs_code-<fingerprint>`` beside them (nothing is lost) and a line says so.
+
+def runs_identity(plan: Plan, extra: list[str] | tuple[str, ...] = ()) -> str:
+    """A hash of everything a plan's runs depend on: horizon, seed, ecosystem, focal firm,
+    candidates, scenarios, the ``ecosim`` settings given after the plan file and the simulator's
+    code. The replicate count, objective, thresholds and launcher are not in it: more replicates
+    resume the finished ones, and the rest only change the report or where the runs execute."""
+    import hashlib
+
+    from simulator.run.identity import CODE_FINGERPRINT
+
+    content = {
+        "horizon": plan.horizon,
+        "seed": plan.seed,
+        "ecosystem": plan.ecosystem,
+        "focal": plan.focal,
+        "candidates": plan.candidates,
+        "scenarios": plan.scenarios,
+        "ecosim": sorted(arg for arg in extra if not arg.lstrip("+~").startswith("hydra")),
+        "code": CODE_FINGERPRINT,
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def set_aside_stale_runs(runs_dir: Path, identity: str | None = None) -> Path | None:
+    """Move a plan's earlier runs out of the way if they were made of something else, keeping them.
+
+    A rerun of the same plan resumes its finished runs. If the plan changed (a candidate's
+    parameters, a scenario, the ecosystem, the horizon...) or the simulator's code did, its jobs
+    would be made again into the same job directories, which hold the earlier runs; those are
+    renamed to ``runs_<earlier identity>`` beside them (nothing is lost) and a line says so.
+    Runs of a plan directory written before the identity was recorded are judged by their
+    manifests' code fingerprint only.
+
+    Parameters
+    ----------
+    runs_dir
+        The plan's ``runs/`` directory.
+    identity
+        :func:`runs_identity` of the plan about to run (None: judge by the code only).
 
     Returns
     -------
     Path or None
-        Where the earlier runs went, or None if there were none of other code.
+        Where the earlier runs went, or None if they were kept.
     """
     from simulator.run.identity import CODE_FINGERPRINT
 
-    codes = set()
-    for manifest in runs_dir.glob("*/**/manifest.json"):
-        try:
-            codes.add(json.loads(manifest.read_text()).get("code"))
-        except (OSError, ValueError, AttributeError):
-            codes.add(None)
-    stale = codes - {CODE_FINGERPRINT}
-    if not stale:
+    if not runs_dir.is_dir():
         return None
-    label = "-".join(sorted(str(code) for code in stale))
-    target = runs_dir.with_name(f"runs_code-{label}")
+    recorded = runs_dir / IDENTITY_FILE
+    if recorded.exists():
+        try:
+            earlier = str(json.loads(recorded.read_text())["identity"])
+        except (OSError, ValueError, KeyError, TypeError):
+            earlier = "unknown"
+        if earlier == identity:
+            return None
+        label, why = earlier, "the plan or the simulator's code changed since"
+    else:
+        codes = set()
+        for manifest in runs_dir.glob("*/**/manifest.json"):
+            try:
+                codes.add(json.loads(manifest.read_text()).get("code"))
+            except (OSError, ValueError, AttributeError):
+                codes.add(None)
+        stale = codes - {CODE_FINGERPRINT}
+        if not stale:
+            return None
+        label = "code-" + "-".join(sorted(str(code) for code in stale))
+        why = f"they were made by other simulator code ({label.removeprefix('code-')})"
+    target = runs_dir.with_name(f"runs_{label}")
     suffix = 1
     while target.exists():
         suffix += 1
-        target = runs_dir.with_name(f"runs_code-{label}.{suffix}")
+        target = runs_dir.with_name(f"runs_{label}.{suffix}")
     runs_dir.rename(target)
-    print(
-        f"{PROG}: the plan's earlier runs were made by other simulator code ({label}); "
-        f"kept in {target}, running the plan again",
-        file=sys.stderr,
-    )
+    print(f"{PROG}: the plan's earlier runs are kept in {target} ({why}); running the plan again", file=sys.stderr)
     return target
 
 
@@ -403,21 +447,33 @@ def run_plan(
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    set_aside_stale_runs(out / "runs")
+    identity = runs_identity(plan, extra)
+    set_aside_stale_runs(out / "runs", identity)
     command = sweep_command(plan, out, extra)
     # the sweep runs the code this planner is (also from a source tree that is not installed)
     source = str(Path(__file__).resolve().parents[2])
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "PYTHONPATH": source + (os.pathsep + path if path else "")}
     done = subprocess.run(command, capture_output=quiet, text=True, check=False, cwd=workdir, env=env)
+    if done.returncode != EXIT_BAD_INPUT and (out / "runs").is_dir():
+        (out / "runs" / IDENTITY_FILE).write_text(json.dumps({"identity": identity}))
     if done.returncode == EXIT_BAD_INPUT:
         line = (done.stderr or "").strip().splitlines()[-1] if done.stderr else "ecosim refused the plan"
         message = re.sub(r" \(job: [^)]*\)$", "", line.removeprefix("ecosim: error: "))
         key, _, rest = message.partition(": ")
         raise ConfigError(key, rest or message)
+    lines = [line.strip() for line in f"{done.stdout or ''}\n{done.stderr or ''}".replace("\r", "\n").splitlines()]
     if done.returncode != 0:
-        tail = (done.stderr or done.stdout or "").strip().splitlines()[-3:]
-        raise RuntimeError(f"the plan's sweep failed (exit {done.returncode}): {' | '.join(tail)}")
+        # the cause first (ecosim's "job failed: <dir>: <error>"), else the sweep's list of error files
+        failures = [line for line in lines if line.startswith("ecosim: job failed:")]
+        failures = failures or [line for line in lines if line.startswith("failed:")]
+        detail = failures[0] if failures else " | ".join(line for line in lines if line)[-300:]
+        more = f" (and {len(failures) - 1} more lines like it)" if len(failures) > 1 else ""
+        raise RuntimeError(f"the plan's sweep failed (exit {done.returncode}): {detail}{more}")
+    if quiet:  # say how much was resumed: the sweep's own count of runs made and skipped
+        for line in lines:
+            if " jobs ran, " in line:
+                print(f"{PROG}: {line}", file=sys.stderr)
     return done
 
 
