@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,26 @@ EVENT_COLUMNS: tuple[str, ...] = (
 #: :meth:`EventLog.to_frame`. int32 (ids stay below 2**31) and int8 event codes and int16
 #: strategy codes halve the log's memory, which at 1,000,000 SMBs is several hundred MB.
 ID = np.int32
+
+#: The columns of a recorded batch after ``step`` and ``event``, with their dtype and the value
+#: of a row that has none (an event about no alliance, or about an SMB itself); ``reason`` is
+#: the last column, text.
+BATCH_COLUMNS: dict[str, tuple[type, float]] = {
+    "alliance_id": (ID, -1),
+    "type": (np.int8, -1),
+    "form": (np.int8, -1),
+    "smb_id": (ID, -1),
+    "strategy": (np.int16, -1),
+    "counterpart_id": (ID, -1),
+    "kind": (np.int8, -1),
+    "share": (np.float64, np.nan),
+}
+
+
+def _check(event: str) -> None:
+    """Refuse an event that is not in the vocabulary."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
 
 
 class EventLog:
@@ -64,32 +85,22 @@ class EventLog:
 
     def record(self, step: int, event: str, ids: np.ndarray, reason: str | np.ndarray) -> None:
         """Log ``event`` for the alliances ``ids`` at ``step`` with ``reason``."""
-        if event not in EVENTS:
-            raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
-        n = len(ids)
-        if n == 0:
-            return
+        _check(event)  # before reading the ledger, which may hold nothing yet
         ledger = self._ledger
-        strategy = self._strategy_of()[ledger.smb[ids]].astype(np.int64)
-        self._batches.append(
-            {
-                "step": np.full(n, step, dtype=np.int32),
-                "event": np.full(n, EVENTS.index(event), dtype=np.int8),
-                "alliance_id": np.asarray(ids, dtype=ID),
-                "type": ledger.type[ids].copy(),
-                "form": ledger.form[ids].copy(),
-                "smb_id": ledger.smb_uid[ids].astype(ID),
-                "strategy": strategy.astype(np.int16),
-                "counterpart_id": ledger.counterpart_uid[ids].astype(ID),
-                "kind": ledger.kind[ids].copy(),
-                "share": ledger.share[ids].copy(),
-                "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,)).copy(),
-            }
+        self._append(
+            step,
+            event,
+            len(ids),
+            reason,
+            strategy=self._strategy_of()[ledger.smb[ids]],
+            alliance_id=ids,
+            type=ledger.type[ids],
+            form=ledger.form[ids],
+            smb_id=ledger.smb_uid[ids],
+            counterpart_id=ledger.counterpart_uid[ids],
+            kind=ledger.kind[ids],
+            share=ledger.share[ids],
         )
-        self.step_counts[event] += n
-        self.totals[event] += n
-        by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
-        self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
 
     def amend_reason(self, event: str, ids: np.ndarray, reason: str) -> None:
         """Give the last recorded batch, ``event`` for exactly the alliances ``ids``, a more
@@ -107,56 +118,35 @@ class EventLog:
 
     def record_market_event(self, step: int, event: str, reason: str) -> None:
         """Log an event that concerns no single alliance (``alliance_id`` -1)."""
-        if event not in EVENTS:
-            raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
-        self._batches.append(
-            {
-                "step": np.array([step], dtype=np.int32),
-                "event": np.array([EVENTS.index(event)], dtype=np.int8),
-                "alliance_id": np.array([-1], dtype=ID),
-                "type": np.array([-1], dtype=np.int8),
-                "form": np.array([-1], dtype=np.int8),
-                "smb_id": np.array([-1], dtype=ID),
-                "strategy": np.array([-1], dtype=np.int16),
-                "counterpart_id": np.array([-1], dtype=ID),
-                "kind": np.array([-1], dtype=np.int8),
-                "share": np.array([np.nan]),
-                "reason": np.array([reason], dtype=object),
-            }
-        )
-        self.step_counts[event] += 1
-        self.totals[event] += 1
+        self._append(step, event, 1, reason)
 
     def record_smb_event(
         self, step: int, event: str, smb_idx: np.ndarray, reason: np.ndarray, smb_uid: np.ndarray
     ) -> None:
         """Log ``event`` about SMBs ``smb_idx`` themselves, not an alliance (alliance_id -1): their
         ids ``smb_uid`` and current strategy (e.g. a strategy switch, with the new strategy)."""
-        if event not in EVENTS:
-            raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
-        n = len(smb_idx)
+        self._append(step, event, len(smb_idx), reason, strategy=self._strategy_of()[smb_idx], smb_id=smb_uid)
+
+    def _append(
+        self, step: int, event: str, n: int, reason: str | np.ndarray, strategy: np.ndarray | None = None, **given: Any
+    ) -> None:
+        """Append a batch of ``n`` rows of ``event`` (columns :data:`BATCH_COLUMNS`; those not
+        ``given`` hold their fill value) and count it, by strategy when the rows have one."""
+        _check(event)
         if n == 0:
             return
-        strategy = self._strategy_of()[smb_idx].astype(np.int64)
-        self._batches.append(
-            {
-                "step": np.full(n, step, dtype=np.int32),
-                "event": np.full(n, EVENTS.index(event), dtype=np.int8),
-                "alliance_id": np.full(n, -1, dtype=ID),
-                "type": np.full(n, -1, dtype=np.int8),
-                "form": np.full(n, -1, dtype=np.int8),
-                "smb_id": np.asarray(smb_uid, dtype=ID),
-                "strategy": strategy.astype(np.int16),
-                "counterpart_id": np.full(n, -1, dtype=ID),
-                "kind": np.full(n, -1, dtype=np.int8),
-                "share": np.full(n, np.nan),
-                "reason": np.asarray(reason, dtype=object).copy(),
-            }
-        )
+        if strategy is not None:
+            given["strategy"] = strategy
+        batch = {"step": np.full(n, step, dtype=np.int32), "event": np.full(n, EVENTS.index(event), dtype=np.int8)}
+        for name, (dtype, fill) in BATCH_COLUMNS.items():
+            batch[name] = np.full(n, fill, dtype=dtype) if name not in given else np.asarray(given[name]).astype(dtype)
+        batch["reason"] = np.broadcast_to(np.asarray(reason, dtype=object), (n,)).copy()
+        self._batches.append(batch)
         self.step_counts[event] += n
         self.totals[event] += n
-        by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
-        self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
+        if strategy is not None:
+            by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
+            self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
 
     def start_step(self) -> None:
         """Reset the per-step counters (called at the start of every model step)."""
