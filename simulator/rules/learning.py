@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.core.grouped import add_rows_at
+from simulator.core.grouped import rows_at
 from simulator.core.population import TECHNOLOGY_DIM
 from simulator.core.roles import DELIVERS_AUTOMATION
 from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND
@@ -50,8 +50,8 @@ def transfer_knowledge(model: EcosystemModel) -> None:
         smb_cap - partner_cap, 0.0, None
     )
 
-    add_rows_at(smbs.capability, smb_idx, inflow)
-    add_rows_at(partners.capability, counterpart, outflow)
+    rows_at(np.add, smbs.capability, smb_idx, inflow)
+    rows_at(np.add, partners.capability, counterpart, outflow)
     np.clip(smbs.capability, 0.0, 1.0, out=smbs.capability)
     np.clip(partners.capability, 0.0, 1.0, out=partners.capability)
     gained = inflow.sum(axis=1)

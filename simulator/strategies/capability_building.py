@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
-from simulator.core.grouped import max_rows_into
+from simulator.core.grouped import rows_at
 from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.rules import value
 from simulator.strategies.base import (
@@ -97,5 +97,5 @@ def _partner_advantage(model, who: np.ndarray) -> np.ndarray:
     order = np.argsort(who)
     best = np.zeros((len(who), model.smbs.capability.shape[1]))
     gap = np.clip(model.partners.capability[ledger.counterpart[ids]] - model.smbs.capability[ledger.smb[ids]], 0, None)
-    max_rows_into(best, order[position], gap)
+    rows_at(np.maximum, best, order[position], gap)
     return best
