@@ -13,7 +13,7 @@ import numpy as np
 
 from simulator.observe.registry import STEP, STRATEGY_STEP, SUMMARY, Metric, Scope
 from simulator.observe.registry import Section as S
-from simulator.rules.adaptation import SWITCH_EVENT, SWITCH_REASONS, adaptation_on, strategy_shares
+from simulator.rules.adaptation import SWITCH_EVENT, SWITCH_REASONS, adaptation_on
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -97,7 +97,7 @@ ADAPTATION_METRICS: tuple[Metric, ...] = (
         "Share of the alive SMBs that use this strategy (after this step's switches).",
         formula="`n_g,t / n_t`: the group's alive SMBs over all alive SMBs (0 if none is alive); the groups' "
         "shares sum to 1",
-        step=lambda s: float(s.once(strategy_shares)[s.strategy_id]),
+        step=lambda s: float(s.model.adaptation.shares[-1][s.strategy_id]),
         when=_ON,
     ),
     Metric(
@@ -133,7 +133,7 @@ ADAPTATION_METRICS: tuple[Metric, ...] = (
         "strategy_shares", "final strategy shares", "", S.ADAPTATION, frozenset({SUMMARY}),
         "Each strategy's share of the alive SMBs at the end.",
         formula="mapping from each strategy of the population to its last `strategy_share`",
-        end=lambda s: _named(s.model, strategy_shares(s.model)),
+        end=lambda s: _named(s.model, s.model.adaptation.shares[-1]),
         when=_ON,
     ),
     Metric(

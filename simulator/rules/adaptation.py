@@ -126,7 +126,7 @@ class StrategyAdaptation:
             reason = np.where(explore, EXPLORATION, rule)
             switching = (new != current) & (revising != self.focal_index)
             self.switch(model, revising[switching], new[switching], reason[switching], current[switching])
-        self.shares.append(strategy_shares(model))
+        self.shares.append(strategy_shares(model, alive))  # switches leave the alive set as it was
 
     def signal(self, model: EcosystemModel, smb_idx: np.ndarray) -> np.ndarray:
         """This step's performance of SMBs ``smb_idx``, in the unit of ``adaptation.performance``."""
