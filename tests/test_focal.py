@@ -102,6 +102,10 @@ def test_focal_resilience_against_its_twin() -> None:
     assert focal["net_income_loss_vs_twin"] is not None
     mine, twin = result.model.focal.frame(), result.twin.model.focal.frame()
     pd.testing.assert_frame_equal(mine[mine.step < 6], twin[twin.step < 6])
+    # every outcome a plan may judge on is a number this run records
+    from simulator.observe.focal import OUTCOMES
+
+    assert all(isinstance(focal[name], (int, float)) for name in OUTCOMES)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ import pytest
 
 from simulator.analysis.plan import (
     IDENTITY_FILE,
-    OUTCOME_DIRECTIONS,
     PlanReport,
     analyse,
     check_plan,
@@ -162,13 +161,6 @@ def test_focal_firm_contradicting_the_ecosystem_is_refused_before_any_run(tmp_pa
         run_plan(check_plan(bad), tmp_path / "out", workdir=tmp_path)
     assert err.value.key == "focal.alliances[0].index"
     assert not (tmp_path / "out" / "runs").exists()
-
-
-def test_every_outcome_is_a_focal_summary_key() -> None:
-    """The outcomes a plan may judge on are the ones runs record."""
-    from simulator.observe.focal import OUTCOMES
-
-    assert set(OUTCOME_DIRECTIONS) == set(OUTCOMES)
 
 
 def test_runs_of_other_simulator_code_are_kept_aside_not_overwritten(tmp_path: Path) -> None:

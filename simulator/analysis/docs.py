@@ -32,6 +32,7 @@ import yaml
 from simulator.analysis.mechanisms import MECHANISMS
 from simulator.config import FocalAllianceConfig, ModelConfig, ShockConfig
 from simulator.config.parameters import Parameter, parameter, parameters
+from simulator.observe.focal import OUTCOMES
 from simulator.observe.metrics import METRICS
 from simulator.observe.registry import STEP, STRATEGY_STEP, STRATEGY_SUMMARY, SUMMARY, Level
 from simulator.shocks import SHOCKS
@@ -175,6 +176,14 @@ def metric_parts(name: str, formulas: bool) -> str:
     return table(("key", "unit", "meaning"), ((f"`{name}.{p.name}`", p.unit, p.doc) for p in parts))
 
 
+def focal_outcomes() -> str:
+    """The outcomes a plan judges a focal firm on, their meaning and which way is better."""
+    return table(
+        ("outcome", "better", "meaning"),
+        ((f"`{name}`", "more" if o.better > 0 else "less", o.meaning) for name, o in OUTCOMES.items()),
+    )
+
+
 REGIONS: dict[str, Callable[[], str]] = {
     "strategies": strategy_list,
     "shock-kinds": shock_kinds,
@@ -183,6 +192,7 @@ REGIONS: dict[str, Callable[[], str]] = {
     "parameters-strategies": strategy_parameters,
     "parameters-shocks": shock_parameters,
     "parameters-focal-alliances": focal_alliance_parameters,
+    "focal-outcomes": focal_outcomes,
     "metrics-timeseries": lambda: metric_meanings(STEP),
     "metrics-timeseries-by-strategy": lambda: metric_meanings(STRATEGY_STEP),
     "metrics-summary": lambda: metric_meanings(SUMMARY),

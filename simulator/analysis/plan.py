@@ -51,6 +51,7 @@ import yaml
 from scipy import stats
 
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILED, ConfigError, did_you_mean, report
+from simulator.observe.focal import OUTCOMES
 
 PROG = "ecosim-plan"
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
@@ -71,20 +72,9 @@ PLAN_KEYS = (
 SCENARIO_KEYS = ("shock", "shocks", "set", "describe")
 """The keys of one scenario: a shock preset, explicit shocks, settings (dotted keys), a description."""
 
-OUTCOME_DIRECTIONS: dict[str, int] = {
-    "survived": 1,
-    "months_survived": 1,
-    "revenue_growth": 1,
-    "net_income_total": 1,
-    "cash_end": 1,
-    "dependence_end": -1,
-    "dependence_max": -1,
-    "revenue_at_risk_end": -1,
-    "revenue_loss_vs_twin": -1,
-    "net_income_loss_vs_twin": -1,
-}
-"""Outcomes a plan can judge on (``summary.json``'s ``focal``, :data:`simulator.observe.focal.OUTCOMES`):
-+1 if more is better, -1 if less is better."""
+OUTCOME_DIRECTIONS: dict[str, int] = {name: outcome.better for name, outcome in OUTCOMES.items()}
+"""Outcomes a plan can judge on (:data:`simulator.observe.focal.OUTCOMES`, ``summary.json``'s
+``focal``): +1 if more is better, -1 if less is better."""
 REPORTED = ("survived", "revenue_growth", "net_income_total", "dependence_max", "net_income_loss_vs_twin")
 """The outcomes of the report's table (those the runs have)."""
 OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}

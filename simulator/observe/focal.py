@@ -19,7 +19,7 @@ The outcomes (docs/ODD.md 9.12):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -43,19 +43,36 @@ FOCAL_COLUMNS: dict[str, str] = {
 }
 """Columns of ``focal.parquet`` (one row per step) and their meaning."""
 
-OUTCOMES: dict[str, str] = {
-    "survived": "1 if the focal firm is in business at the horizon, else 0",
-    "revenue_growth": "revenue at the horizon over revenue at step 0, minus 1 (-1 if it exited)",
-    "net_income_total": "net income over the run, in months of its revenue at step 0",
-    "cash_end": "cash at the horizon (or at its exit), in months of its revenue at step 0",
-    "dependence_end": "largest counterpart's share of its revenue at the last step it was alive",
-    "dependence_max": "largest counterpart's largest share of its revenue over the run",
-    "revenue_at_risk_end": "share of its revenue lost if its most important counterpart left, at the horizon",
-    "months_survived": "months it was in business over the run",
-    "revenue_loss_vs_twin": "revenue lost after the first shock against its no-shock twin self, over the twin's",
-    "net_income_loss_vs_twin": "net income lost after the first shock against its twin self, over the twin's revenue",
+
+class Outcome(NamedTuple):
+    """One outcome of the focal firm a plan can judge on."""
+
+    meaning: str
+    better: int
+    """+1 if more is better, -1 if less is better."""
+
+
+OUTCOMES: dict[str, Outcome] = {
+    "survived": Outcome("1 if the focal firm is in business at the horizon, else 0", 1),
+    "months_survived": Outcome("months it was in business over the run", 1),
+    "revenue_growth": Outcome("revenue at the horizon over revenue at step 0, minus 1 (-1 if it exited)", 1),
+    "net_income_total": Outcome("net income over the run, in months of its revenue at step 0", 1),
+    "cash_end": Outcome("cash at the horizon (or at its exit), in months of its revenue at step 0", 1),
+    "dependence_end": Outcome("largest counterpart's share of its revenue at the last step it was alive", -1),
+    "dependence_max": Outcome("largest counterpart's largest share of its revenue over the run", -1),
+    "revenue_at_risk_end": Outcome(
+        "share of its revenue lost if its most important counterpart left, at the horizon", -1
+    ),
+    "revenue_loss_vs_twin": Outcome(
+        "revenue lost after the first shock against its no-shock twin self, over the twin's", -1
+    ),
+    "net_income_loss_vs_twin": Outcome(
+        "net income lost after the first shock against its twin self, over the twin's revenue", -1
+    ),
 }
-"""The numeric outcomes of ``summary.json``'s ``focal`` block that plans compare, with their meaning."""
+"""The numeric outcomes of ``summary.json``'s ``focal`` block that plans compare (objective and
+thresholds), with their meaning and which way is better: defined here once, read by the planner
+and the README's generated table."""
 
 
 class FocalRecord:
