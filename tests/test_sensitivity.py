@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import ecosim, sweep_dirs
 
@@ -81,3 +82,31 @@ def test_design_sweep_end_to_end(tmp_path: Path) -> None:
     assert main(["analyze", str(sweep), "--metric", "total_revenue"]) == 0
     assert (sweep / "sensitivity_total_revenue.csv").read_text().count("\n") == 3
     assert (sweep / "sensitivity_total_revenue.png").stat().st_size > 5_000
+
+
+def test_morris_noise_floor_is_what_noise_alone_gives() -> None:
+    """With a noisy output, mu* of a parameter without effect sits at the noise floor, and only
+    the parameter with an effect is above it."""
+    from simulator.analysis.sensitivity import indices, replicate_noise, sample, with_noise_floor
+
+    problem = {"num_vars": 2, "names": ["active", "inert"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}
+    x = sample(problem, "morris", 200, seed=1)
+    rng = np.random.default_rng(0)
+    replicates, sd = 4, 0.5
+    runs = pd.DataFrame(
+        {
+            "design_point": np.repeat(np.arange(len(x)), replicates),
+            "y": np.repeat(2.0 * x[:, 0], replicates) + rng.normal(0.0, sd, len(x) * replicates),
+        }
+    )
+    y = runs.groupby("design_point").y.mean().to_numpy()
+    table = with_noise_floor(indices(problem, "morris", x, y), "morris", y, replicate_noise(runs, "y"))
+    expected_floor = np.sqrt(2 * sd**2 / replicates) / (2 / 3) * np.sqrt(2 / np.pi)
+    assert table.noise_floor.iloc[0] == pytest.approx(expected_floor, rel=0.1)
+    rows = table.set_index("parameter")
+    assert rows.mu_star["inert"] == pytest.approx(expected_floor, rel=0.2)
+    assert rows.above_noise.to_dict() == {"active": True, "inert": False}
+    # without replicates the floor is unknown, not zero
+    single = runs.groupby("design_point", as_index=False).first()
+    assert replicate_noise(single, "y") is None
+    assert np.isnan(with_noise_floor(indices(problem, "morris", x, y), "morris", y, None).noise_floor.iloc[0])

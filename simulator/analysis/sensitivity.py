@@ -44,6 +44,9 @@ from simulator.errors import EXIT_FAILED, ConfigError, did_you_mean, report
 from simulator.observe.metrics import METRICS
 
 METHODS = ("sobol", "morris")
+MORRIS_LEVELS = 4
+"""Levels of the Morris grid; one step of a trajectory moves a parameter by ``DELTA`` of its range."""
+MORRIS_DELTA = MORRIS_LEVELS / (2 * (MORRIS_LEVELS - 1))
 
 
 def load_space(path: str | Path) -> dict[str, Any]:
@@ -70,7 +73,7 @@ def sample(problem: dict[str, Any], method: str, n: int, seed: int = 0) -> np.nd
     if method == "sobol":
         return sobol_sample.sample(spec, n, calc_second_order=False, seed=seed)
     if method == "morris":
-        return morris_sample.sample(spec, n, num_levels=4, seed=seed)
+        return morris_sample.sample(spec, n, num_levels=MORRIS_LEVELS, seed=seed)
     raise ConfigError("method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
 
 
@@ -87,7 +90,7 @@ def indices(problem: dict[str, Any], method: str, x: np.ndarray, y: np.ndarray, 
         result = sobol_analyze.analyze(spec, y, calc_second_order=False, seed=seed)
         columns = ("S1", "S1_conf", "ST", "ST_conf")
     elif method == "morris":
-        result = morris_analyze.analyze(spec, np.asarray(x), y, seed=seed)
+        result = morris_analyze.analyze(spec, np.asarray(x), y, num_levels=MORRIS_LEVELS, seed=seed)
         columns = ("mu_star", "mu_star_conf", "mu", "sigma")
     else:
         raise ConfigError("method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
@@ -118,8 +121,49 @@ def write_design(out_dir: Path, problem: dict[str, Any], method: str, n: int, se
     return path
 
 
+def replicate_noise(per_run: pd.DataFrame, metric: str) -> tuple[float, float] | None:
+    """Within-point variance of ``metric`` (pooled over the design points with two or more
+    replicates) and the mean number of replicates per point; ``None`` without replicates."""
+    groups = per_run.groupby("design_point")[metric]
+    counts, variances = groups.count(), groups.var(ddof=1)
+    replicated = counts >= 2
+    if not replicated.any():
+        return None
+    pooled = float(np.average(variances[replicated], weights=counts[replicated] - 1))
+    return pooled, float(counts.mean())
+
+
+def with_noise_floor(
+    table: pd.DataFrame, method: str, y: np.ndarray, noise: tuple[float, float] | None
+) -> pd.DataFrame:
+    """Add what replicate noise alone would produce, so that an index can be told from noise.
+
+    Morris: ``noise_floor`` is the mu* that noise alone gives. A point's mean over ``R``
+    replicates has variance ``s2 / R``; an elementary effect is a difference of two points over
+    ``DELTA``, so its noise is normal with standard deviation ``sigma_e = sqrt(2 s2 / R) / DELTA``
+    and ``E|EE| = sigma_e sqrt(2 / pi)``. ``above_noise`` says whether mu*'s lower 95% bound
+    exceeds it. Sobol: ``noise_share`` is the share of the point means' variance that is
+    replicate noise (``s2 / R`` over their variance); indices below it are not distinguishable
+    from noise. Both are NaN (and ``above_noise`` false) without replicates.
+    """
+    table = table.copy()
+    if noise is None:
+        s2, reps = float("nan"), float("nan")
+    else:
+        s2, reps = noise
+    if method == "morris":
+        floor = np.sqrt(2.0 * s2 / reps) / MORRIS_DELTA * np.sqrt(2.0 / np.pi)
+        table["noise_floor"] = floor
+        table["above_noise"] = (table.mu_star - table.mu_star_conf) > floor if noise else False
+        return table.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
+    total = float(np.var(y, ddof=1)) if len(y) > 1 else float("nan")
+    table["noise_share"] = (s2 / reps) / total if total > 0 else float("nan")
+    return table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def analyze_sweep(sweep_dir: Path, metric: str) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Indices of ``metric`` over a sweep of design points (replicates averaged per point)."""
+    """Indices of ``metric`` over a sweep of design points (replicates averaged per point), with
+    the replicate-noise floor (:func:`with_noise_floor`), most influential parameter first."""
     from simulator.analysis.collect import collect
 
     runs = collect(sweep_dir).runs
@@ -136,7 +180,7 @@ def analyze_sweep(sweep_dir: Path, metric: str) -> tuple[pd.DataFrame, dict[str,
     y = per_point.sort_index().to_numpy()
     x = np.asarray(design["samples"])
     table = indices(design["problem"], design["method"], x, y, design["seed"])
-    return table, design
+    return with_noise_floor(table, design["method"], y, replicate_noise(runs, metric)), design
 
 
 def bar_chart(table: pd.DataFrame, method: str, metric: str, path: Path) -> Path:
@@ -155,6 +199,8 @@ def bar_chart(table: pd.DataFrame, method: str, metric: str, path: Path) -> Path
     else:
         ax.barh(y, table.mu_star, 0.6, xerr=table.mu_star_conf, label="mu*", capsize=3)
         ax.set_xlabel("Morris mu* (mean absolute elementary effect)")
+        if np.isfinite(table.noise_floor.iloc[0]):
+            ax.axvline(table.noise_floor.iloc[0], color="0.3", linestyle="--", label="replicate noise alone")
     ax.set_yticks(y, table.parameter)
     ax.invert_yaxis()
     ax.set_title(f"Sensitivity of {METRICS.label(metric)} ({method})")
@@ -164,6 +210,18 @@ def bar_chart(table: pd.DataFrame, method: str, metric: str, path: Path) -> Path
     fig.savefig(path, dpi=140)
     plt.close(fig)
     return path
+
+
+def noise_note(table: pd.DataFrame, method: str) -> str:
+    """One line on the replicate-noise floor of a table of :func:`analyze_sweep`."""
+    column = "noise_floor" if method == "morris" else "noise_share"
+    value = table[column].iloc[0]
+    if not np.isfinite(value):
+        return "no replicates: run the design with replicates=2 or more to measure the noise floor"
+    if method == "morris":
+        above = ", ".join(table.parameter[table.above_noise]) or "none"
+        return f"replicate noise alone gives mu* = {value:.3g}; above it (lower 95% bound): {above}"
+    return f"replicate noise is {value:.1%} of the variance of the point means; smaller indices are noise"
 
 
 def check_numeric_key(key: str) -> None:
@@ -202,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             table.to_csv(csv, index=False)
             chart = bar_chart(table, design["method"], args.metric, args.sweep_dir / f"sensitivity_{args.metric}.png")
             print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            print(noise_note(table, design["method"]))
             print(f"wrote {csv} and {chart}")
     except (ConfigError, KeyError, FileNotFoundError) as err:
         print(f"ecosim-sensitivity: error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
