@@ -36,6 +36,18 @@ def test_morris_ranks_ishigami_inputs_and_ignores_the_unused_one() -> None:
     assert table.mu_star["x2"] > table.mu_star["x3"] and table.mu_star["x1"] > table.mu_star["x3"]
 
 
+@pytest.mark.parametrize("space", sorted((Path(__file__).parents[1] / "experiments" / "sensitivity").glob("*.yaml")))
+def test_shipped_space_files_load_with_defaults_inside_their_ranges(space: Path) -> None:
+    """Every shipped space names real numeric parameters, and each range holds today's default
+    (a space around the defaults, as the files say)."""
+    from functools import reduce
+
+    problem = load_space(space)
+    defaults = ModelConfig()
+    for name, (low, high) in zip(problem["names"], problem["bounds"], strict=True):
+        assert low <= reduce(getattr, name.split("."), defaults) <= high, name
+
+
 def test_space_file_is_checked(tmp_path: Path) -> None:
     """Unknown or non-numeric keys and empty ranges are refused, naming the key."""
     for text, key in [
