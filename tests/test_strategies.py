@@ -370,7 +370,9 @@ def test_selective_matching_raises_survival_through_fewer_smaller_commitments() 
     Measured (FINDING_SEEDS): gap +0.036, +0.069, +0.031, +0.122 (+0.068 over seeds 0-23, 22 of
     24). Ablation: without exit costs and specific investment the gap mostly goes: +0.017, +0.026,
     -0.022, +0.080 (+0.017 over seeds 0-23, 14 of 24); with the baseline's exclusivity premium at 0
-    too it is gone: -0.056, -0.027, -0.049, +0.023 (+0.001 over seeds 0-23, 12 of 24).
+    too it is gone: -0.056, -0.027, -0.049, +0.023 (+0.001 over seeds 0-23, 12 of 24); the
+    premium's remainder fits channel cannibalization (ODD 11): a heavier partner channel mostly
+    moves customers from the direct channel onto the partner's share.
     Decomposition (seeds 0-23): the same SMBs with the selection off (min_complementarity=0,
     weight=0) still survive +0.044 more, gone with the premium at 0 (+0.011) or without churn
     costs (-0.006): that part is the baseline's exclusive commitments. With the premium at 0 the
