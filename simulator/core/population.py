@@ -14,6 +14,7 @@ import numpy as np
 from simulator.config import ModelConfig, platform_configs
 from simulator.core.roles import ROLES, role_shares
 from simulator.core.rows import ColumnSpec, RowStore
+from simulator.core.rowwise import last_axis_mean
 from simulator.core.vocabulary import CAPABILITIES
 
 N_CAPABILITIES = len(CAPABILITIES)
@@ -159,7 +160,7 @@ class SMBPopulation:
 
     def quality(self, rows: slice = slice(None)) -> np.ndarray:
         """Offer quality: 0.5 plus the mean capability (so between 0.5 and 1.5)."""
-        return 0.5 + self.capability[rows].mean(axis=1)
+        return 0.5 + last_axis_mean(self.capability[rows])
 
     def alive_groups(self, n_groups: int) -> list[np.ndarray]:
         """Indices of the alive SMBs of each strategy group (ascending), in one pass: each equals

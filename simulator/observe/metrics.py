@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulator.core.rowwise import last_axis_mean
 from simulator.core.seeds import run_seed
 from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, ENDING_EVENTS, EXIT_CAUSES, PLATFORM_KIND
 from simulator.observe.adaptation import ADAPTATION_METRICS
@@ -97,7 +98,7 @@ def _smb_counts(model: EcosystemModel) -> dict[str, np.ndarray]:
 
 def _mean_capability_by_smb(model: EcosystemModel) -> np.ndarray:
     """Each SMB's mean capability over the dimensions."""
-    return model.smbs.capability.mean(axis=1)
+    return last_axis_mean(model.smbs.capability)
 
 
 def _median_revenue_growth(s: Scope) -> float:

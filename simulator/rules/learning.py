@@ -20,6 +20,7 @@ import numpy as np
 from simulator.core.grouped import rows_at
 from simulator.core.population import TECHNOLOGY_DIM
 from simulator.core.roles import DELIVERS_AUTOMATION
+from simulator.core.rowwise import last_axis_sum
 from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND
 from simulator.rules.review import expected_now
 
@@ -54,10 +55,10 @@ def transfer_knowledge(model: EcosystemModel) -> None:
     rows_at(np.add, partners.capability, counterpart, outflow)
     np.clip(smbs.capability, 0.0, 1.0, out=smbs.capability)
     np.clip(partners.capability, 0.0, 1.0, out=partners.capability)
-    gained = inflow.sum(axis=1)
+    gained = last_axis_sum(inflow)
     smbs.knowledge += np.bincount(smb_idx, weights=gained, minlength=smbs.n)
     ledger.knowledge_gained[partner_ids] += gained
-    ledger.knowledge_leaked[partner_ids] += outflow.sum(axis=1)
+    ledger.knowledge_leaked[partner_ids] += last_axis_sum(outflow)
 
 
 def adopt_automation(model: EcosystemModel) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 
 from simulator.config import AllianceConfig, ModelConfig, SMBConfig
 from simulator.core.roles import DELIVERS_SUPPLY, role_reach
+from simulator.core.rowwise import last_axis_mean
 from simulator.core.vocabulary import INNOVATION
 
 
@@ -20,7 +21,7 @@ def complementarity(partner_capability: np.ndarray, smb_capability: np.ndarray) 
     The mean over competence dimensions of ``max(0, partner - smb)``; 0 when the partner is
     nowhere better, 1 when it is perfect where the SMB has nothing.
     """
-    return np.clip(partner_capability - smb_capability, 0.0, None).mean(axis=-1)
+    return last_axis_mean(np.clip(partner_capability - smb_capability, 0.0, None))
 
 
 def base_channel_weight(
