@@ -279,8 +279,10 @@ class Scope:
 
     @cached_property
     def size(self) -> int:
-        """SMBs in the scope at the start."""
-        return int(self.members.sum())
+        """SMBs in the scope at the start (the strategy groups share one count of every group)."""
+        if self.strategy_id is None:
+            return self.model.smbs.n
+        return int(self.once(_smbs_by_strategy)[self.strategy_id])
 
     @cached_property
     def alive(self) -> np.ndarray:
@@ -377,6 +379,11 @@ def _split_by_strategy(model: EcosystemModel, items: np.ndarray, strategy_of_ite
     return np.split(items[order], np.cumsum(counts)[:-1])
 
 
+def _smbs_by_strategy(model: EcosystemModel) -> np.ndarray:
+    """SMBs of each strategy group, failed or not."""
+    return np.bincount(model.smbs.strategy_id, minlength=len(model.strategies))
+
+
 def _alive_smbs(model: EcosystemModel) -> np.ndarray:
     """Indices of the alive SMBs."""
     return np.flatnonzero(model.smbs.alive)
@@ -394,6 +401,10 @@ class MetricRegistry:
     def __init__(self) -> None:
         self._metrics: dict[str, Metric] = {}
         self._order: dict[Level, list[Metric]] = {}
+        # the last layout of each level that values() used, with the configuration it was for
+        self._layouts: dict[
+            Level, tuple[ModelConfig, tuple[int, int], list[Metric], list[tuple[Metric, str, int | None]]]
+        ] = {}
 
     def add(self, *metrics: Metric) -> None:
         """Register metrics (in order), refusing duplicates and incomplete definitions."""
@@ -413,6 +424,7 @@ class MetricRegistry:
                 raise ValueError(f"metric {metric.name!r} has no function")
             self._metrics[metric.name] = metric
         self._order.clear()
+        self._layouts.clear()
 
     def __iter__(self) -> Iterator[Metric]:
         return iter(self._metrics.values())
@@ -448,15 +460,28 @@ class MetricRegistry:
 
     def values(self, level: Level, scope: Scope) -> dict[str, Any]:
         """Compute every metric of a level over a scope: the row (or mapping) of that output."""
-        config = scope.model.config
-        n_platforms, n_sectors = scope.model.platforms.n, config.market.n_sectors
-        metrics = self.at(level, config)
+        metrics, columns = self._layout(level, scope.model.config, scope.model.platforms.n)
         computed = {m.name: m.value(level, scope) for m in metrics}
         out: dict[str, Any] = {}
-        for metric, column, position in self._expanded(metrics, n_platforms, n_sectors):
+        for metric, column, position in columns:
             value = computed[metric.name]
             out[column] = value if position is None else value[position]
         return out
+
+    def _layout(
+        self, level: Level, config: ModelConfig, n_platforms: int
+    ) -> tuple[list[Metric], list[tuple[Metric, str, int | None]]]:
+        """The metrics a run with ``config`` reports at a level and their expanded columns, kept
+        while the configuration object and the numbers of platforms and sectors stay those of the
+        last call (a run asks for the same layout every step, once per strategy group, and never
+        changes its configuration)."""
+        kept = self._layouts.get(level)
+        sizes = (n_platforms, config.market.n_sectors)
+        if kept is None or kept[0] is not config or kept[1] != sizes:
+            metrics = self.at(level, config)
+            columns = list(self._expanded(metrics, *sizes))
+            kept = self._layouts[level] = (config, sizes, metrics, columns)
+        return kept[2], kept[3]
 
     def label(self, column: str) -> str:
         """Human label with unit of a column or (dotted) summary key, for axes, legends and reports.
