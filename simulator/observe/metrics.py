@@ -648,7 +648,7 @@ METRICS.add(
         "Alliances (including platform memberships) not ended.",
         formula="alliances not ended at the end of the step, pilots and platform memberships included (`E`); "
         "for a strategy group, those of its SMBs",
-        step=lambda s: len(s.active_alliances),
+        step=lambda s: s.n_active_alliances,
         end_doc="Alliances active at the end.",
     ),
     Metric(

@@ -345,6 +345,14 @@ class Scope:
             return ids
         return self.once(_active_by_strategy)[self.strategy_id]
 
+    @cached_property
+    def n_active_alliances(self) -> int:
+        """Number of the scope's active alliances (the strategy groups share one count of every
+        group, without splitting the ids)."""
+        if self.strategy_id is None:
+            return len(self.model.ledger.active_ids)
+        return int(self.once(_active_count_by_strategy)[self.strategy_id])
+
     def events_this_step(self, *events: str) -> int:
         """Events of these kinds this step about the scope's alliances."""
         log = self.model.events
@@ -393,6 +401,12 @@ def _active_by_strategy(model: EcosystemModel) -> list[np.ndarray]:
     """Ids of the active alliances of each strategy group's SMBs."""
     ids = model.ledger.active_ids
     return _split_by_strategy(model, ids, model.smbs.strategy_id[model.ledger.smb[ids]])
+
+
+def _active_count_by_strategy(model: EcosystemModel) -> np.ndarray:
+    """Active alliances of each strategy group's SMBs."""
+    ledger = model.ledger
+    return np.bincount(model.smbs.strategy_id[ledger.smb[ledger.active_ids]], minlength=len(model.strategies))
 
 
 class MetricRegistry:
