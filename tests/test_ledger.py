@@ -203,3 +203,44 @@ def test_event_log_refuses_unknown_events_and_has_empty_frame():
     assert len(log.to_frame()) == 0
     with pytest.raises(ValueError, match="unknown event"):
         log.record(1, "exploded", np.array([0]), "boom")
+
+
+def test_pair_index_kept_up_to_date_through_add_end_and_touch():
+    """The active ids and sorted pair keys that add, end and touch update in place answer as a
+    fresh scan of the ledger would, whatever the sequence (repeated pairs, ids ended twice, a
+    batch added already ended, a phase set to ENDED outside end)."""
+    rng = np.random.default_rng(3)
+    ledger = _ledger()
+    n_smbs = 6
+    all_smb = np.repeat(np.arange(n_smbs), N_PARTNERS + N_PLATFORMS)
+    all_slot = np.tile(np.arange(N_PARTNERS + N_PLATFORMS), n_smbs)
+    all_kind = np.where(all_slot >= N_PARTNERS, PLATFORM_KIND, TECHNOLOGY)
+    all_counterpart = np.where(all_slot >= N_PARTNERS, all_slot - N_PARTNERS, all_slot)
+    for step in range(300):
+        action = rng.integers(4)
+        if action == 0 or len(ledger) == 0:
+            k = int(rng.integers(1, 4))
+            pick = rng.integers(0, len(all_smb), k)  # may repeat a pair, within the batch or not
+            ledger.add(
+                smb=all_smb[pick],
+                smb_uid=all_smb[pick],
+                kind=all_kind[pick],
+                counterpart=all_counterpart[pick],
+                phase=rng.choice([PILOT, COMMITTED, ENDED], size=k, p=[0.45, 0.45, 0.1]),
+            )
+        elif action == 1:
+            ledger.end(rng.integers(0, len(ledger), int(rng.integers(1, 4))), step, "test")  # repeats, ended ones
+        elif action == 2:
+            ids = rng.integers(0, len(ledger), 2)
+            ledger.phase[ids] = np.where(ledger.phase[ids] == PILOT, COMMITTED, ledger.phase[ids])
+            ledger.touch()
+        else:
+            ledger.phase[rng.integers(0, len(ledger))] = ENDED
+            ledger.touch()
+        active = np.flatnonzero(ledger.phase != ENDED)
+        assert np.array_equal(ledger.active_ids, active)
+        expected = np.zeros(len(all_smb), dtype=bool)
+        for i in active:
+            slot = ledger.counterpart[i] + (N_PARTNERS if ledger.kind[i] == PLATFORM_KIND else 0)
+            expected[ledger.smb[i] * (N_PARTNERS + N_PLATFORMS) + slot] = True
+        assert np.array_equal(ledger.has_pair(all_smb, all_kind, all_counterpart), expected)

@@ -126,21 +126,35 @@ class AllianceLedger:
                 column[rows] = 0
         ids = np.arange(self.size, self.size + n)
         self.size += n
+        active, pair_keys = self._active, self._pair_keys
         self._invalidate()
+        if active is not None and pair_keys is not None:
+            self._extend_index(active, pair_keys, ids)
         return ids
 
     def end(self, ids: np.ndarray, step: int, reason: str | np.ndarray) -> None:
         """Mark alliances as ended at ``step`` with ``reason``."""
         if len(ids) == 0:
             return
+        active, pair_keys = self._active, self._pair_keys
+        closing = np.unique(ids[self.phase[ids] != ENDED]) if active is not None and pair_keys is not None else None
         self.phase[ids] = ENDED
         self.ended_step[ids] = step
         self.end_reason[ids] = reason
         self._invalidate()
+        if closing is not None:
+            self._shrink_index(active, pair_keys, closing)
 
     def touch(self) -> None:
-        """Tell the ledger that phases changed outside :meth:`add` and :meth:`end`."""
+        """Tell the ledger that phases changed outside :meth:`add` and :meth:`end`.
+
+        The sorted pair keys are kept if the active alliances are still the same (a pilot made
+        committed, say).
+        """
+        active, pair_keys = self._active, self._pair_keys
         self._invalidate()
+        if active is not None and pair_keys is not None and np.array_equal(self.active_ids, active):
+            self._pair_keys = pair_keys
 
     # ----------------------------------------------------------------- indexes
     @property
@@ -246,6 +260,29 @@ class AllianceLedger:
             grown = np.empty(self._capacity, dtype=column.dtype)
             grown[: self.size] = column[: self.size]
             self._data[name] = grown
+
+    def _extend_index(self, active: np.ndarray, pair_keys: np.ndarray, added: np.ndarray) -> None:
+        """The active ids and sorted pair keys after :meth:`add` appended ``added``, from those before.
+
+        The new rows' ids exceed every older id, so the active ones go at the end of the active
+        ids; their keys are merged into the sorted keys (what a fresh sort gives, at a fraction of
+        its cost: has_pair is asked after nearly every change of the ledger).
+        """
+        live = added[self.phase[added] != ENDED]
+        keys = np.sort(self.pair_keys(self.smb[live], self.kind[live], self.counterpart[live]))
+        self._active = np.concatenate([active, live])
+        self._pair_keys = np.insert(pair_keys, np.searchsorted(pair_keys, keys), keys)
+
+    def _shrink_index(self, active: np.ndarray, pair_keys: np.ndarray, closing: np.ndarray) -> None:
+        """The active ids and sorted pair keys after :meth:`end` closed ``closing`` (distinct ids
+        that were active), from those before; if a closed pair's key is not found once, the keys
+        are left to be sorted afresh."""
+        self._active = np.delete(active, np.searchsorted(active, closing))
+        keys = np.sort(self.pair_keys(self.smb[closing], self.kind[closing], self.counterpart[closing]))
+        at = np.searchsorted(pair_keys, keys)
+        if len(keys) and (np.any(keys[1:] == keys[:-1]) or at[-1] >= len(pair_keys) or np.any(pair_keys[at] != keys)):
+            return  # repeated pairs: let has_pair sort again
+        self._pair_keys = np.delete(pair_keys, at)
 
     def _invalidate(self) -> None:
         self._active = None
