@@ -190,8 +190,9 @@ def _capture_market(model: EcosystemModel, alliances: Alliances, weight: np.ndar
     total_weight = direct_weight + np.bincount(smb_idx, weights=weight, minlength=n)
     smbs.channel_weight = total_weight
     revenue = smbs.market_size * value.captured_share(total_weight)
-    channel_revenue = value.channel_revenue(smbs.market_size[smb_idx], total_weight[smb_idx], weight)
-    smbs.direct_revenue = value.channel_revenue(smbs.market_size, total_weight, direct_weight)
+    # each channel's part of the captured market (the captured share computed once per SMB)
+    channel_revenue = value.split_revenue(revenue[smb_idx], total_weight[smb_idx], weight)
+    smbs.direct_revenue = value.split_revenue(revenue, total_weight, direct_weight)
     return Sales(revenue=revenue, channel_revenue=channel_revenue)
 
 

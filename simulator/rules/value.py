@@ -51,7 +51,14 @@ def captured_share(total_weight: np.ndarray) -> np.ndarray:
 
 def channel_revenue(market_size: np.ndarray, total_weight: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Revenue through one channel: the captured market split in proportion to weights."""
-    return market_size * captured_share(total_weight) * weight / total_weight
+    return split_revenue(market_size * captured_share(total_weight), total_weight, weight)
+
+
+def split_revenue(revenue: np.ndarray, total_weight: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Revenue through one channel from the revenue already captured (``market_size x
+    captured_share(total_weight)``): :func:`channel_revenue` without computing the captured share
+    again, with the same bits."""
+    return revenue * weight / total_weight
 
 
 def bargaining_power(
