@@ -177,8 +177,12 @@ class AllianceLedger:
         keys = self.pair_keys(smb, kind, counterpart)
         if len(self._pair_keys) == 0:
             return np.zeros(keys.shape, dtype=bool)
-        pos = np.searchsorted(self._pair_keys, keys)
-        pos = np.minimum(pos, len(self._pair_keys) - 1)
+        # looked up in ascending order: each search then starts where the last ended and reads
+        # nearby memory (about twice as fast as searching thousands of keys in random order)
+        order = np.argsort(keys, axis=None)
+        pos = np.empty(keys.size, dtype=np.intp)
+        pos[order] = np.searchsorted(self._pair_keys, keys.ravel()[order])
+        pos = np.minimum(pos, len(self._pair_keys) - 1).reshape(keys.shape)
         return self._pair_keys[pos] == keys
 
     def active_count_by_smb(self, n_smbs: int) -> np.ndarray:
