@@ -500,6 +500,15 @@ class AllianceConfig:
     equity_learning_bonus: float = param(
         1.0, "Extra knowledge transfer per unit of equity stake (shared ownership shares more).", ge=0.0
     )
+    appropriation_leverage: float = param(
+        0.0,
+        "Knowledge appropriation: share of the SMB's remaining bargaining power a partner takes per unit of "
+        "appropriation (the share of the SMB's capability edge over it the partner has learned in the "
+        "alliance), at formation and renegotiation; 0 disables it, 1 gives a partner that learned the "
+        "whole edge all the power.",
+        ge=0.0,
+        le=1.0,
+    )
     early_failure_window: int = param(
         12,
         "An alliance ending at most this many steps after its formation counts as an early failure.",

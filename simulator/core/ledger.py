@@ -55,6 +55,7 @@ COLUMNS: dict[str, Any] = {
     "exit_cost_paid": np.float64,  # termination or switching cost the SMB paid when it left
     "knowledge_gained": np.float64,
     "knowledge_leaked": np.float64,
+    "smb_edge": np.float64,  # partner alliances: the SMB's capability edge over the partner at formation
     "data_held": np.float64,  # platform memberships: share of the member's data the platform holds
 }
 

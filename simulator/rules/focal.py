@@ -134,6 +134,7 @@ def place_focal(model: EcosystemModel, i: int, strategy_id: int) -> None:
             complementarity=float(
                 value.complementarity(model.partners.capability[slot : slot + 1], smbs.capability[i : i + 1])[0]
             ),
+            smb_edge=float(value.capability_edge(smbs.capability[i], model.partners.capability[slot])),
             trust=_trust(a_cfg, alliance.tenure),
             expected_value=flow,
             value_ema=flow,

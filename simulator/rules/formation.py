@@ -441,6 +441,9 @@ def _form_partner_alliances(model: EcosystemModel, proposals: dict[str, np.ndarr
         formed_step=model.steps,
         base_weight=take["base_weight"],
         complementarity=take["complementarity"],
+        smb_edge=value.capability_edge(
+            np.take(model.smbs.capability, take["smb"], axis=0), np.take(partners.capability, take["partner"], axis=0)
+        ),
         trust=cfg.alliance.initial_trust,
         expected_value=take["expected_value"],
         value_ema=0.0,  # set to what the SMB expects right below

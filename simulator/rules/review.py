@@ -195,6 +195,8 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
         ledger.partner_dependence[ids],
         smbs.influence[ledger.smb[ids]],
     )
+    if cfg.appropriation_leverage > 0:
+        power = value.appropriated_power(power, appropriation(model, ids), cfg.appropriation_leverage)
     target = value.negotiated_share(cfg, power)
     current = ledger.share[ids]
     new = current + cfg.renegotiation_speed * (target - current)
@@ -203,6 +205,13 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
     ledger.share[changed_ids] = new[moved]
     reason = np.where(new[moved] > current[moved], "partner_power", "smb_power").astype(object)
     model.events.record(model.steps, "renegotiated", changed_ids, reason)
+
+
+def appropriation(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
+    """Share of the SMB's capability edge each partner alliance's partner has learned through it
+    (:func:`simulator.rules.value.appropriation`, ODD 7.28)."""
+    ledger = model.ledger
+    return value.appropriation(ledger.knowledge_leaked[ids], ledger.smb_edge[ids])
 
 
 def _count_reviews(model: EcosystemModel, ids: np.ndarray, met: np.ndarray) -> None:

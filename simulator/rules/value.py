@@ -80,6 +80,32 @@ def bargaining_power(
     return 0.5 * (size_term + dep_term) * (1.0 - smb_influence)
 
 
+def capability_edge(smb_capability: np.ndarray, partner_capability: np.ndarray) -> np.ndarray:
+    """How much an SMB is stronger than a partner: ``sum_d max(0, c_smb,d - c_partner,d)`` over the
+    competence dimensions (what the partner could learn from it; the mirror of :func:`complementarity`)."""
+    return np.clip(smb_capability - partner_capability, 0.0, None).sum(axis=-1)
+
+
+def appropriation(leaked: np.ndarray, edge: np.ndarray) -> np.ndarray:
+    """Share of the SMB's capability edge a partner has learned in the alliance, in [0, 1].
+
+    ``min(L / E0, 1)`` with ``L`` the knowledge the alliance leaked to the partner (the gap it
+    closed on the dimensions where the SMB was stronger, ODD 7.8) and ``E0`` the SMB's edge over the
+    partner when the alliance was formed (:func:`capability_edge`); 0 where the SMB had no edge.
+    """
+    return np.where(edge > 0, np.minimum(leaked / np.maximum(edge, 1e-12), 1.0), 0.0)
+
+
+def appropriated_power(power: np.ndarray, appropriated: np.ndarray, leverage: float) -> np.ndarray:
+    """A counterpart's bargaining power after knowledge appropriation (Hamel's learning race).
+
+    ``power + leverage x appropriated x (1 - power)``: a partner that has learned a share
+    ``appropriated`` of the SMB's edge takes that share (times ``alliance.appropriation_leverage``)
+    of the power the SMB had left, since what the SMB brings is that much easier to replace.
+    """
+    return power + leverage * appropriated * (1.0 - power)
+
+
 def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:
     """The partner's revenue share: ``share_min + (share_max - share_min) * power``."""
     return config.share_min + (config.share_max - config.share_min) * power
