@@ -87,7 +87,11 @@ AUDIT: dict[str, tuple[str, str]] = {
         "implied",
         "shares at 0.7 and invests in absorptive capacity, the two factors of the knowledge flow it is "
         "checked on. The capability it learns (+0.050, gone with learning_rate=0) does not pay within "
-        "60 months: survival -0.017 (1 of 6 positive), revenue growth +0.002 (4 of 6)",
+        "60 months: survival -0.017 (1 of 6 positive), revenue growth +0.002 (4 of 6). A faster learner "
+        "does not win the learning race here: with knowledge appropriation on (appropriation_leverage=1) "
+        "its partners learn more of its edge (appropriation 0.066 vs 0.044) and survival is -0.048 (1 of "
+        "6), growth -0.000 (3 of 6), cash -6.6 (off: +8.7); what an SMB learns never moves its own "
+        "bargaining power, so the race runs one way",
     ),
     "modular": (
         "emergent",
@@ -122,9 +126,12 @@ AUDIT: dict[str, tuple[str, str]] = {
     "strategic_ambiguity": (
         "implied",
         "multiplies both knowledge flows by its sharing level 0.15. Survival +0.024 (5 of 6, small; "
-        "+0.006 without commitment costs). Protection cannot pay in the model: knowledge leaks only on "
-        "dimensions where the SMB is stronger, which leaves its complementarity with the partner unchanged, "
-        "and no rule turns what a partner learns against the SMB",
+        "+0.006 without commitment costs). With knowledge appropriation on (appropriation_leverage=1: "
+        "partners bargain with what they learned of the SMB's edge) its protection works as built (its "
+        "partners learn 0.017 of its edge vs 0.052, partner share -0.002 vs -0.000 off) but does not "
+        "pay: survival +0.028 (6 of 6) vs +0.024 off, growth +0.000 vs -0.000, cash -3.6 vs -10.4, "
+        "all within seed noise. Alliances last about 14 months, too short for partners to learn much; "
+        "the bargain it saves is taught in tests/test_scenarios.py (learning_race)",
     ),
 }
 

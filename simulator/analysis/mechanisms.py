@@ -213,6 +213,19 @@ MECHANISMS: tuple[Mechanism, ...] = (
         preset=("shock=delisting",),
     ),
     Mechanism(
+        "knowledge appropriation",
+        "What a partner has learned of the SMB's capability edge raises its bargaining power, so the SMB's share "
+        "is renegotiated against it (7.28).",
+        ("alliance.appropriation_leverage",),
+        event="renegotiated",
+        reason="appropriation",
+        at_defaults=False,
+        why_off="Its effect on survival, growth and cash is within seed noise even at full leverage (alliances last "
+        "about 14 months, too short for partners to learn much), and how far learning turns into bargaining power is "
+        "an assumption no source quantifies; switched on it would only perturb every default run.",
+        preset=("scenario=learning_race",),
+    ),
+    Mechanism(
         "internalization",
         "A capability-building SMB ends an alliance once it has learned what the partner brought (7.18).",
         ("strategy",),

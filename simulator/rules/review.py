@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.config import AllianceConfig
 from simulator.core.roles import DELIVERS_AUTOMATION, SELLS
 from simulator.core.vocabulary import COMMITTED, CONTRACTUAL, PILOT, PLATFORM_KIND
 from simulator.rules import value
@@ -195,16 +196,27 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
         ledger.partner_dependence[ids],
         smbs.influence[ledger.smb[ids]],
     )
-    if cfg.appropriation_leverage > 0:
-        power = value.appropriated_power(power, appropriation(model, ids), cfg.appropriation_leverage)
-    target = value.negotiated_share(cfg, power)
     current = ledger.share[ids]
-    new = current + cfg.renegotiation_speed * (target - current)
+    new = _renegotiated_share(cfg, current, power)
     moved = np.abs(new - current) >= cfg.renegotiation_tolerance
+    reason = np.where(new > current, "partner_power", "smb_power").astype(object)
+    if cfg.appropriation_leverage > 0:
+        appropriated = value.appropriated_power(power, appropriation(model, ids), cfg.appropriation_leverage)
+        with_learning = _renegotiated_share(cfg, current, appropriated)
+        # a rise that only what the partner learned brings about is the appropriation's
+        by_learning = (with_learning - current >= cfg.renegotiation_tolerance) & ~(moved & (new > current))
+        reason[by_learning] = "appropriation"
+        new = with_learning
+        moved = np.abs(new - current) >= cfg.renegotiation_tolerance
+        reason[moved & (new < current)] = "smb_power"
     changed_ids = ids[moved]
     ledger.share[changed_ids] = new[moved]
-    reason = np.where(new[moved] > current[moved], "partner_power", "smb_power").astype(object)
-    model.events.record(model.steps, "renegotiated", changed_ids, reason)
+    model.events.record(model.steps, "renegotiated", changed_ids, reason[moved])
+
+
+def _renegotiated_share(cfg: AllianceConfig, current: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """The share after one renegotiation toward what the partner's bargaining ``power`` implies."""
+    return current + cfg.renegotiation_speed * (value.negotiated_share(cfg, power) - current)
 
 
 def appropriation(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
