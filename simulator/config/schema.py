@@ -504,8 +504,8 @@ class AllianceConfig:
         0.0,
         "Knowledge appropriation: share of the SMB's remaining bargaining power a partner takes per unit of "
         "appropriation (the share of the SMB's capability edge over it the partner has learned in the "
-        "alliance), at formation and renegotiation; 0 disables it, 1 gives a partner that learned the "
-        "whole edge all the power.",
+        "alliance), when the SMB's share is renegotiated at review; 0 disables it, 1 gives a partner that "
+        "learned the whole edge all the power.",
         ge=0.0,
         le=1.0,
     )
