@@ -7,12 +7,18 @@ for six small configurations that together switch every mechanism on: the defaul
 strategies mixed, the every-mechanism benchmark configuration (a fee hike with its twin,
 outages, data capture), ``platform_first`` with strong network effects, ``diversification``
 through a supplier failure, and learners (capability building, knowledge absorption) under a
-demand drop.
+demand drop. Each configuration has a second fingerprint, ``<name>:files``: the sha256 of the
+bytes of every file :func:`~simulator.run.runner.write_run` writes (the twin's included; not
+``manifest.json``, which records the code version), so that a change in how a file is laid out
+(row groups, types, metadata) is caught even when the frames are equal. ``--spill`` runs with
+an event log that moves its rows to disk every step (``EventLog`` with ``spill_rows=0``): its
+fingerprints must equal those of the in-memory log.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import sys
@@ -71,11 +77,36 @@ def fingerprint(result: RunResult) -> str:
     return digest.hexdigest()
 
 
-def fingerprints() -> dict[str, str]:
-    """The fingerprint of each configuration's run."""
+def file_fingerprint(result: RunResult) -> str:
+    """sha256 of the bytes of every file a run (and its twin) writes, but ``manifest.json``."""
+    import tempfile
+
+    from simulator.run.runner import write_run
+
+    digest = hashlib.sha256()
+    with tempfile.TemporaryDirectory() as tmp:
+        run_dir = write_run(result, Path(tmp) / "run")
+        for path in sorted(p for p in run_dir.rglob("*") if p.is_file() and p.name != "manifest.json"):
+            digest.update(str(path.relative_to(run_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprints(spill: bool = False) -> dict[str, str]:
+    """The fingerprints of each configuration's run: its frames and summary, then its files
+    (written before the frames are read, so that the event log is written in chunks)."""
+    from unittest import mock
+
+    from simulator.core import events
     from simulator.run.runner import run_simulation
 
-    return {name: fingerprint(run_simulation(config)) for name, config in configurations().items()}
+    out = {}
+    with mock.patch.object(events, "SPILL_ROWS", 0) if spill else contextlib.nullcontext():
+        for name, config in configurations().items():
+            result = run_simulation(config)
+            out[f"{name}:files"] = file_fingerprint(result)
+            out[name] = fingerprint(result)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--write", type=Path)
     action.add_argument("--check", type=Path)
+    parser.add_argument("--spill", action="store_true", help="event logs moved to disk every step")
     args = parser.parse_args(argv)
-    now = fingerprints()
+    now = fingerprints(args.spill)
     if args.write:
         args.write.write_text(json.dumps(now, indent=2) + "\n")
         print(f"wrote {len(now)} fingerprints to {args.write}")

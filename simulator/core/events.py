@@ -1,16 +1,26 @@
-"""The event log: one row per alliance lifecycle event, with its reason."""
+"""The event log: one row per alliance lifecycle event, with its reason.
+
+Rows are held as compact codes (int32 ids, int8 event, type, form and kind codes, int16
+strategy codes, int32 reason codes into the log's own list of reasons). Once more than
+:data:`SPILL_ROWS` rows are in memory, the rows of earlier steps move to disk
+(:class:`~simulator.core.spill.ColumnSpill`) at the start of a step; the frame, the chunks
+written to ``events.parquet`` (:meth:`EventLog.frames`) and the end of each alliance
+(:meth:`EventLog.ending_events`) read them back column by column, and are the same whether or
+not rows were spilled.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulator.core.ledger import AllianceLedger
-from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, COUNTERPART_KINDS, EVENTS
+from simulator.core.spill import ColumnSpill
+from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, COUNTERPART_KINDS, ENDING_EVENTS, EVENTS
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "step",
@@ -47,6 +57,22 @@ BATCH_COLUMNS: dict[str, tuple[type, float]] = {
     "share": (np.float64, np.nan),
 }
 
+#: Dtype of every column of a batch: ``step``, ``event``, :data:`BATCH_COLUMNS` and the
+#: ``reason`` code (an index into the log's list of reasons).
+ROW_DTYPES: dict[str, type] = {
+    "step": np.int32,
+    "event": np.int8,
+    **{name: dtype for name, (dtype, _) in BATCH_COLUMNS.items()},
+    "reason": np.int32,
+}
+
+#: Rows an event log holds in memory before it moves those of earlier steps to disk (34 bytes
+#: a row: about 34 MB). Runs below about 50,000 SMB-years never spill.
+SPILL_ROWS = 1_000_000
+
+#: Rows read back at a time by :meth:`EventLog.ending_events`.
+READ_ROWS = 1 << 20
+
 
 def _check(event: str) -> None:
     """Refuse an event that is not in the vocabulary."""
@@ -67,6 +93,9 @@ class EventLog:
         ``smbs.strategy_id`` when an event is recorded, so that it follows a growing population).
     strategy_names
         Name of each strategy index.
+    spill_rows
+        Rows held in memory before those of earlier steps move to disk (default
+        :data:`SPILL_ROWS`); the log's content does not depend on it.
     """
 
     def __init__(
@@ -74,15 +103,21 @@ class EventLog:
         ledger: AllianceLedger,
         smb_strategy: np.ndarray | Callable[[], np.ndarray],
         strategy_names: list[str],
+        spill_rows: int | None = None,
     ) -> None:
         self._ledger = ledger
         self._strategy_of = smb_strategy if callable(smb_strategy) else lambda: smb_strategy
         self._strategy_names = list(strategy_names)
         self._batches: list[dict[str, np.ndarray]] = []
+        self._memory_rows = 0
+        self._reason_codes: dict[str, int] = {}
+        self._spill_rows = SPILL_ROWS if spill_rows is None else int(spill_rows)
+        self._spill: ColumnSpill | None = None
         self.step_counts: Counter[str] = Counter()
         self.step_counts_by_strategy: dict[str, np.ndarray] = {}
         self.totals: Counter[str] = Counter()
 
+    # ----------------------------------------------------------------- recording
     def record(self, step: int, event: str, ids: np.ndarray, reason: str | np.ndarray) -> None:
         """Log ``event`` for the alliances ``ids`` at ``step`` with ``reason``."""
         _check(event)  # before reading the ledger, which may hold nothing yet
@@ -110,7 +145,7 @@ class EventLog:
         last = self._batches[-1] if self._batches else None
         if last is None or EVENTS[last["event"][0]] != event or not np.array_equal(last["alliance_id"], ids):
             raise ValueError(f"the last recorded batch is not {event!r} for these alliances")
-        last["reason"][:] = reason
+        last["reason"][:] = self._code(reason)
 
     def record_shock(self, step: int, kind: str, detail: str) -> None:
         """Log a shock starting (``detail`` says what it hit) or ending (``detail`` "ended")."""
@@ -140,25 +175,101 @@ class EventLog:
         batch = {"step": np.full(n, step, dtype=np.int32), "event": np.full(n, EVENTS.index(event), dtype=np.int8)}
         for name, (dtype, fill) in BATCH_COLUMNS.items():
             batch[name] = np.full(n, fill, dtype=dtype) if name not in given else np.asarray(given[name]).astype(dtype)
-        batch["reason"] = np.broadcast_to(np.asarray(reason, dtype=object), (n,)).copy()
+        batch["reason"] = self._reason_column(reason, n)
         self._batches.append(batch)
+        self._memory_rows += n
         self.step_counts[event] += n
         self.totals[event] += n
         if strategy is not None:
             by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
             self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
 
+    def _code(self, reason: str) -> int:
+        """The code of ``reason`` (text), added to the log's reasons when new."""
+        return self._reason_codes.setdefault(str(reason), len(self._reason_codes))
+
+    def _reason_column(self, reason: str | np.ndarray, n: int) -> np.ndarray:
+        """Codes of ``n`` rows' reasons: one text for all rows, or one per row."""
+        if np.ndim(reason) == 0:
+            return np.full(n, self._code(str(reason)), dtype=np.int32)
+        texts, inverse = np.unique(np.asarray(reason, dtype=object).astype(str), return_inverse=True)
+        codes = np.array([self._code(text) for text in texts], dtype=np.int32)
+        return np.broadcast_to(codes[inverse.reshape(-1)], (n,)).copy()
+
     def start_step(self) -> None:
-        """Reset the per-step counters (called at the start of every model step)."""
+        """Reset the per-step counters (called at the start of every model step); move the rows
+        held so far to disk when there are more than the log keeps in memory."""
         self.step_counts.clear()
         self.step_counts_by_strategy.clear()
+        if self._memory_rows > self._spill_rows:
+            self._spill_batches()
+
+    def _spill_batches(self) -> None:
+        if self._spill is None:
+            self._spill = ColumnSpill(ROW_DTYPES, prefix="ecosim-events-")
+        self._spill.append({name: np.concatenate([b[name] for b in self._batches]) for name in ROW_DTYPES})
+        self._batches.clear()
+        self._memory_rows = 0
+
+    # ----------------------------------------------------------------- reading
+    @property
+    def rows(self) -> int:
+        """Number of events logged so far."""
+        return self.spilled_rows + self._memory_rows
+
+    @property
+    def spilled_rows(self) -> int:
+        """Number of those events held on disk."""
+        return 0 if self._spill is None else self._spill.rows
+
+    def column(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Rows ``start`` to ``stop`` (exclusive) of a stored column (:data:`ROW_DTYPES`: codes
+        and narrow ids, as recorded), from disk and memory."""
+        stop = self.rows if stop is None else min(stop, self.rows)
+        spilled = self.spilled_rows
+        parts = []
+        if self._spill is not None and start < spilled:
+            parts.append(self._spill.read(name, start, min(stop, spilled)))
+        offset = spilled
+        for batch in self._batches:
+            end = offset + len(batch["step"])
+            if end > start and offset < stop:
+                parts.append(batch[name][max(start - offset, 0) : min(stop, end) - offset])
+            offset = end
+        if not parts:
+            return np.empty(0, dtype=ROW_DTYPES[name])
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def ending_events(self, n_alliances: int) -> np.ndarray:
+        """The event that ended each alliance (``dissolved``, ``partner_failed``, ``smb_failed``;
+        ``""`` for active alliances), read from the ``alliance_id`` and ``event`` columns only."""
+        names = np.array([*EVENTS, ""], dtype=object)
+        out = np.full(n_alliances, len(EVENTS), dtype=np.int8)
+        ending = np.array(sorted(EVENTS.index(e) for e in ENDING_EVENTS), dtype=np.int8)
+        for start in range(0, self.rows, READ_ROWS):
+            stop = start + READ_ROWS
+            alliance = self.column("alliance_id", start, stop)
+            event = self.column("event", start, stop)
+            rows = (alliance >= 0) & np.isin(event, ending)
+            out[alliance[rows]] = event[rows]
+        return names[out]
 
     def to_frame(self) -> pd.DataFrame:
         """Return the log as a DataFrame with the columns of :data:`EVENT_COLUMNS`."""
-        if not self._batches:
+        if self.rows == 0:
             return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in EVENT_COLUMNS})
-        cat = {k: np.concatenate([b[k] for b in self._batches]) for k in self._batches[0]}
-        frame = pd.DataFrame(
+        return self._frame(0, self.rows)
+
+    def frames(self, chunk_rows: int) -> Iterator[pd.DataFrame]:
+        """The log as consecutive frames of ``chunk_rows`` rows (the last shorter), each as
+        :meth:`to_frame` would hold those rows (none for an empty log)."""
+        for start in range(0, self.rows, chunk_rows):
+            yield self._frame(start, min(start + chunk_rows, self.rows))
+
+    def _frame(self, start: int, stop: int) -> pd.DataFrame:
+        cat = {name: self.column(name, start, stop) for name in ROW_DTYPES}
+        reasons = np.array(list(self._reason_codes), dtype=object)
+        return pd.DataFrame(
             {
                 "step": cat["step"],
                 "event": pd.Categorical.from_codes(cat["event"], EVENTS),
@@ -171,10 +282,10 @@ class EventLog:
                 "counterpart_id": cat["counterpart_id"].astype(np.int64),
                 "counterpart_kind": pd.Categorical.from_codes(cat["kind"], COUNTERPART_KINDS),
                 "share": cat["share"],
-                "reason": cat["reason"].astype(str),
-            }
+                "reason": reasons[cat["reason"]].astype(str),
+            },
+            index=pd.RangeIndex(start, stop),
         )
-        return frame
 
 
 def _dtype(column: str) -> str:

@@ -324,15 +324,16 @@ def poisson_rate_interval(events: np.ndarray, exposure: np.ndarray) -> tuple[np.
 
 
 # ---------------------------------------------------------------------- one run
-def measure_survival(model: EcosystemModel, events: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The run's survival curves (``survival.parquet``) and the summary's ``survival`` block.
 
     Parameters
     ----------
     model
         A model after its last step.
-    events
-        Its event log as a frame (tells dissolutions from member failures).
+    endings
+        The event that ended each alliance of its ledger (tells dissolutions from member
+        failures): :func:`ending_events` of its event log, or ``model.events.ending_events``.
 
     Returns
     -------
@@ -343,7 +344,7 @@ def measure_survival(model: EcosystemModel, events: pd.DataFrame) -> tuple[pd.Da
     steps = model.steps
     smbs = smb_lifetimes(model.smbs, steps)
     alliances = alliance_lifetimes(model.ledger, steps)
-    dissolved = alliances.with_events(ending_events(events, len(alliances)) == "dissolved")
+    dissolved = alliances.with_events(endings == "dissolved")
     on_platform = model.ledger.kind == PLATFORM_KIND
     alliance_groups = {"all": np.ones(len(alliances), dtype=bool), "partner": ~on_platform, "platform": on_platform}
     strategy_id = model.smbs.strategy_id
@@ -500,6 +501,6 @@ def survival_of(model: EcosystemModel) -> tuple[pd.DataFrame, dict[str, Any]]:
     (the summary and ``survival.parquet`` share it)."""
     cached = getattr(model, "_survival_cache", None)
     if cached is None or cached[0] != model.steps:
-        cached = (model.steps, measure_survival(model, model.events.to_frame()))
+        cached = (model.steps, measure_survival(model, model.events.ending_events(model.ledger.size)))
         model._survival_cache = cached
     return cached[1]

@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ from simulator.observe.metrics import summary as summarize
 from simulator.observe.metrics import timeseries, timeseries_by_strategy
 from simulator.observe.resilience import firm_table
 from simulator.observe.survival import survival_of
+from simulator.run.chunked import ROW_GROUP_ROWS, write_chunks
 from simulator.run.files import publish, staging
 from simulator.run.identity import CODE_FINGERPRINT, code_version, config_hash
 from simulator.run.manifest import MANIFEST_FILE, describe_files, write_manifest
@@ -76,7 +78,6 @@ class RunResult:
     model: EcosystemModel
     timeseries: pd.DataFrame
     timeseries_by_strategy: pd.DataFrame
-    events: pd.DataFrame
     summary: dict[str, Any]
     survival: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Survival and hazard curves by age (the content of ``survival.parquet``)."""
@@ -86,6 +87,12 @@ class RunResult:
     """The no-shock twin run, when ``config.twin`` is set and shocks are scheduled."""
     focal: pd.DataFrame | None = None
     """The focal firm's state by step (the content of ``focal.parquet``), when there is one."""
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The event log as a frame (the content of ``events.parquet``), built when first read:
+        :func:`write_run` writes a log that was not read in chunks, never holding it whole."""
+        return self.model.events.to_frame()
 
 
 def run_simulation(
@@ -147,7 +154,6 @@ def _run(
         model,
         timeseries(model),
         timeseries_by_strategy(model),
-        model.events.to_frame(),
         summary,
         survival=survival,
         resilience_firms=firms,
@@ -195,15 +201,18 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
         "timeseries.parquet": result.timeseries,
         "timeseries_by_strategy.parquet": result.timeseries_by_strategy,
         "timeseries_by_platform.parquet": platform_series(result.timeseries, config.n_platforms),
-        "events.parquet": result.events,
+        "events.parquet": None,
         "survival.parquet": result.survival,
         "resilience_firms.parquet": result.resilience_firms,
     }
     if result.focal is not None:
         tables["focal.parquet"] = result.focal
-    tables = {name: tidy(frame) for name, frame in tables.items()}
     for name, frame in tables.items():
-        frame.to_parquet(out / name, index=False)
+        if frame is None:
+            tables[name] = _write_events(result, out / name)
+        else:
+            tables[name] = tidy(frame)
+            tables[name].to_parquet(out / name, index=False)
     with open(out / "schema.json", "w") as fh:
         json.dump(run_dictionary(tables, config), fh, indent=2)
     with open(out / "summary.json", "w") as fh:
@@ -211,6 +220,18 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     if result.twin is not None:
         write_run(result.twin, out / "twin")
     return out
+
+
+def _write_events(result: RunResult, path: Path) -> pd.DataFrame:
+    """Write ``events.parquet`` and return its columns (a frame without rows): from
+    :attr:`RunResult.events` if it was read, otherwise from the log in chunks of one row group
+    (the same bytes, without the whole log in memory at once)."""
+    log = result.model.events
+    if "events" in result.__dict__ or log.rows == 0:
+        frame = tidy(result.events)
+        frame.to_parquet(path, index=False)
+        return frame.iloc[:0]
+    return write_chunks(log.frames(ROW_GROUP_ROWS), path, tidy)
 
 
 def config_record(config: ModelConfig) -> dict[str, Any]:
