@@ -213,6 +213,16 @@ class EventLog:
 
     # ----------------------------------------------------------------- reading
     @property
+    def strategy_names(self) -> list[str]:
+        """Name of each strategy code of the ``strategy`` column."""
+        return list(self._strategy_names)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Text of each reason code of the ``reason`` column."""
+        return list(self._reason_codes)
+
+    @property
     def rows(self) -> int:
         """Number of events logged so far."""
         return self.spilled_rows + self._memory_rows
@@ -268,7 +278,7 @@ class EventLog:
 
     def _frame(self, start: int, stop: int) -> pd.DataFrame:
         cat = {name: self.column(name, start, stop) for name in ROW_DTYPES}
-        reasons = np.array(list(self._reason_codes), dtype=object)
+        reasons = np.array(self.reasons, dtype=object)
         return pd.DataFrame(
             {
                 "step": cat["step"],
@@ -282,7 +292,7 @@ class EventLog:
                 "counterpart_id": cat["counterpart_id"].astype(np.int64),
                 "counterpart_kind": pd.Categorical.from_codes(cat["kind"], COUNTERPART_KINDS),
                 "share": cat["share"],
-                "reason": reasons[cat["reason"]].astype(str),
+                "reason": reasons[cat["reason"]],
             },
             index=pd.RangeIndex(start, stop),
         )

@@ -52,7 +52,7 @@ from simulator.observe.metrics import summary as summarize
 from simulator.observe.metrics import timeseries, timeseries_by_strategy
 from simulator.observe.resilience import firm_table
 from simulator.observe.survival import survival_of
-from simulator.run.chunked import ROW_GROUP_ROWS, write_chunks
+from simulator.run.event_file import write_event_file
 from simulator.run.files import publish, staging
 from simulator.run.identity import CODE_FINGERPRINT, code_version, config_hash
 from simulator.run.manifest import MANIFEST_FILE, describe_files, write_manifest
@@ -224,14 +224,13 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
 
 def _write_events(result: RunResult, path: Path) -> pd.DataFrame:
     """Write ``events.parquet`` and return its columns (a frame without rows): from
-    :attr:`RunResult.events` if it was read, otherwise from the log in chunks of one row group
-    (the same bytes, without the whole log in memory at once)."""
-    log = result.model.events
-    if "events" in result.__dict__ or log.rows == 0:
+    :attr:`RunResult.events` if it was read, otherwise from the log's codes one row group at a
+    time (the same bytes, without the log as a frame)."""
+    if "events" in result.__dict__:
         frame = tidy(result.events)
         frame.to_parquet(path, index=False)
         return frame.iloc[:0]
-    return write_chunks(log.frames(ROW_GROUP_ROWS), path, tidy)
+    return write_event_file(result.model.events, path)
 
 
 def config_record(config: ModelConfig) -> dict[str, Any]:
