@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.core.codes import TextCodes
 from simulator.core.ledger import AllianceLedger
 from simulator.core.spill import ColumnSpill
 from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, COUNTERPART_KINDS, ENDING_EVENTS, EVENTS
@@ -110,7 +111,7 @@ class EventLog:
         self._strategy_names = list(strategy_names)
         self._batches: list[dict[str, np.ndarray]] = []
         self._memory_rows = 0
-        self._reason_codes: dict[str, int] = {}
+        self._reasons = TextCodes()
         self._spill_rows = SPILL_ROWS if spill_rows is None else int(spill_rows)
         self._spill: ColumnSpill | None = None
         self.step_counts: Counter[str] = Counter()
@@ -145,7 +146,7 @@ class EventLog:
         last = self._batches[-1] if self._batches else None
         if last is None or EVENTS[last["event"][0]] != event or not np.array_equal(last["alliance_id"], ids):
             raise ValueError(f"the last recorded batch is not {event!r} for these alliances")
-        last["reason"][:] = self._code(reason)
+        last["reason"][:] = self._reasons.code(reason)
 
     def record_shock(self, step: int, kind: str, detail: str) -> None:
         """Log a shock starting (``detail`` says what it hit) or ending (``detail`` "ended")."""
@@ -175,7 +176,7 @@ class EventLog:
         batch = {"step": np.full(n, step, dtype=np.int32), "event": np.full(n, EVENTS.index(event), dtype=np.int8)}
         for name, (dtype, fill) in BATCH_COLUMNS.items():
             batch[name] = np.full(n, fill, dtype=dtype) if name not in given else np.asarray(given[name]).astype(dtype)
-        batch["reason"] = self._reason_column(reason, n)
+        batch["reason"] = self._reasons.encode(reason, n, ROW_DTYPES["reason"])
         self._batches.append(batch)
         self._memory_rows += n
         self.step_counts[event] += n
@@ -183,18 +184,6 @@ class EventLog:
         if strategy is not None:
             by_strategy = np.bincount(strategy, minlength=len(self._strategy_names))
             self.step_counts_by_strategy[event] = self.step_counts_by_strategy.get(event, 0) + by_strategy
-
-    def _code(self, reason: str) -> int:
-        """The code of ``reason`` (text), added to the log's reasons when new."""
-        return self._reason_codes.setdefault(str(reason), len(self._reason_codes))
-
-    def _reason_column(self, reason: str | np.ndarray, n: int) -> np.ndarray:
-        """Codes of ``n`` rows' reasons: one text for all rows, or one per row."""
-        if np.ndim(reason) == 0:
-            return np.full(n, self._code(str(reason)), dtype=np.int32)
-        texts, inverse = np.unique(np.asarray(reason, dtype=object).astype(str), return_inverse=True)
-        codes = np.array([self._code(text) for text in texts], dtype=np.int32)
-        return np.broadcast_to(codes[inverse.reshape(-1)], (n,)).copy()
 
     def start_step(self) -> None:
         """Reset the per-step counters (called at the start of every model step); move the rows
@@ -220,7 +209,7 @@ class EventLog:
     @property
     def reasons(self) -> list[str]:
         """Text of each reason code of the ``reason`` column."""
-        return list(self._reason_codes)
+        return self._reasons.texts
 
     @property
     def rows(self) -> int:
@@ -278,7 +267,6 @@ class EventLog:
 
     def _frame(self, start: int, stop: int) -> pd.DataFrame:
         cat = {name: self.column(name, start, stop) for name in ROW_DTYPES}
-        reasons = np.array(self.reasons, dtype=object)
         return pd.DataFrame(
             {
                 "step": cat["step"],
@@ -292,7 +280,7 @@ class EventLog:
                 "counterpart_id": cat["counterpart_id"].astype(np.int64),
                 "counterpart_kind": pd.Categorical.from_codes(cat["kind"], COUNTERPART_KINDS),
                 "share": cat["share"],
-                "reason": reasons[cat["reason"]],
+                "reason": self._reasons.decode(cat["reason"]),
             },
             index=pd.RangeIndex(start, stop),
         )

@@ -14,16 +14,20 @@ from typing import Any
 
 import numpy as np
 
+from simulator.core.codes import TextCodes
 from simulator.core.roles import ROLES
 from simulator.core.vocabulary import ENDED, PLATFORM_KIND
+
+#: Mesa ids are held as int32 (as in the event log): :meth:`AllianceLedger.add` refuses larger ones.
+UID = np.int32
 
 COLUMNS: dict[str, Any] = {
     # the two sides
     "smb": np.int32,  # SMB array index
-    "smb_uid": np.int64,  # SMB Mesa unique_id
+    "smb_uid": UID,  # SMB Mesa unique_id
     "kind": np.int8,  # counterpart kind code (partner role or platform)
     "counterpart": np.int32,  # partner or platform array index
-    "counterpart_uid": np.int64,  # counterpart Mesa unique_id
+    "counterpart_uid": UID,  # counterpart Mesa unique_id
     # what it is
     "type": np.int8,
     "form": np.int8,
@@ -40,7 +44,7 @@ COLUMNS: dict[str, Any] = {
     # state
     "formed_step": np.int32,
     "ended_step": np.int32,
-    "end_reason": object,
+    "end_reason_code": np.int16,  # why it ended: a code of AllianceLedger.end_reasons (0: "", active)
     "base_weight": np.float64,  # channel weight before scope, trust and exclusivity
     "complementarity": np.float64,
     "trust": np.float64,
@@ -64,7 +68,8 @@ class AllianceLedger:
     """Column store of alliances with an index of the active ones.
 
     Columns are read and written as attributes: ``ledger.trust[ids] += 0.1``. Attribute access
-    returns a view of the filled part of the column.
+    returns a view of the filled part of the column. ``end_reason`` is read as text (an object
+    array decoded from ``end_reason_code``) and written by :meth:`end`.
 
     Parameters
     ----------
@@ -83,6 +88,8 @@ class AllianceLedger:
         self._capacity = max(int(capacity), 16)
         self._data = {name: np.empty(self._capacity, dtype=dtype) for name, dtype in COLUMNS.items()}
         self.size = 0
+        self.end_reasons = TextCodes("")
+        """The text of each ``end_reason_code`` (0 is ``""``: not ended)."""
         self._active: np.ndarray | None = None
         self._pair_keys: np.ndarray | None = None
         self._counts: dict[tuple[str, int], Any] = {}
@@ -104,7 +111,8 @@ class AllianceLedger:
         ----------
         **columns
             One array (or scalar) per column; all arrays have the batch length. Columns not
-            given start at zero (``ended_step`` at -1, ``end_reason`` at ``""``).
+            given start at zero (``ended_step`` at -1, ``end_reason`` at ``""``). Mesa ids
+            (``smb_uid``, ``counterpart_uid``) must fit in :data:`UID`.
 
         Returns
         -------
@@ -114,6 +122,9 @@ class AllianceLedger:
         n = len(columns["smb"])
         if n == 0:
             return np.empty(0, dtype=np.int64)
+        for name in ("smb_uid", "counterpart_uid"):
+            if name in columns and np.max(columns[name]) > np.iinfo(UID).max:
+                raise OverflowError(f"ledger column {name} holds ids up to {np.iinfo(UID).max}")
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
         for name, column in self._data.items():
@@ -121,8 +132,6 @@ class AllianceLedger:
                 column[rows] = columns[name]
             elif name == "ended_step":
                 column[rows] = -1
-            elif name == "end_reason":
-                column[rows] = ""
             else:
                 column[rows] = 0
         ids = np.arange(self.size, self.size + n)
@@ -141,10 +150,15 @@ class AllianceLedger:
         closing = np.unique(ids[self.phase[ids] != ENDED]) if active is not None and pair_keys is not None else None
         self.phase[ids] = ENDED
         self.ended_step[ids] = step
-        self.end_reason[ids] = reason
+        self.end_reason_code[ids] = self.end_reasons.encode(reason, len(ids), COLUMNS["end_reason_code"])
         self._invalidate()
         if closing is not None:
             self._shrink_index(active, pair_keys, closing)
+
+    @property
+    def end_reason(self) -> np.ndarray:
+        """Why each alliance ended (``""`` while active), as text: a new object array."""
+        return self.end_reasons.decode(self.end_reason_code)
 
     def touch(self) -> None:
         """Tell the ledger that phases changed outside :meth:`add` and :meth:`end`.

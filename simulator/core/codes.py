@@ -1,0 +1,47 @@
+"""Text held as small integer codes: one code per distinct text, in order of first use.
+
+The event log's reasons and the ledger's end reasons repeat a few dozen texts over millions of
+rows; an object array holds a pointer per row (and a string per row when the texts come from a
+numpy text array), a code column 2 or 4 bytes. :class:`TextCodes` keeps the texts and turns
+them into codes (:meth:`encode`) and back (:meth:`decode`, the same strings as object arrays).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class TextCodes:
+    """The texts seen so far, each with its code (its position).
+
+    Parameters
+    ----------
+    first
+        Texts to hold codes 0, 1, ... before any other (e.g. ``""`` for "none").
+    """
+
+    def __init__(self, *first: str) -> None:
+        self._codes: dict[str, int] = {}
+        for text in first:
+            self.code(text)
+
+    @property
+    def texts(self) -> list[str]:
+        """The text of each code."""
+        return list(self._codes)
+
+    def code(self, text: str) -> int:
+        """The code of ``text`` (as ``str``), new if it was not seen before."""
+        return self._codes.setdefault(str(text), len(self._codes))
+
+    def encode(self, texts: str | np.ndarray, n: int, dtype: type = np.int32) -> np.ndarray:
+        """Codes of ``n`` rows: one text for all rows, or one per row."""
+        if np.ndim(texts) == 0:
+            return np.full(n, self.code(str(texts)), dtype=dtype)
+        unique, inverse = np.unique(np.asarray(texts, dtype=object).astype(str), return_inverse=True)
+        codes = np.array([self.code(text) for text in unique], dtype=dtype)
+        return np.broadcast_to(codes[inverse.reshape(-1)], (n,)).copy()
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """The texts of ``codes`` as an object array (each distinct text one shared string)."""
+        return np.array(self.texts, dtype=object)[codes]
