@@ -188,8 +188,9 @@ def dissolution_reasons(model: EcosystemModel, rows: np.ndarray) -> dict[str, in
     """Ended alliances among ``rows`` (a mask over the ledger) counted by reason."""
     ledger = model.ledger
     ended = rows & (ledger.ended_step >= 0)
-    reasons, counts = np.unique(ledger.end_reason[ended].astype(str), return_counts=True)
-    return {str(r): int(c) for r, c in zip(reasons, counts, strict=True)}
+    codes, counts = np.unique(ledger.end_reason_code[ended], return_counts=True)
+    texts = ledger.end_reasons.texts
+    return dict(sorted((texts[code], int(count)) for code, count in zip(codes, counts, strict=True)))
 
 
 def _per_smb(values: np.ndarray, s: Scope) -> float:

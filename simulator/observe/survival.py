@@ -370,7 +370,7 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
                 _tag(life_table(dissolved.select(mask), ALLIANCE_HAZARD_WIDTH), "alliance_dissolution_hazard", group)
             )
     if len(alliances):
-        incidence = cumulative_incidence(alliances, model.ledger.end_reason.astype(str))
+        incidence = cumulative_incidence(alliances, model.ledger.end_reason)  # shared strings, not a copy each
         incidence.insert(0, "curve", "alliance_ending_incidence")
         parts.append(incidence)
     with warnings.catch_warnings():  # all-NaN interval columns (incidence) keep their float dtype
