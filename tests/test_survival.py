@@ -80,6 +80,24 @@ def test_kaplan_meier_handles_left_truncation() -> None:
     assert median == pytest.approx(21, abs=2)
 
 
+@pytest.mark.parametrize("truncate", [False, True], ids=["from_birth", "left_truncated"])
+def test_grouped_fit_equals_the_fit_of_every_unit(truncate) -> None:
+    """Fitting the distinct lifetimes weighted by their counts (what _fit does, so that millions
+    of alliances need no per-unit frames) gives lifelines' per-unit estimates bit for bit."""
+    from lifelines import KaplanMeierFitter
+
+    from simulator.observe.survival import _fit
+
+    lifetimes, _ = planted(3000, seed=4, truncate=truncate)
+    entry = np.where(lifetimes.entry > 0, lifetimes.entry + 0.5, 0.0)
+    every = KaplanMeierFitter(alpha=0.05).fit(lifetimes.duration, lifetimes.observed, entry=entry if truncate else None)
+    grouped = _fit(lifetimes)
+    assert len(grouped.durations) < len(lifetimes) / 2
+    pd.testing.assert_frame_equal(grouped.survival_function_, every.survival_function_, check_exact=True)
+    pd.testing.assert_frame_equal(grouped.confidence_interval_, every.confidence_interval_, check_exact=True)
+    assert grouped.median_survival_time_ == every.median_survival_time_
+
+
 def test_ages_beyond_the_longest_lifetime_are_not_observed() -> None:
     """Survival past the last observed age is unknown (NaN), unless every unit has ended."""
     censored = Lifetimes(np.array([3, 5, 10]), np.array([True, False, False]), np.zeros(3))

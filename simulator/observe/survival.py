@@ -411,14 +411,37 @@ def _fit(lifetimes: Lifetimes) -> Any:
     lifetimes = _before_first_gap(lifetimes)
     if len(lifetimes) == 0:
         return None
+    duration, observed, entry, count = _grouped(lifetimes)
     # entering just after age E puts a left-truncated unit in the risk sets of ages E+1 on
-    entry = np.where(lifetimes.entry > 0, lifetimes.entry + 0.5, 0.0)
+    entry = np.where(entry > 0, entry + 0.5, 0.0)
     try:
         return KaplanMeierFitter(alpha=0.05).fit(
-            lifetimes.duration, lifetimes.observed, entry=entry if (entry > 0).any() else None
+            duration, observed, entry=entry if (entry > 0).any() else None, weights=count
         )
     except StatError:  # every unit at risk ends at once early on: nothing is known after that
         return None
+
+
+def _grouped(lifetimes: Lifetimes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (duration, observed, entry) of the units and how many units have each.
+
+    lifelines weighs every unit (by 1 when no weights are given) and builds its event table
+    from the sums of the weights at each age; whole-number counts as weights give the same sums
+    exactly, hence the same estimates, without lifelines' per-unit frames (about 100 bytes a
+    unit: 0.9 GB for the 9 million alliances of 1,000,000 SMBs over 120 steps).
+    """
+    duration = lifetimes.duration
+    entry = lifetimes.entry
+    width = int(duration.max(initial=0)) + 1
+    key = (entry * width + duration) * 2 + lifetimes.observed
+    if int(entry.max(initial=0) + 1) * width * 2 <= 4 * len(key) + 1024:
+        count = np.bincount(key)
+        key = np.flatnonzero(count)
+        count = count[key]
+    else:
+        key, count = np.unique(key, return_counts=True)
+    observed = (key % 2).astype(bool)
+    return key // 2 % width, observed, key // 2 // width, count.astype(float)
 
 
 def _before_first_gap(lifetimes: Lifetimes) -> Lifetimes:
