@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,8 @@ class RssSampler(threading.Thread):
         self.join()
 
 
-def _phased(sampler: RssSampler, module: Any, name: str, phase: str) -> None:
-    """Wrap ``module.name`` so that the sampler is in ``phase`` while it runs."""
+def _phased(sampler: RssSampler, module: Any, name: str, phase: str) -> Callable[[], None]:
+    """Wrap ``module.name`` so that the sampler is in ``phase`` while it runs; return the undo."""
     inner = getattr(module, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -80,6 +81,7 @@ def _phased(sampler: RssSampler, module: Any, name: str, phase: str) -> None:
             sampler.enter(before)
 
     setattr(module, name, wrapper)
+    return lambda: setattr(module, name, inner)
 
 
 def structure_bytes(model: Any) -> dict[str, float]:
@@ -131,12 +133,14 @@ def measure(n: int, steps: int, seed: int = 1, out: Path | None = None) -> dict[
     sampler.start()
     baseline = RssSampler.rss()
     config = scaled(n, steps, seed)
-    _phased(sampler, runner, "summarize", "summary")
-    _phased(sampler, runner, "survival_of", "survival")
-    _phased(sampler, runner, "timeseries", "timeseries")
-    _phased(sampler, runner, "timeseries_by_strategy", "timeseries")
-    _phased(sampler, runner, "firm_table", "resilience")
-    _phased(sampler, events_module.EventLog, "to_frame", "events_frame")
+    undo = [
+        _phased(sampler, runner, "summarize", "summary"),
+        _phased(sampler, runner, "survival_of", "survival"),
+        _phased(sampler, runner, "timeseries", "timeseries"),
+        _phased(sampler, runner, "timeseries_by_strategy", "timeseries"),
+        _phased(sampler, runner, "firm_table", "resilience"),
+        _phased(sampler, events_module.EventLog, "to_frame", "events_frame"),
+    ]
     structures: dict[str, Any] = {}
     step_rss: dict[int, float] = {}
     started = time.perf_counter()
@@ -150,15 +154,19 @@ def measure(n: int, steps: int, seed: int = 1, out: Path | None = None) -> dict[
             structures.update(structure_bytes(model))
             sampler.enter("end_of_run")
 
-    sampler.enter("build")
-    result = runner.run_simulation(config, observer=observer)
-    simulated = time.perf_counter() - started
-    with tempfile.TemporaryDirectory(dir=out) as tmp:
-        sampler.enter("write")
-        runner.write_run(result, Path(tmp) / "run")
-        written = {p.name: p.stat().st_size for p in (Path(tmp) / "run").iterdir()}
-        sampler.enter("done")
-    sampler.stop()
+    try:
+        sampler.enter("build")
+        result = runner.run_simulation(config, observer=observer)
+        simulated = time.perf_counter() - started
+        with tempfile.TemporaryDirectory(dir=out) as tmp:
+            sampler.enter("write")
+            runner.write_run(result, Path(tmp) / "run")
+            written = {p.name: p.stat().st_size for p in (Path(tmp) / "run").iterdir()}
+            sampler.enter("done")
+    finally:
+        sampler.stop()
+        for restore in undo:
+            restore()
     peaks = {phase: value / MB for phase, value in sampler.peaks.items()}
     return {
         "n_smbs": n,

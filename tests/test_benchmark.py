@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import benchmark, kernel  # noqa: E402
+from benchmarks import benchmark, kernel, memory  # noqa: E402
 
 
 @pytest.mark.slow
@@ -32,6 +32,22 @@ def test_tiny_benchmark_writes_json_and_readme_table(tmp_path: Path) -> None:
         assert row["smb_steps_per_second"] > 0 and row["peak_rss_mb"] > 0 and row["kernel_ratio"] > 0
     text = readme.read_text()
     assert "old table" not in text and "every_mechanism | 300 |" in text and text.endswith("after\n")
+
+
+def test_memory_report_gives_each_phase_and_structure(tmp_path: Path) -> None:
+    """benchmarks/memory.py at a tiny size: a peak per phase, the ledger's rows split into
+    active and ended, the event log's rows, and the written files."""
+    import simulator.run.runner as runner
+
+    summarize = runner.summarize
+    report = memory.measure(300, 4, out=tmp_path)
+    assert runner.summarize is summarize  # the phase wrappers are undone
+    assert {"build", "steps", "summary", "write"} <= set(report["peak_rss_by_phase_mb"])
+    assert report["peak_rss_mb"] == max(report["peak_rss_by_phase_mb"].values())
+    structures = report["structures_after_last_step"]
+    assert structures["ledger_rows"] == structures["ledger_active_rows"] + structures["ledger_ended_rows"] > 0
+    assert structures["event_rows_in_memory"] + structures["event_rows_spilled"] > 0
+    assert report["file_bytes"]["events.parquet"] > 0
 
 
 def test_every_mechanism_configuration_turns_every_mechanism_on() -> None:
