@@ -303,15 +303,17 @@ def test_two_identical_sweeps_started_together_run_each_configuration_once(tmp_p
 def test_a_full_disk_fails_the_job_in_one_line_and_leaves_no_partial_outputs(tmp_path: Path, monkeypatch, capsys):
     """ENOSPC while writing: the job fails (the sweep goes on), its directory holds error.txt and
     no half-written outputs, nothing is indexed, and the next job of the sweep still runs."""
+    import pyarrow.parquet as pq
+
     results = tmp_path / "results"
-    real = pd.DataFrame.to_parquet
+    real = pq.ParquetWriter.write_table
 
-    def disk_full(self, path, *args, **kwargs):
-        if "events" in str(path):
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real(self, path, *args, **kwargs)
+    def disk_full(self, table, *args, **kwargs):  # every parquet file is written through a ParquetWriter
+        if "events" in str(self.where):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.where))
+        return real(self, table, *args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", disk_full)
     out = _job(results, "0_full")
     assert "failed" in out and "No space left on device" in out["failed"]
     job = results / "sweep" / "0_full"
