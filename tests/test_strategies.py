@@ -35,10 +35,12 @@ AUDIT: dict[str, tuple[str, str]] = {
     # strategy: (implied | emergent, why; where the emergent finding is tested). Numbers are
     # survival-rate gaps against opportunistic SMBs in the same population, mean over seeds 0-5.
     "capability_building": (
-        "emergent",
-        "survives more (+0.054): the capability it buys raises quality and its direct channel; the same "
-        "investment converted into no capability reverses the gap (test_capability_investment_...). "
-        "Its mean_capability and direct share are higher by construction",
+        "implied",
+        "raises its capability and direct share by construction. Its survival edge (+0.049 over seeds "
+        "0-15) is the baseline's exclusive terms: it takes none, and with alliance.exclusivity_premium=0 "
+        "it is +0.005 over seeds 0-23 (14 of 24). The capability it builds repays its cost, no more: "
+        "the same investment converted into no capability survives -0.042 (premium 0, seeds 0-23); "
+        "test_capability_investment_repays_its_cost_...",
     ),
     "complementary_competence": (
         "emergent",
@@ -52,9 +54,11 @@ AUDIT: dict[str, tuple[str, str]] = {
     ),
     "contractual_clarity": (
         "emergent",
-        "survives more (+0.105, 6 of 6): its cheap exit clause spares exit costs on failed alliances; gap "
-        "gone with no exit costs and specific investment (test_cheap_exit_clauses_...). Its exit costs "
-        "are lower by construction",
+        "survives more (+0.105, 6 of 6), but most of that is the baseline's exclusive terms, which "
+        "it refuses: with the baseline's exclusivity premium at 0 the gap is +0.027 (seeds 0-5). "
+        "Its own part, the cheap exit clause sparing exit costs on failed alliances, is +0.044 over "
+        "seeds 0-23 with the premium at 0 (18 of 24), gone with no exit costs and specific "
+        "investment (-0.015) (test_cheap_exit_clauses_...). Its exit costs are lower by construction",
     ),
     "diversification": (
         "emergent",
@@ -96,7 +100,9 @@ AUDIT: dict[str, tuple[str, str]] = {
     "modular": (
         "emergent",
         "survives more (+0.055, 5 of 6): its switching factor cuts exit costs; gap gone with "
-        "exit_months=0 (test_modular_systems_...). Exit costs and automation decay are scaled by construction",
+        "exit_months=0 (test_modular_systems_...). It takes no exclusive terms; with the baseline's "
+        "exclusivity premium at 0 the gap holds, +0.048 over seeds 0-23 (22 of 24), and goes without "
+        "exit costs (-0.004). Exit costs and automation decay are scaled by construction",
     ),
     "multi_homing": (
         "emergent",
@@ -108,8 +114,10 @@ AUDIT: dict[str, tuple[str, str]] = {
     "opportunistic": ("baseline", "switches for better offers (a definition check of its review rule)"),
     "phased": (
         "emergent",
-        "survives more than opportunistic SMBs: pilots avoid exit costs and specific "
-        "investments on bad matches; gap gone without those costs (test_pilots_...)",
+        "survives more (+0.156, 6 of 6): pilots avoid exit costs and specific investments on bad "
+        "matches. It takes no exclusive terms; with the baseline's exclusivity premium at 0 the gap "
+        "is +0.106 (+0.121 over seeds 0-11, 11 of 12), so about a third is the baseline's terms; "
+        "without exit costs and specific investment it is gone there (-0.005) (test_pilots_...)",
     ),
     "platform_first": (
         "emergent",
@@ -435,32 +443,32 @@ def test_selective_matching_raises_survival_through_fewer_smaller_commitments() 
     assert off.mean() < 0.01 and off.mean() < on.mean() - 0.05, (on, off)
 
 
-def test_capability_investment_raises_survival_through_the_capability_it_builds() -> None:
-    """Capability-building SMBs survive more than opportunistic ones: the 3 % of revenue they
-    invest raises their capabilities, hence their offer's quality (market size) and their own
-    direct channel, which outweighs the investment (source 003's internal capability building).
+def test_capability_investment_repays_its_cost_through_the_capability_it_builds() -> None:
+    """The 3 % of revenue capability-building SMBs invest raises their capabilities, hence their
+    offer's quality (market size) and their own direct channel, and that repays the investment
+    (source 003's internal capability building): the same investment converted into no capability
+    (strategy.params efficiency=0, the cost and the partner rules kept) survives less, in the
+    default ecosystem and with the baseline's exclusivity premium at 0.
 
-    Measured (FINDING_SEEDS): gap +0.053, +0.012, -0.012, +0.088 (mean +0.035; +0.054 and 5 of 6
-    positive over seeds 0-5). Ablation: the same investment converted into no capability
-    (strategy.params efficiency=0, the cost and the partner rules kept) reverses the gap: -0.054,
-    -0.043, -0.006, -0.019 (mean -0.031). Its dependence does not fall, against the source's
-    intent: revenue at risk is higher than the opportunistic SMBs' (+0.012, 6 of 6 seeds 0-5).
-    Checked beyond the test (on -> ablated): seeds 6-11 +0.052 -> -0.036; previous calibration
-    +0.079 -> -0.016; more entry and less forecast noise +0.027 -> -0.012; against opportunistic
-    SMBs that never switch +0.024 -> -0.032.
-
-    It takes no exclusive terms, so it is spared the baseline's exclusivity premium (larger exit
-    clauses and specific investments); the finding is asserted with ``alliance.exclusivity_premium=0``
-    too, and the premium accounts for little of it: gap +0.105, -0.023, +0.012, +0.067 (+0.048 over
-    seeds 0-5, 5 of 6), ablated -0.138, -0.057, -0.060, +0.062 (-0.034 over seeds 0-5)."""
+    Not a finding against the baseline (AUDIT: implied). Its survival edge over opportunistic SMBs
+    (FINDING_SEEDS: +0.053, +0.012, -0.012, +0.088; +0.049 over seeds 0-15, 11 of 16) is the
+    baseline's exclusive terms: it takes none, and with ``alliance.exclusivity_premium=0`` (no
+    larger exit clauses and specific investments for the baseline's exclusive alliances) the
+    edge is +0.005 over seeds 0-23 (14 of 24, standard error 0.013; against opportunistic SMBs
+    patched never to take exclusivity, a diagnostic, +0.015 over seeds 0-5). On FINDING_SEEDS,
+    which happen to favour it, it is +0.105, -0.023, +0.012, +0.067. Without the capability gain
+    the gap is -0.054, -0.043, -0.006, -0.019 at the defaults and -0.138, -0.057, -0.060, +0.062
+    with the premium at 0 (-0.042 over seeds 0-23, 6 of 24): the capability is worth about 0.05 of
+    survival, about what it costs. Its dependence does not fall, against the source's intent:
+    revenue at risk is higher than the opportunistic SMBs' (+0.012, 6 of 6 seeds 0-5)."""
     for on_arm, off_arm in (
         ("none", "no_capability_gain"),
         ("no_exclusivity_premium", "no_capability_gain_no_exclusivity_premium"),
     ):
         on = gaps("capability_building", "survival_rate", on_arm)
         off = gaps("capability_building", "survival_rate", off_arm)
-        assert on.mean() > 0.015 and (on > 0).sum() >= len(FINDING_SEEDS) - 1, (on_arm, on)
-        assert off.mean() < 0 and off.mean() < on.mean() - 0.04, (on_arm, on, off)
+        assert (on > off).sum() >= len(FINDING_SEEDS) - 1 and on.mean() > off.mean() + 0.04, (on_arm, on, off)
+        assert off.mean() < 0, (off_arm, off)
 
 
 # --- definition checks: implied by the strategies' own rules, not findings ----------------------
