@@ -175,6 +175,11 @@ ABLATIONS: dict[str, dict] = {
         "strategy_params": {"capability_building": {"efficiency": 0.0}},
     },
     "one_partner_baseline": {"strategy_params": {"opportunistic": {"partners": 1}}},
+    "never_exclusive_baseline": {"strategy_params": {"opportunistic": {"accept_exclusivity": False}}},
+    "never_exclusive_baseline_no_commitment_costs": {
+        "strategy_params": {"opportunistic": {"accept_exclusivity": False}},
+        "alliance": {"exit_months": 0.0, "specific_investment_months": 0.0},
+    },
     "one_partner_baseline_no_platform_reach": {
         "strategy_params": {"opportunistic": {"partners": 1}},
         "platform": {"reach": 0.0, "network_effect": 0.0},
@@ -325,10 +330,11 @@ def test_cheap_exit_clauses_raise_survival_by_sparing_commitment_costs() -> None
     +0.035 (+0.027 over seeds 0-5 against +0.105; +0.044 over seeds 0-23 against +0.102, 18 of
     24); without commitment costs it is gone there: -0.087, -0.009, -0.039, +0.030 (-0.015 over
     seeds 0-23, 9 of 24), below the gap with costs in every seed. Against opportunistic SMBs
-    patched never to take exclusivity (a diagnostic; no parameter sets this) +0.065 -> -0.011
-    (seeds 0-5). The clause itself (strategy.params exit_months=2, the market's, premium 0) takes
-    the remainder from +0.035 to +0.007 over seeds 0-11, but not on these seeds (+0.027), so the
-    clause's own effect is small: about +0.03."""
+    that never take exclusivity (``strategy.params.opportunistic.accept_exclusivity=false``) +0.065
+    -> -0.011 (seeds 0-5; test_cheap_exits_pilots_and_modular_...). The clause itself
+    (strategy.params exit_months=2, the market's, premium 0) takes the remainder from +0.035 to
+    +0.007 over seeds 0-11, but not on these seeds (+0.027), so the clause's own effect is small:
+    about +0.03."""
     on = gaps("contractual_clarity", "survival_rate")
     off = gaps("contractual_clarity", "survival_rate", "no_commitment_costs")
     assert (on > 0).all() and on.mean() > 0.04, on
@@ -358,8 +364,8 @@ def test_modular_systems_raise_survival_through_cheaper_exits() -> None:
     0-5), but holds over seeds 0-23: +0.048 (22 of 24) against +0.078 with the premium (23 of 24);
     without exit costs it is gone: -0.014, -0.072, -0.022, +0.007 (-0.004 over seeds 0-23), and so
     it is with switching_factor=1 (interface cost kept): -0.143, -0.059, -0.049, +0.061 (-0.052
-    over seeds 0-11). Against opportunistic SMBs patched never to take exclusivity (a diagnostic;
-    no parameter sets this) +0.077 -> -0.022 without exit costs (seeds 0-5)."""
+    over seeds 0-11). Against opportunistic SMBs that never take exclusivity (``accept_exclusivity=false``)
+    +0.077 -> -0.022 without exit costs (seeds 0-5)."""
     on, off = gaps("modular", "survival_rate"), gaps("modular", "survival_rate", "no_exit_costs")
     assert on.mean() > 0.025 and (on > 0).sum() >= len(FINDING_SEEDS) - 1, on
     assert off.mean() < on.mean() - 0.03, (on, off)
@@ -367,6 +373,27 @@ def test_modular_systems_raise_survival_through_cheaper_exits() -> None:
     own_off = gaps("modular", "survival_rate", "no_exit_costs_no_exclusivity_premium")
     assert own.mean() > 0.01 and (own > own_off).all(), (own, own_off)
     assert own_off.mean() < 0.0 and own_off.mean() < own.mean() - 0.03, (own, own_off)
+
+
+@pytest.mark.parametrize("strategy", ["phased", "modular", "contractual_clarity"])
+def test_cheap_exits_pilots_and_modular_systems_beat_a_never_exclusive_baseline_too(strategy: str) -> None:
+    """These strategies refuse exclusive terms, whose premium enlarges the opportunistic
+    baseline's exit clauses and specific investments; against a baseline that never takes
+    exclusivity either (``strategy.params.opportunistic.accept_exclusivity=false``) their own
+    rule must still carry a survival gap, and it must go with the commitment costs it spares.
+
+    Measured, seeds 0-11 against the never-exclusive baseline (with exclusive baseline): phased
+    +0.093, 10 of 12 (+0.140); modular +0.068, 9 of 12 (+0.079); contractual_clarity +0.070, 11 of
+    12 (+0.103); capability_building +0.009 (+0.053, why it is a definition check);
+    complementary_competence +0.024, 7 of 12 (+0.064). On FINDING_SEEDS: phased +0.071, +0.099,
+    -0.056, +0.148; modular +0.043, +0.137, -0.050, +0.161; contractual_clarity +0.109, +0.057,
+    -0.039, +0.077. Ablation: no exit costs and no specific investment, same seeds: phased -0.111,
+    +0.014, -0.090, +0.008; modular -0.023, -0.048, +0.021, +0.004; contractual_clarity +0.020,
+    -0.054, -0.035, -0.007."""
+    on = gaps(strategy, "survival_rate", "never_exclusive_baseline")
+    off = gaps(strategy, "survival_rate", "never_exclusive_baseline_no_commitment_costs")
+    assert on.mean() > 0.03 and (on > 0).sum() >= len(FINDING_SEEDS) - 1, on
+    assert off.mean() < on.mean() - 0.03, (on, off)
 
 
 def test_multi_homing_lowers_revenue_at_risk_through_the_second_platform() -> None:
@@ -463,7 +490,8 @@ def test_capability_investment_repays_its_cost_through_the_capability_it_builds(
     baseline's exclusive terms: it takes none, and with ``alliance.exclusivity_premium=0`` (no
     larger exit clauses and specific investments for the baseline's exclusive alliances) the
     edge is +0.005 over seeds 0-23 (14 of 24, standard error 0.013; against opportunistic SMBs
-    patched never to take exclusivity, a diagnostic, +0.015 over seeds 0-5). On FINDING_SEEDS,
+    that never take exclusivity, ``accept_exclusivity=false``, +0.015 over seeds 0-5; +0.009 over
+    seeds 0-11). On FINDING_SEEDS,
     which happen to favour it, it is +0.105, -0.023, +0.012, +0.067. Without the capability gain
     the gap is -0.054, -0.043, -0.006, -0.019 at the defaults and -0.138, -0.057, -0.060, +0.062
     with the premium at 0 (-0.042 over seeds 0-23, 6 of 24): the capability is worth about 0.05 of

@@ -22,6 +22,11 @@ class OpportunisticParams(SeekerParams):
         "than what it delivers, after the exit cost.",
         ge=0.0,
     )
+    accept_exclusivity: bool = param(
+        True,
+        "Accept exclusive terms whenever exclusivity raises the offer (false: never exclusive, a "
+        "baseline whose exit clauses and specific investments carry no exclusivity premium).",
+    )
 
 
 @register
@@ -32,7 +37,9 @@ class Opportunistic(AllianceSeeker):
     no loyalty and no long-term investment. At each review the SMB samples fresh offers and
     dissolves the alliance (reason ``better_alternative``) when the best beats what the alliance
     delivers by ``switch_margin`` after paying the exit cost over one review interval. It accepts
-    exclusivity whenever that raises the offer.
+    exclusivity whenever that raises the offer (``accept_exclusivity``; false gives a baseline
+    without exclusive terms, against which a strategy's own advantage can be told from the
+    baseline's larger exclusive exit clauses, ODD 7.18).
     """
 
     name = "opportunistic"
@@ -41,7 +48,7 @@ class Opportunistic(AllianceSeeker):
 
     def terms(self, model, members) -> TermsRequest:
         request = super().terms(model, members)
-        request.accept_exclusivity[:] = True
+        request.accept_exclusivity[:] = self.params.accept_exclusivity
         return request
 
     def review(self, model, alliances, underperforming) -> ReviewDecision:
