@@ -17,7 +17,7 @@ from conftest import small_config
 from simulator.config.schema import ShockConfig
 from simulator.core import events
 from simulator.core.spill import ColumnSpill
-from simulator.observe.survival import ending_events
+from simulator.core.vocabulary import ENDING_EVENTS
 from simulator.run import event_file
 from simulator.run.runner import run_simulation, write_run
 from simulator.run.tables import tidy
@@ -46,17 +46,19 @@ def _file_digests(run_dir) -> dict[str, str]:
 
 
 def test_spilled_run_writes_the_bytes_of_an_in_memory_run(tmp_path, monkeypatch):
-    """Spilling every step and writing events in row groups of 200 rows gives the same files,
-    frames and summary as the in-memory log written through a pandas frame."""
+    """Spilling every step gives the same files, frames and summary as the in-memory log, and
+    events.parquet is what pandas writes for the log as a frame."""
     in_memory = run_simulation(_config())
-    assert len(in_memory.events) > 0  # read: written from the frame, as before the log could spill
+    assert len(in_memory.events) > 0
     write_run(in_memory, tmp_path / "memory")
+    tidy(in_memory.events).to_parquet(tmp_path / "frame.parquet", index=False)
+    assert (tmp_path / "frame.parquet").read_bytes() == (tmp_path / "memory" / "events.parquet").read_bytes()
 
     monkeypatch.setattr(events, "SPILL_ROWS", 0)
     spilled = run_simulation(_config())
     assert spilled.model.events.spilled_rows > 0
     assert spilled.model.events.spilled_rows < spilled.model.events.rows  # the last step's rows stay
-    write_run(spilled, tmp_path / "spilled")  # not read: written from the codes
+    write_run(spilled, tmp_path / "spilled")
 
     assert _file_digests(tmp_path / "spilled") == _file_digests(tmp_path / "memory")
     assert "twin/events.parquet" in _file_digests(tmp_path / "spilled")
@@ -110,7 +112,10 @@ def test_columns_and_endings_read_across_disk_and_memory(monkeypatch):
     chunks = list(log.frames(64))
     assert [len(c) for c in chunks[:-1]] == [64] * (len(chunks) - 1)
     pd.testing.assert_frame_equal(pd.concat(chunks), frame)
-    expected = ending_events(frame, model.ledger.size)
+    # the same read from the frame
+    expected = np.full(model.ledger.size, "", dtype=object)
+    rows = frame[(frame.alliance_id >= 0) & frame.event.astype(str).isin(ENDING_EVENTS)]
+    expected[rows.alliance_id.to_numpy()] = rows.event.astype(str).to_numpy()
     assert (expected != "").any()
     np.testing.assert_array_equal(log.ending_events(model.ledger.size), expected)
 

@@ -27,7 +27,6 @@ from simulator.observe.survival import (
     ALLIANCE_HAZARD_WIDTH,
     alliance_lifetimes,
     cumulative_incidence,
-    ending_events,
     life_table,
 )
 from simulator.run.runner import run_simulation
@@ -189,7 +188,7 @@ def measure(config: ModelConfig, strong_network: bool = True) -> Measures:
     ledger = model.ledger
     partner = ledger.kind != PLATFORM_KIND
     lifetimes = alliance_lifetimes(ledger, model.steps).select(partner)
-    ending = ending_events(result.events, ledger.size)[partner]
+    ending = model.events.ending_events(ledger.size)[partner]
     reason = ledger.end_reason.astype(str)[partner]
     dissolved = lifetimes.with_events(ending == "dissolved")
     shortfall_cause = np.where((ending == "dissolved") & np.isin(reason, SHORTFALL_REASONS), "shortfall", "other")

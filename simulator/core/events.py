@@ -67,6 +67,20 @@ ROW_DTYPES: dict[str, type] = {
     "reason": np.int32,
 }
 
+#: Columns of the frame (and of ``events.parquet``) held as codes: column -> (its stored code
+#: column, its texts; ``None`` for the log's own strategy names or reasons, :meth:`EventLog.texts`).
+CODED_COLUMNS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "event": ("event", EVENTS),
+    "alliance_type": ("type", ALLIANCE_TYPES),
+    "form": ("form", ALLIANCE_FORMS),
+    "strategy": ("strategy", None),
+    "counterpart_kind": ("kind", COUNTERPART_KINDS),
+    "reason": ("reason", None),
+}
+
+#: Integer columns of the frame, each its stored column of the same name (int64 in a file).
+INTEGER_COLUMNS: tuple[str, ...] = ("step", "alliance_id", "smb_id", "counterpart_id")
+
 #: Rows an event log holds in memory before it moves those of earlier steps to disk (34 bytes
 #: a row: about 34 MB). Runs below about 50,000 SMB-years never spill.
 SPILL_ROWS = 1_000_000
@@ -211,6 +225,13 @@ class EventLog:
         """Text of each reason code of the ``reason`` column."""
         return self._reasons.texts
 
+    def texts(self, column: str) -> tuple[str, ...] | list[str]:
+        """The text of each code of a coded frame column (:data:`CODED_COLUMNS`)."""
+        fixed = CODED_COLUMNS[column][1]
+        if fixed is not None:
+            return fixed
+        return self.strategy_names if column == "strategy" else self.reasons
+
     @property
     def rows(self) -> int:
         """Number of events logged so far."""
@@ -267,18 +288,23 @@ class EventLog:
 
     def _frame(self, start: int, stop: int) -> pd.DataFrame:
         cat = {name: self.column(name, start, stop) for name in ROW_DTYPES}
+        text = {
+            name: pd.Categorical.from_codes(cat[code], self.texts(name))
+            for name, (code, _) in CODED_COLUMNS.items()
+            if name != "reason"  # one shared string per distinct reason, not a categorical
+        }
         return pd.DataFrame(
             {
                 "step": cat["step"],
-                "event": pd.Categorical.from_codes(cat["event"], EVENTS),
+                "event": text["event"],
                 "alliance_id": cat["alliance_id"].astype(np.int64),
-                "alliance_type": pd.Categorical.from_codes(cat["type"], ALLIANCE_TYPES),
-                "form": pd.Categorical.from_codes(cat["form"], ALLIANCE_FORMS),
+                "alliance_type": text["alliance_type"],
+                "form": text["form"],
                 "smb_id": cat["smb_id"].astype(np.int64),
                 "smb_kind": np.where(cat["smb_id"] >= 0, "smb", None),
-                "strategy": pd.Categorical.from_codes(cat["strategy"], self._strategy_names),
+                "strategy": text["strategy"],
                 "counterpart_id": cat["counterpart_id"].astype(np.int64),
-                "counterpart_kind": pd.Categorical.from_codes(cat["kind"], COUNTERPART_KINDS),
+                "counterpart_kind": text["counterpart_kind"],
                 "share": cat["share"],
                 "reason": self._reasons.decode(cat["reason"]),
             },
@@ -287,7 +313,7 @@ class EventLog:
 
 
 def _dtype(column: str) -> str:
-    if column in ("step", "alliance_id", "smb_id", "counterpart_id"):
+    if column in INTEGER_COLUMNS:
         return "int64"
     if column == "share":
         return "float64"

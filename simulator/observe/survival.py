@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator.core.vocabulary import ENDING_EVENTS, EXIT_CAUSES, PLATFORM_KIND
+from simulator.core.vocabulary import EXIT_CAUSES, PLATFORM_KIND
 
 if TYPE_CHECKING:
     from simulator.core.ledger import AllianceLedger
@@ -165,15 +165,6 @@ def alliance_lifetimes(ledger: AllianceLedger, steps: int) -> Lifetimes:
     ended = ledger.ended_step >= 0
     last = np.where(ended, ledger.ended_step, steps).astype(np.int64)
     return Lifetimes(last - ledger.formed_step, ended, np.zeros(ledger.size, dtype=np.int64))
-
-
-def ending_events(events: pd.DataFrame, n_alliances: int) -> np.ndarray:
-    """The event that ended each alliance (``dissolved``, ``partner_failed``, ``smb_failed``;
-    empty for active alliances), read from the event log."""
-    out = np.full(n_alliances, "", dtype=object)
-    rows = events[(events.alliance_id >= 0) & events.event.astype(str).isin(ENDING_EVENTS)]
-    out[rows.alliance_id.to_numpy()] = rows.event.astype(str).to_numpy()
-    return out
 
 
 def exit_cause_names(codes: np.ndarray, exited: np.ndarray) -> np.ndarray:
@@ -333,7 +324,7 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
         A model after its last step.
     endings
         The event that ended each alliance of its ledger (tells dissolutions from member
-        failures): :func:`ending_events` of its event log, or ``model.events.ending_events``.
+        failures): ``model.events.ending_events(model.ledger.size)``.
 
     Returns
     -------

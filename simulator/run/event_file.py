@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from simulator.core.vocabulary import ALLIANCE_FORMS, ALLIANCE_TYPES, COUNTERPART_KINDS, EVENTS
+from simulator.core.events import CODED_COLUMNS, INTEGER_COLUMNS
 from simulator.run.tables import tidy
 
 if TYPE_CHECKING:
@@ -27,25 +27,6 @@ if TYPE_CHECKING:
 ROW_GROUP_ROWS = 1024 * 1024
 """Rows per row group: pyarrow's default (``write_table`` with ``row_group_size=None``), which
 ``DataFrame.to_parquet`` uses."""
-
-#: Text columns of ``events.parquet`` read from a code column: column -> (code column, categories
-#: or None for the log's own strategy names or reasons).
-_CODED: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "event": ("event", EVENTS),
-    "alliance_type": ("type", ALLIANCE_TYPES),
-    "form": ("form", ALLIANCE_FORMS),
-    "strategy": ("strategy", None),
-    "counterpart_kind": ("kind", COUNTERPART_KINDS),
-    "reason": ("reason", None),
-}
-
-#: Integer columns of ``events.parquet`` read from a stored column (widened to int64).
-_INTEGERS: dict[str, str] = {
-    "step": "step",
-    "alliance_id": "alliance_id",
-    "smb_id": "smb_id",
-    "counterpart_id": "counterpart_id",
-}
 
 
 def write_event_file(log: EventLog, path: str | Path) -> pd.DataFrame:
@@ -64,10 +45,7 @@ def write_event_file(log: EventLog, path: str | Path) -> pd.DataFrame:
         head.to_parquet(path, index=False)
         return head.iloc[:0]
     schema = pa.Schema.from_pandas(head, preserve_index=False)
-    categories = {
-        name: pa.array(list(values if values is not None else _own(log, name)), type=pa.string())
-        for name, (_, values) in _CODED.items()
-    }
+    categories = {name: pa.array(list(log.texts(name)), type=pa.string()) for name in CODED_COLUMNS}
     # the options of pyarrow.parquet.write_table, which DataFrame.to_parquet calls
     with pq.ParquetWriter(path, schema, compression="snappy") as writer:
         for start in range(0, log.rows, ROW_GROUP_ROWS):
@@ -79,16 +57,12 @@ def write_event_file(log: EventLog, path: str | Path) -> pd.DataFrame:
     return head.iloc[:0]
 
 
-def _own(log: EventLog, column: str) -> list[str]:
-    return log.strategy_names if column == "strategy" else log.reasons
-
-
 def _column(log: EventLog, name: str, start: int, stop: int, categories: dict):
     """One column of rows ``start`` to ``stop`` as an Arrow array."""
     import pyarrow as pa
 
-    if name in _INTEGERS:
-        return pa.array(log.column(_INTEGERS[name], start, stop).astype(np.int64))
+    if name in INTEGER_COLUMNS:
+        return pa.array(log.column(name, start, stop).astype(np.int64))
     if name == "share":
         return pa.array(log.column("share", start, stop), from_pandas=True)  # NaN is null, as pandas writes it
     if name == "smb_kind":
@@ -96,6 +70,6 @@ def _column(log: EventLog, name: str, start: int, stop: int, categories: dict):
         return pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(stop - start, dtype=np.int32), mask=missing), pa.array(["smb"])
         ).cast(pa.string())
-    codes = log.column(_CODED[name][0], start, stop).astype(np.int32)
+    codes = log.column(CODED_COLUMNS[name][0], start, stop).astype(np.int32)
     indices = pa.array(codes, mask=codes < 0)
     return pa.DictionaryArray.from_arrays(indices, categories[name]).cast(pa.string())

@@ -91,7 +91,7 @@ class RunResult:
     @cached_property
     def events(self) -> pd.DataFrame:
         """The event log as a frame (the content of ``events.parquet``), built when first read:
-        :func:`write_run` writes a log that was not read in chunks, never holding it whole."""
+        :func:`write_run` writes the log from its codes in chunks, never holding it whole."""
         return self.model.events.to_frame()
 
 
@@ -208,8 +208,8 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     if result.focal is not None:
         tables["focal.parquet"] = result.focal
     for name, frame in tables.items():
-        if frame is None:
-            tables[name] = _write_events(result, out / name)
+        if frame is None:  # from the log's codes, one row group at a time: never the log as a frame
+            tables[name] = write_event_file(result.model.events, out / name)
         else:
             tables[name] = tidy(frame)
             tables[name].to_parquet(out / name, index=False)
@@ -220,17 +220,6 @@ def _write_outputs(result: RunResult, out: Path) -> Path:
     if result.twin is not None:
         write_run(result.twin, out / "twin")
     return out
-
-
-def _write_events(result: RunResult, path: Path) -> pd.DataFrame:
-    """Write ``events.parquet`` and return its columns (a frame without rows): from
-    :attr:`RunResult.events` if it was read, otherwise from the log's codes one row group at a
-    time (the same bytes, without the log as a frame)."""
-    if "events" in result.__dict__:
-        frame = tidy(result.events)
-        frame.to_parquet(path, index=False)
-        return frame.iloc[:0]
-    return write_event_file(result.model.events, path)
 
 
 def config_record(config: ModelConfig) -> dict[str, Any]:
