@@ -48,7 +48,9 @@ AUDIT: dict[str, tuple[str, str]] = {
         "and no exclusive terms, so smaller exit clauses and specific investments than the baseline's; "
         "without those costs the gap mostly goes, and with the baseline's exclusivity premium at 0 too it "
         "is gone (test_selective_matching_...). About two thirds is the baseline's exclusive commitments "
-        "(a plain seeker is +0.044), the rest its selection (+0.025 over a plain seeker). Its "
+        "(a plain seeker is +0.044), the rest its selection (+0.025 over a plain seeker); against "
+        "opportunistic SMBs that never take exclusivity it is +0.024 (7 of 12, seeds 0-11), so its own "
+        "selection effect is weak and not separately tested. Its "
         "mean_complementarity (and the knowledge it learns, +0.046) is higher by construction; its growth "
         "lesson (local_bakery) is tested with an ablation in tests/test_scenarios.py",
     ),
