@@ -502,10 +502,19 @@ class AllianceConfig:
     )
     appropriation_leverage: float = param(
         0.0,
-        "Knowledge appropriation: share of the SMB's remaining bargaining power a partner takes per unit of "
-        "appropriation (the share of the SMB's capability edge over it the partner has learned in the "
-        "alliance), when the SMB's share is renegotiated at review; 0 disables it, 1 gives a partner that "
-        "learned the whole edge all the power.",
+        "The learning race's leverage, both ways: at each renegotiation a partner takes this share of the "
+        "SMB's remaining bargaining power per unit of appropriation (the share of the SMB's capability edge "
+        "over it the partner has learned in the alliance), and the SMB takes this share of the partner's "
+        "power per unit of what it has learned of the partner's edge over it; 0 disables both, 1 gives the "
+        "side that learned the other's whole edge all the power the other had.",
+        ge=0.0,
+        le=1.0,
+    )
+    imitation_rivalry: float = param(
+        0.0,
+        "Imitation under rivalry: share of an SMB's direct-channel reach its partners take per unit of its "
+        "imitated edge (what its partners have learned of its capability edge, summed over all its "
+        "alliances, ended ones included, at most 1); the loss persists after the alliances end. 0 disables it.",
         ge=0.0,
         le=1.0,
     )

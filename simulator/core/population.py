@@ -56,6 +56,8 @@ class SMBPopulation:
         "cash": ColumnSpec(np.float64),
         "automation": ColumnSpec(np.float64),
         "knowledge": ColumnSpec(np.float64),
+        # what partners have learned of the SMB's edge, summed over its alliances, in [0, 1] (ODD 7.29)
+        "imitated": ColumnSpec(np.float64),
         "demand_level": ColumnSpec(np.float64),  # persistent log deviation of demand from potential (7.1)
         "alive": ColumnSpec(np.bool_, fill=True),
         "below_floor_steps": ColumnSpec(np.int64),

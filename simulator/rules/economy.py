@@ -187,6 +187,9 @@ def _capture_market(model: EcosystemModel, alliances: Alliances, weight: np.ndar
         smbs.alive, smbs.potential * model.market.demand_factor(smbs.sector, smbs.demand_level) * smbs.quality(), 0.0
     )
     direct_weight = smbs.direct_weight(model.config.smb.direct_reach)
+    rivalry = model.config.alliance.imitation_rivalry
+    if rivalry > 0:  # partners that replicated the SMB's edge sell it to its direct customers (ODD 7.29)
+        direct_weight *= value.imitation_erosion(rivalry, smbs.imitated)
     total_weight = direct_weight + np.bincount(smb_idx, weights=weight, minlength=n)
     smbs.channel_weight = total_weight
     revenue = smbs.market_size * value.captured_share(total_weight)

@@ -8,6 +8,8 @@
 - Automation rises toward the best vendor's technology level while a technology alliance is
   active, and decays without one at ``alliance.automation_decay`` of the adoption rate (the
   vendor dependence of automation).
+- Imitation under rivalry (``alliance.imitation_rivalry`` > 0): what partners learn of an SMB's
+  capability edge adds up in its imitated edge, which erodes its direct channel (ODD 7.29).
 - Trust grows when an alliance delivers at least what was expected and decays otherwise.
 """
 
@@ -22,6 +24,7 @@ from simulator.core.population import TECHNOLOGY_DIM
 from simulator.core.roles import DELIVERS_AUTOMATION
 from simulator.core.rowwise import last_axis_sum
 from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND
+from simulator.rules import value
 from simulator.rules.review import expected_now
 
 if TYPE_CHECKING:
@@ -62,7 +65,25 @@ def transfer_knowledge(model: EcosystemModel) -> None:
     gained = last_axis_sum(inflow)
     smbs.knowledge += np.bincount(smb_idx, weights=gained, minlength=smbs.n)
     ledger.knowledge_gained[partner_ids] += gained
-    ledger.knowledge_leaked[partner_ids] += last_axis_sum(outflow)
+    leaked = last_axis_sum(outflow)
+    if cfg.imitation_rivalry > 0:
+        _record_imitation(model, partner_ids, smb_idx, leaked)
+    ledger.knowledge_leaked[partner_ids] += leaked
+
+
+def _record_imitation(model: EcosystemModel, ids: np.ndarray, smb_idx: np.ndarray, leaked: np.ndarray) -> None:
+    """Add what partners learned of each SMB's edge this step to its imitated edge (ODD 7.29).
+
+    The rise of each alliance's appropriation (:func:`simulator.rules.value.appropriation`) from
+    ``leaked`` more knowledge is summed per SMB, ended alliances' past rises staying in the sum,
+    which is capped at 1 (the whole edge imitated).
+    """
+    ledger, smbs = model.ledger, model.smbs
+    before = ledger.knowledge_leaked[ids]
+    edge = ledger.smb_edge[ids]
+    rise = value.appropriation(before + leaked, edge) - value.appropriation(before, edge)
+    smbs.imitated += np.bincount(smb_idx, weights=rise, minlength=smbs.n)
+    np.minimum(smbs.imitated, 1.0, out=smbs.imitated)
 
 
 def adopt_automation(model: EcosystemModel) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.config import AllianceConfig
+from simulator.core.population import N_CAPABILITIES
 from simulator.core.roles import DELIVERS_AUTOMATION, SELLS
 from simulator.core.vocabulary import COMMITTED, CONTRACTUAL, PILOT, PLATFORM_KIND
 from simulator.rules import value
@@ -201,7 +202,9 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
     moved = np.abs(new - current) >= cfg.renegotiation_tolerance
     reason = np.where(new > current, "partner_power", "smb_power").astype(object)
     if cfg.appropriation_leverage > 0:
-        appropriated = value.appropriated_power(power, appropriation(model, ids), cfg.appropriation_leverage)
+        appropriated = value.appropriated_power(
+            power, appropriation(model, ids), cfg.appropriation_leverage, absorption(model, ids)
+        )
         with_learning = _renegotiated_share(cfg, current, appropriated)
         # a rise that only what the partner learned brings about is the appropriation's
         by_learning = (with_learning - current >= cfg.renegotiation_tolerance) & ~(moved & (new > current))
@@ -224,6 +227,15 @@ def appropriation(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     (:func:`simulator.rules.value.appropriation`, ODD 7.28)."""
     ledger = model.ledger
     return value.appropriation(ledger.knowledge_leaked[ids], ledger.smb_edge[ids])
+
+
+def absorption(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
+    """Share of each partner alliance's partner's capability edge over the SMB the SMB has learned
+    through it: the mirror of :func:`appropriation` (ODD 7.28), ``min(knowledge_gained / E_p, 1)``
+    with ``E_p = sum_d max(0, c_partner,d - c_smb,d)`` at formation, the number of competence
+    dimensions times the alliance's complementarity (7.3)."""
+    ledger = model.ledger
+    return value.appropriation(ledger.knowledge_gained[ids], N_CAPABILITIES * ledger.complementarity[ids])
 
 
 def _count_reviews(model: EcosystemModel, ids: np.ndarray, met: np.ndarray) -> None:

@@ -96,14 +96,29 @@ def appropriation(leaked: np.ndarray, edge: np.ndarray) -> np.ndarray:
     return np.where(edge > 0, np.minimum(leaked / np.maximum(edge, 1e-12), 1.0), 0.0)
 
 
-def appropriated_power(power: np.ndarray, appropriated: np.ndarray, leverage: float) -> np.ndarray:
-    """A counterpart's bargaining power after knowledge appropriation (Hamel's learning race).
+def appropriated_power(
+    power: np.ndarray, appropriated: np.ndarray, leverage: float, absorbed: np.ndarray | float = 0.0
+) -> np.ndarray:
+    """A counterpart's bargaining power after the learning race (Hamel 1991), both ways.
 
-    ``power + leverage x appropriated x (1 - power)``: a partner that has learned a share
-    ``appropriated`` of the SMB's edge takes that share (times ``alliance.appropriation_leverage``)
-    of the power the SMB had left, since what the SMB brings is that much easier to replace.
+    ``power + leverage x (appropriated x (1 - power) - absorbed x power)``: a partner that has
+    learned a share ``appropriated`` of the SMB's edge takes that share (times
+    ``alliance.appropriation_leverage``) of the power the SMB had left, since what the SMB brings
+    is that much easier to replace; an SMB that has learned a share ``absorbed`` of the partner's
+    edge over it takes that share of the partner's power, since what the partner brings is that
+    much easier to do without. Stays in [0, 1] for ``leverage`` in [0, 1].
     """
-    return power + leverage * appropriated * (1.0 - power)
+    return power + leverage * (appropriated * (1.0 - power) - absorbed * power)
+
+
+def imitation_erosion(rivalry: float, imitated: np.ndarray) -> np.ndarray:
+    """What is left of an SMB's direct-channel reach once partners imitate its edge (ODD 7.29).
+
+    ``1 - rivalry x imitated``: partners that learned the share ``imitated`` of the SMB's edge
+    (summed over its alliances, at most 1) replicate it and sell it to the SMB's direct customers,
+    taking ``alliance.imitation_rivalry`` of that share of its reach.
+    """
+    return 1.0 - rivalry * imitated
 
 
 def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:
