@@ -837,6 +837,14 @@ METRICS.add(
         formula="`sum_a knowledge_leaked_a / max(n_g, 1)` over the group's alliances",
         end=lambda s: _per_smb(s.model.ledger.knowledge_leaked, s),
     ),
+    Metric(
+        "mean_imitated_edge", "imitated edge", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),
+        "Mean share of alive SMBs' capability edge their partners have learned, ended alliances included "
+        "(runs with `alliance.imitation_rivalry` > 0 only).",
+        formula="`mean_{i in A_T} m_i`, the imitated edge of 7.29 (at most 1)",
+        end=lambda s: mean(s.model.smbs.imitated[s.alive_index]),
+        when=lambda config: config.alliance.imitation_rivalry > 0,
+    ),
     # --- capabilities
     Metric(
         "mean_capability", "mean capability", "", S.CAPABILITY, SMB_SERIES,
