@@ -92,6 +92,8 @@ def appropriation(leaked: np.ndarray, edge: np.ndarray) -> np.ndarray:
     ``min(L / E0, 1)`` with ``L`` the knowledge the alliance leaked to the partner (the gap it
     closed on the dimensions where the SMB was stronger, ODD 7.8) and ``E0`` the SMB's edge over the
     partner when the alliance was formed (:func:`capability_edge`); 0 where the SMB had no edge.
+    The SMB's side of the race is the same formula on the knowledge it gained and the partner's
+    edge over it (:func:`simulator.rules.review.absorption`).
     """
     return np.where(edge > 0, np.minimum(leaked / np.maximum(edge, 1e-12), 1.0), 0.0)
 
