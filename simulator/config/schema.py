@@ -260,6 +260,23 @@ class PlatformConfig:
         choices=GOVERNANCE_POLICIES,
     )
     governance_interval: int = param(12, "Steps between fee decisions.", ge=1)
+    influence_voice: float = param(
+        0.0,
+        "Voice members' ecosystem influence gives them in lock_in_responsive fee governance: the platform "
+        "counts a member's switching cost as switching months x max(0, 1 - influence_voice x influence) "
+        "(an influential member can organize exit or shape standards, so it is less captive); 0 (default) "
+        "off. A public good: a hike held back spares every member.",
+        ge=0.0,
+        le=10.0,
+    )
+    fee_bargaining: float = param(
+        0.0,
+        "How far a member's ecosystem influence bargains its own fee down: it pays fee x (1 - fee_bargaining x "
+        "influence), set when it joins and at each repricing (1 treats the platform like a partner, whose "
+        "bargaining power influence scales by 1 - influence); 0 (default) off: every member takes the posted fee.",
+        ge=0.0,
+        le=1.0,
+    )
     fee_step: float = param(
         0.01,
         "Fee change per decision (default one percentage point a year: Etsy's transaction fee went from 3.5% "

@@ -68,7 +68,8 @@ class PlatformOffers:
     member_share
         Share of alive SMBs on the platform.
     fee
-        The platform's commission rate.
+        The commission rate the searcher would pay: the posted fee, bargained down by its influence
+        where the platform has ``fee_bargaining`` (:func:`simulator.rules.value.member_fee`).
     feasible
         False where the SMB is already a member.
     """

@@ -284,6 +284,7 @@ class PlatformPopulation:
         self.entry_threshold = column("entry_threshold")
         self.commoditization = column("commoditization")
         self.outage_rate = column("outage_rate")
+        self.fee_bargaining = column("fee_bargaining")
         # state
         self.members = np.zeros(n, dtype=np.int64)
         self.up = np.ones(n, dtype=bool)  # False while the platform is down

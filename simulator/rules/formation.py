@@ -149,7 +149,8 @@ def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray, replaci
     total = smbs.channel_weight[smb_idx][:, None] + weight
     revenue = value.channel_revenue(market, total, weight)
     vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation[smb_idx])[:, None]
-    true_value = (1.0 - platforms.fee[None, :] - vc_rate) * revenue
+    fee = value.member_fee(platforms.fee[None, :], platforms.fee_bargaining[None, :], smbs.influence[smb_idx][:, None])
+    true_value = (1.0 - fee - vc_rate) * revenue
     noise = np.exp(
         cfg.alliance.platform_noise_factor * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n))
     )
@@ -163,7 +164,7 @@ def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray, replaci
     return PlatformOffers(
         expected_value=expected_value,
         member_share=np.broadcast_to(platforms.member_share, (m, platforms.n)),
-        fee=np.broadcast_to(platforms.fee, (m, platforms.n)),
+        fee=fee,
         feasible=~member
         & (platforms.barred_until[smb_idx] <= model.steps)
         & _pays_back(expected_value, hurdle[:, None]),
@@ -470,7 +471,11 @@ def _join_platforms(model: EcosystemModel, proposals: dict[str, np.ndarray]) -> 
         type=PLATFORM_MEMBERSHIP,
         form=CONTRACTUAL,
         phase=COMMITTED,
-        share=platforms.fee[proposals["platform"]],
+        share=value.member_fee(
+            platforms.fee[proposals["platform"]],
+            platforms.fee_bargaining[proposals["platform"]],
+            model.smbs.influence[proposals["smb"]],
+        ),
         info_sharing=proposals["data_sharing"],
         review_interval=cfg.alliance.review_interval,
         formed_step=model.steps,

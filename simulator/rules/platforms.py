@@ -12,9 +12,15 @@
 - Governance: every ``governance_interval`` steps a platform sets its fee by its policy:
   ``fixed`` never changes it; ``lock_in_responsive`` raises it by ``fee_step`` while its members'
   mean switching cost exceeds ``lock_in_threshold`` months of platform revenue (and lowers it
-  otherwise); ``competitive`` lowers it while a rival has more members and raises it when it
+  otherwise), each member's counted at ``max(0, 1 - influence_voice x influence)`` of its
+  switching cost (voice: influential members can organize exit and shape standards, so they are
+  less captive); ``competitive`` lowers it while a rival has more members and raises it when it
   leads. Fees stay within [``fee_min``, ``fee_max``]; every change reprices the members' terms
   (event ``renegotiated``, reason ``governance``).
+- Membership terms: a member pays the posted fee bargained down by its influence,
+  ``fee x (1 - fee_bargaining x influence)`` (:func:`simulator.rules.value.member_fee`), set when it
+  joins and at every repricing; with ``fee_bargaining`` > 0 every fee decision (due every
+  ``governance_interval`` steps, whatever the policy) reprices the members, as their influence grows.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.core.vocabulary import PLATFORM_KIND
+from simulator.rules import value
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -75,17 +82,23 @@ def govern_fees(model: EcosystemModel) -> None:
     step = model.steps
     repriced = []
     for p, settings in enumerate(platforms.settings):
-        if settings.governance == "fixed" or step % settings.governance_interval != 0:
+        if step % settings.governance_interval != 0:
+            continue
+        if settings.fee_bargaining > 0:
+            repriced.append(p)  # members bargain their terms again at each decision, as influence grows
+        if settings.governance == "fixed":
             continue
         if settings.governance == "lock_in_responsive":
-            direction = 1.0 if _member_lock_in(model, p) > settings.lock_in_threshold else -1.0
+            lock_in = _member_lock_in(model, p, settings.influence_voice)
+            direction = 1.0 if lock_in > settings.lock_in_threshold else -1.0
         else:  # competitive
             rivals = np.delete(platforms.members, p)
             direction = -1.0 if len(rivals) and rivals.max() > platforms.members[p] else 1.0
         new = float(np.clip(platforms.fee[p] + direction * settings.fee_step, settings.fee_min, settings.fee_max))
         if new != platforms.fee[p]:
             platforms.fee[p] = new
-            repriced.append(p)
+            if p not in repriced:
+                repriced.append(p)
     if repriced:
         ids = ledger.active_ids
         membership_ids = ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], repriced)]
@@ -94,8 +107,10 @@ def govern_fees(model: EcosystemModel) -> None:
 
 def reprice_memberships(model: EcosystemModel, ids: np.ndarray, reason: str) -> None:
     """Apply the platforms' current fees to the memberships ``ids``, logging each change."""
-    ledger = model.ledger
-    ledger.share[ids] = model.platforms.fee[ledger.counterpart[ids]]
+    ledger, platforms = model.ledger, model.platforms
+    p = ledger.counterpart[ids]
+    influence = model.smbs.influence[ledger.smb[ids]]
+    ledger.share[ids] = value.member_fee(platforms.fee[p], platforms.fee_bargaining[p], influence)
     model.events.record(model.steps, "renegotiated", ids, reason)
 
 
@@ -116,8 +131,15 @@ def switching_months(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     return months * model.smbs.switching_factor[ledger.smb[ids]]
 
 
-def _member_lock_in(model: EcosystemModel, p: int) -> float:
+def _member_lock_in(model: EcosystemModel, p: int, voice: float) -> float:
+    """Platform ``p``'s members' mean switching months as the platform weighs them: each member's
+    scaled by ``max(0, 1 - voice x influence)`` (its voice, ``platform.influence_voice``)."""
     ledger = model.ledger
     ids = ledger.active_ids
     membership_ids = ids[(ledger.kind[ids] == PLATFORM_KIND) & (ledger.counterpart[ids] == p)]
-    return float(switching_months(model, membership_ids).mean()) if len(membership_ids) else 0.0
+    if len(membership_ids) == 0:
+        return 0.0
+    months = switching_months(model, membership_ids)
+    if voice > 0:
+        months = months * np.maximum(1.0 - voice * model.smbs.influence[ledger.smb[membership_ids]], 0.0)
+    return float(months.mean())

@@ -80,6 +80,14 @@ def bargaining_power(
     return 0.5 * (size_term + dep_term) * (1.0 - smb_influence)
 
 
+def member_fee(fee: np.ndarray, fee_bargaining: np.ndarray, smb_influence: np.ndarray) -> np.ndarray:
+    """The fee a platform member pays: the posted fee ``f`` bargained down by the member's
+    ecosystem influence ``I``, ``f x (1 - b x I)`` with ``b`` the platform's ``fee_bargaining``
+    (0: every member takes the posted fee; 1: the platform's power is scaled like a partner's in
+    :func:`bargaining_power`)."""
+    return fee * (1.0 - fee_bargaining * smb_influence)
+
+
 def capability_edge(smb_capability: np.ndarray, partner_capability: np.ndarray) -> np.ndarray:
     """How much an SMB is stronger than a partner: ``sum_d max(0, c_smb,d - c_partner,d)`` over the
     competence dimensions (what the partner could learn from it; the mirror of :func:`complementarity`)."""
