@@ -67,6 +67,51 @@ def test_fee_changes_are_logged_and_reprice_members() -> None:
     assert fees.iloc[-1].max() > fees.iloc[0].max()
 
 
+def _influential_run(platform: PlatformConfig, influence: float, steps: int = 48) -> EcosystemModel:
+    """A run of plain seekers whose influence is planted at ``influence`` from the start."""
+    model = EcosystemModel(config(4, steps=steps, strategy={"name": "opportunistic"}, platform=platform))
+    model.smbs.influence[:] = influence
+    model.run()
+    return model
+
+
+def test_influential_members_hold_back_lock_in_responsive_fee_hikes() -> None:
+    """With ``influence_voice`` a lock-in-responsive platform counts influential members as less
+    captive: members of influence 0.5 at voice 2 count as not locked in at all, so the fee that
+    rises without voice (switching costs growing fast) falls instead; influence without voice, or
+    voice without influence, changes nothing."""
+    locked = {"switching_cost_growth": 0.1, "governance": "lock_in_responsive"}
+
+    def fees(voice: float, influence: float) -> np.ndarray:
+        return _influential_run(PlatformConfig(influence_voice=voice, **locked), influence).platforms.fee
+
+    start = PlatformConfig().fee
+    deaf = fees(0.0, 0.5)
+    assert (deaf > start).all()
+    assert (fees(2.0, 0.0) == deaf).all()
+    assert (fees(2.0, 0.5) < start).all()
+
+
+def test_influential_members_bargain_their_platform_fee() -> None:
+    """With ``fee_bargaining`` each member pays ``fee x (1 - fee_bargaining x influence)``, both
+    when it joins and after each repricing (the run spans two fee decisions); without it every
+    member pays the posted fee. Entrants come with no influence and pay the posted fee."""
+
+    def member_shares(bargaining: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        model = _influential_run(PlatformConfig(fee_bargaining=bargaining), 0.4, steps=30)
+        ledger = model.ledger
+        ids = ledger.active_ids
+        ids = ids[ledger.kind[ids] == PLATFORM_KIND]
+        influence = model.smbs.influence[ledger.smb[ids]]
+        return ledger.share[ids], model.platforms.fee[ledger.counterpart[ids]], influence
+
+    paid, posted, influence = member_shares(0.5)
+    assert (influence == 0.4).sum() > 50 and (posted != PlatformConfig().fee).all()  # repriced by governance
+    assert np.allclose(paid, posted * (1.0 - 0.5 * influence))
+    paid, posted, _ = member_shares(0.0)
+    assert (paid == posted).all()
+
+
 def test_competitive_governance_makes_the_smaller_platform_cheaper() -> None:
     """A platform with fewer members undercuts its rival under competitive governance."""
     result = run_simulation(
