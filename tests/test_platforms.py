@@ -67,6 +67,12 @@ def test_fee_changes_are_logged_and_reprice_members() -> None:
     assert fees.iloc[-1].max() > fees.iloc[0].max()
 
 
+def _reasons(model: EcosystemModel) -> set[str]:
+    """Reasons of a run's ``renegotiated`` events."""
+    frame = model.events.to_frame()
+    return set(frame.reason[frame.event == "renegotiated"].astype(str))
+
+
 def _influential_run(platform: PlatformConfig, influence: float, steps: int = 48) -> EcosystemModel:
     """A run of plain seekers whose influence is planted at ``influence`` from the start."""
     model = EcosystemModel(config(4, steps=steps, strategy={"name": "opportunistic"}, platform=platform))
@@ -90,6 +96,10 @@ def test_influential_members_hold_back_lock_in_responsive_fee_hikes() -> None:
     assert (deaf > start).all()
     assert (fees(2.0, 0.0) == deaf).all()
     assert (fees(2.0, 0.5) < start).all()
+    # a cut that voice won is logged as such; a deaf platform's changes are plain governance
+    voiced = _reasons(_influential_run(PlatformConfig(influence_voice=2.0, **locked), 0.5))
+    assert "voice" in voiced
+    assert "voice" not in _reasons(_influential_run(PlatformConfig(**locked), 0.5))
 
 
 def test_influential_members_bargain_their_platform_fee() -> None:
@@ -110,6 +120,14 @@ def test_influential_members_bargain_their_platform_fee() -> None:
     assert np.allclose(paid, posted * (1.0 - 0.5 * influence))
     paid, posted, _ = member_shares(0.0)
     assert (paid == posted).all()
+    # influence built over time is bargained again at each fee decision, even at a fixed fee
+    platform = PlatformConfig(fee_bargaining=1.0, governance="fixed")
+    model = EcosystemModel(config(4, steps=30, strategy={"name": "ecosystem_influence"}, platform=platform))
+    model.run()
+    assert "influence" in _reasons(model)
+    ledger = model.ledger
+    ids = ledger.active_ids[ledger.kind[ledger.active_ids] == PLATFORM_KIND]
+    assert (ledger.share[ids] < platform.fee).mean() > 0.5
 
 
 def test_competitive_governance_makes_the_smaller_platform_cheaper() -> None:

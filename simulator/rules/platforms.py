@@ -16,11 +16,13 @@
   switching cost (voice: influential members can organize exit and shape standards, so they are
   less captive); ``competitive`` lowers it while a rival has more members and raises it when it
   leads. Fees stay within [``fee_min``, ``fee_max``]; every change reprices the members' terms
-  (event ``renegotiated``, reason ``governance``).
+  (event ``renegotiated``, reason ``governance``, or ``voice`` where members' influence turned a
+  hike into a cut).
 - Membership terms: a member pays the posted fee bargained down by its influence,
   ``fee x (1 - fee_bargaining x influence)`` (:func:`simulator.rules.value.member_fee`), set when it
   joins and at every repricing; with ``fee_bargaining`` > 0 every fee decision (due every
-  ``governance_interval`` steps, whatever the policy) reprices the members, as their influence grows.
+  ``governance_interval`` steps, whatever the policy) that leaves the fee unchanged reprices the
+  members whose bargained fee moved with their influence (reason ``influence``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.rules import value
 
 if TYPE_CHECKING:
+    from simulator.config import PlatformConfig
     from simulator.model import EcosystemModel
 
 
@@ -77,32 +80,62 @@ def capture_data(model: EcosystemModel) -> None:
 
 
 def govern_fees(model: EcosystemModel) -> None:
-    """Let platforms whose decision is due set their fees by their governance policy."""
-    platforms, ledger = model.platforms, model.ledger
+    """Let platforms whose decision is due set their fees by their governance policy.
+
+    A fee change reprices the platform's members with reason ``governance``, or ``voice`` where
+    the members' influence turned a hike into a cut (``influence_voice``). Where members bargain
+    their fees (``fee_bargaining``) and the fee did not change, the members whose bargained fee
+    moved with their influence are repriced with reason ``influence``.
+    """
+    platforms = model.platforms
     step = model.steps
-    repriced = []
+    changed: dict[str, list[int]] = {"governance": [], "voice": []}
+    bargaining = []
     for p, settings in enumerate(platforms.settings):
         if step % settings.governance_interval != 0:
             continue
+        if settings.governance != "fixed":
+            direction, voiced = _direction(model, p, settings)
+            new = float(np.clip(platforms.fee[p] + direction * settings.fee_step, settings.fee_min, settings.fee_max))
+            if new != platforms.fee[p]:
+                platforms.fee[p] = new
+                changed["voice" if voiced else "governance"].append(p)
+                continue
         if settings.fee_bargaining > 0:
-            repriced.append(p)  # members bargain their terms again at each decision, as influence grows
-        if settings.governance == "fixed":
-            continue
-        if settings.governance == "lock_in_responsive":
-            lock_in = _member_lock_in(model, p, settings.influence_voice)
-            direction = 1.0 if lock_in > settings.lock_in_threshold else -1.0
-        else:  # competitive
-            rivals = np.delete(platforms.members, p)
-            direction = -1.0 if len(rivals) and rivals.max() > platforms.members[p] else 1.0
-        new = float(np.clip(platforms.fee[p] + direction * settings.fee_step, settings.fee_min, settings.fee_max))
-        if new != platforms.fee[p]:
-            platforms.fee[p] = new
-            if p not in repriced:
-                repriced.append(p)
-    if repriced:
-        ids = ledger.active_ids
-        membership_ids = ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], repriced)]
-        reprice_memberships(model, membership_ids, "governance")
+            bargaining.append(p)
+    for reason, repriced in changed.items():
+        if repriced:
+            reprice_memberships(model, _memberships(model, repriced), reason)
+    if bargaining:
+        ids = _memberships(model, bargaining)
+        bargained = value.member_fee(
+            platforms.fee[model.ledger.counterpart[ids]],
+            platforms.fee_bargaining[model.ledger.counterpart[ids]],
+            model.smbs.influence[model.ledger.smb[ids]],
+        )
+        moved = ids[model.ledger.share[ids] != bargained]
+        if len(moved):
+            reprice_memberships(model, moved, "influence")
+
+
+def _direction(model: EcosystemModel, p: int, settings: PlatformConfig) -> tuple[float, bool]:
+    """Platform ``p``'s fee decision, +1 (raise) or -1 (lower), and whether its members' voice
+    turned a raise into a cut."""
+    platforms = model.platforms
+    if settings.governance == "competitive":
+        rivals = np.delete(platforms.members, p)
+        return (-1.0 if len(rivals) and rivals.max() > platforms.members[p] else 1.0), False
+    threshold = settings.lock_in_threshold
+    raise_fee = _member_lock_in(model, p, settings.influence_voice) > threshold
+    voiced = settings.influence_voice > 0 and not raise_fee and _member_lock_in(model, p, 0.0) > threshold
+    return (1.0 if raise_fee else -1.0), voiced
+
+
+def _memberships(model: EcosystemModel, platform_ids: list[int]) -> np.ndarray:
+    """Active memberships of the platforms ``platform_ids``, in ledger order."""
+    ledger = model.ledger
+    ids = ledger.active_ids
+    return ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], platform_ids)]
 
 
 def reprice_memberships(model: EcosystemModel, ids: np.ndarray, reason: str) -> None:
