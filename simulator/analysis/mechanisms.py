@@ -246,6 +246,32 @@ MECHANISMS: tuple[Mechanism, ...] = (
         preset=("scenario=rivalry",),
     ),
     Mechanism(
+        "influence voice",
+        "A lock-in-responsive platform counts influential members as less captive, so their voice can turn a fee "
+        "hike into a cut for every member (7.22).",
+        ("platform.influence_voice",),
+        event="renegotiated",
+        reason="voice",
+        at_defaults=False,
+        why_off="Only ecosystem-influence SMBs build influence (the default SMBs are opportunistic), and how far "
+        "influence counts against lock-in is an assumption no source quantifies.",
+        preset=("scenario=sellers_organize",),
+    ),
+    Mechanism(
+        "bargained platform fees",
+        "A member's ecosystem influence bargains its own platform fee down, at joining and at each fee decision "
+        "(7.22).",
+        ("platform.fee_bargaining",),
+        event="renegotiated",
+        reason="influence",
+        at_defaults=False,
+        why_off="Only ecosystem-influence SMBs build influence (the default SMBs are opportunistic), and how far "
+        "influence bargains a platform's fee is an assumption no source quantifies; its effect shows only over "
+        "ten years (7.18). Its evidence (a repricing at an unchanged fee) shows where fees are fixed; under "
+        "governance that moves the fee the repricings are logged as `governance`.",
+        preset=("strategy=ecosystem_influence", "platform.fee_bargaining=1", "platform.governance=fixed"),
+    ),
+    Mechanism(
         "internalization",
         "A capability-building SMB ends an alliance once it has learned what the partner brought (7.18).",
         ("strategy",),
