@@ -11,8 +11,10 @@ demand drop. Each configuration has a second fingerprint, ``<name>:files``: the 
 bytes of every file :func:`~simulator.run.runner.write_run` writes (the twin's included; not
 ``manifest.json``, which records the code version), so that a change in how a file is laid out
 (row groups, types, metadata) is caught even when the frames are equal. ``--spill`` runs with
-an event log that moves its rows to disk every step (``EventLog`` with ``spill_rows=0``): its
-fingerprints must equal those of the in-memory log.
+an event log that moves its rows to disk every step (``events.SPILL_ROWS = 0``) and a ledger
+that moves its ended alliances to disk every step (``ledger.SPILL_ROWS = 0``, so that row
+numbers differ from alliance ids from the second step on): its fingerprints must equal those of
+the in-memory run.
 """
 
 from __future__ import annotations
@@ -97,11 +99,15 @@ def fingerprints(spill: bool = False) -> dict[str, str]:
     (written before the frames are read, so that the event log is written in chunks)."""
     from unittest import mock
 
-    from simulator.core import events
+    from simulator.core import events, ledger
     from simulator.run.runner import run_simulation
 
     out = {}
-    with mock.patch.object(events, "SPILL_ROWS", 0) if spill else contextlib.nullcontext():
+    spilling = contextlib.ExitStack()
+    if spill:
+        spilling.enter_context(mock.patch.object(events, "SPILL_ROWS", 0))
+        spilling.enter_context(mock.patch.object(ledger, "SPILL_ROWS", 0))
+    with spilling:
         for name, config in configurations().items():
             result = run_simulation(config)
             out[f"{name}:files"] = file_fingerprint(result)
@@ -115,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--write", type=Path)
     action.add_argument("--check", type=Path)
-    parser.add_argument("--spill", action="store_true", help="event logs moved to disk every step")
+    parser.add_argument("--spill", action="store_true", help="event logs and ended alliances moved to disk every step")
     args = parser.parse_args(argv)
     now = fingerprints(args.spill)
     if args.write:

@@ -82,7 +82,7 @@ class SMB(mesa.Agent):
         return bool(self.model.smbs.alive[self.index])
 
     def alliance_ids(self) -> np.ndarray:
-        """Ids of the SMB's active alliances in ``model.ledger``."""
+        """Rows of the SMB's active alliances in ``model.ledger`` (valid within a step)."""
         ledger = self.model.ledger
         active = ledger.active_ids
         return active[ledger.smb[active] == self.index]
@@ -101,7 +101,7 @@ class SMB(mesa.Agent):
         ledger = self.model.ledger
         return [
             {
-                "alliance_id": int(a),
+                "alliance_id": int(ledger.alliance_id[a]),
                 "type": ALLIANCE_TYPES[ledger.type[a]],
                 "counterpart_kind": COUNTERPART_KINDS[ledger.kind[a]],
                 "counterpart_id": int(ledger.counterpart_uid[a]),

@@ -155,6 +155,7 @@ class EcosystemModel(mesa.Model):
     # ------------------------------------------------------------------ the schedule
     def step(self) -> None:
         """Advance the ecosystem by one month."""
+        self.ledger.start_step()
         self.events.start_step()
         self.market.advance()
         self.shocks.advance(self)

@@ -186,10 +186,10 @@ def measure(config: ModelConfig, strong_network: bool = True) -> Measures:
     smb_survival = smb.reindex(ages).to_numpy(dtype=float)
 
     ledger = model.ledger
-    partner = ledger.kind != PLATFORM_KIND
+    partner = ledger.history("kind") != PLATFORM_KIND
     lifetimes = alliance_lifetimes(ledger, model.steps).select(partner)
-    ending = model.events.ending_events(ledger.size)[partner]
-    reason = ledger.end_reason.astype(str)[partner]
+    ending = model.events.ending_events(ledger.n_formed)[partner]
+    reason = ledger.history("end_reason").astype(str)[partner]
     dissolved = lifetimes.with_events(ending == "dissolved")
     shortfall_cause = np.where((ending == "dissolved") & np.isin(reason, SHORTFALL_REASONS), "shortfall", "other")
     incidence = cumulative_incidence(lifetimes, shortfall_cause, ages)

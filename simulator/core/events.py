@@ -134,7 +134,8 @@ class EventLog:
 
     # ----------------------------------------------------------------- recording
     def record(self, step: int, event: str, ids: np.ndarray, reason: str | np.ndarray) -> None:
-        """Log ``event`` for the alliances ``ids`` at ``step`` with ``reason``."""
+        """Log ``event`` for the alliances in ledger rows ``ids`` at ``step`` with ``reason``
+        (recorded under their alliance ids)."""
         _check(event)  # before reading the ledger, which may hold nothing yet
         ledger = self._ledger
         self._append(
@@ -143,7 +144,7 @@ class EventLog:
             len(ids),
             reason,
             strategy=self._strategy_of()[ledger.smb[ids]],
-            alliance_id=ids,
+            alliance_id=ledger.alliance_id[ids],
             type=ledger.type[ids],
             form=ledger.form[ids],
             smb_id=ledger.smb_uid[ids],
@@ -153,12 +154,14 @@ class EventLog:
         )
 
     def amend_reason(self, event: str, ids: np.ndarray, reason: str) -> None:
-        """Give the last recorded batch, ``event`` for exactly the alliances ``ids``, a more
-        specific ``reason`` (for a mechanism that reuses another's recording function)."""
+        """Give the last recorded batch, ``event`` for exactly the alliances in ledger rows
+        ``ids``, a more specific ``reason`` (for a mechanism that reuses another's recording
+        function)."""
         if len(ids) == 0:
             return
         last = self._batches[-1] if self._batches else None
-        if last is None or EVENTS[last["event"][0]] != event or not np.array_equal(last["alliance_id"], ids):
+        same = last is not None and np.array_equal(last["alliance_id"], self._ledger.alliance_id[ids])
+        if last is None or EVENTS[last["event"][0]] != event or not same:
             raise ValueError(f"the last recorded batch is not {event!r} for these alliances")
         last["reason"][:] = self._reasons.code(reason)
 

@@ -1,10 +1,17 @@
 """The alliance ledger: every alliance the model ever formed, as columns of numpy arrays.
 
-One row per alliance, never deleted (ended alliances keep their history for duration metrics).
-Rows are appended in batches and addressed by alliance id, which is the row number. The ledger
-keeps two indexes the model needs every step: the ids of active alliances and a set of active
-(SMB, counterpart) pairs for duplicate checks; both are rebuilt lazily after a change. The
-per-SMB and per-partner counts of active alliances the mechanisms ask for many times a step
+One row per alliance in a table of columns. Rows are appended in batches and addressed by row
+number within a step; each alliance also has a stable id, ``alliance_id``, the number of
+alliances formed before it (the id the event log and the outputs show). Ended alliances keep
+their history for duration metrics: once more than :data:`SPILL_ROWS` ended rows are in the
+table, they move at the start of a step to disk (:class:`~simulator.core.spill.ColumnSpill`,
+every column) and the active rows move up, in the same order (so row numbers are valid within a
+step only, and equal the alliance ids until the first move). :meth:`AllianceLedger.history`
+reads a column of every alliance ever formed, in id order, from disk and table alike.
+
+The ledger keeps two indexes the model needs every step: the rows of active alliances and a set
+of active (SMB, counterpart) pairs for duplicate checks; both are rebuilt lazily after a change.
+The per-SMB and per-partner counts of active alliances the mechanisms ask for many times a step
 (:meth:`AllianceLedger.holdings` and the like) are cached the same way, read-only.
 """
 
@@ -16,12 +23,18 @@ import numpy as np
 
 from simulator.core.codes import TextCodes
 from simulator.core.roles import ROLES
+from simulator.core.spill import ColumnSpill
 from simulator.core.vocabulary import ENDED, PLATFORM_KIND
 
 #: Mesa ids are held as int32 (as in the event log): :meth:`AllianceLedger.add` refuses larger ones.
 UID = np.int32
 
+#: Ended alliances held in the table before they move to disk at the start of a step (about
+#: 210 bytes each); a run's outputs do not depend on it.
+SPILL_ROWS = 200_000
+
 COLUMNS: dict[str, Any] = {
+    "alliance_id": np.int32,  # stable id: alliances formed before this one (as in the event log)
     # the two sides
     "smb": np.int32,  # SMB array index
     "smb_uid": UID,  # SMB Mesa unique_id
@@ -68,8 +81,11 @@ class AllianceLedger:
     """Column store of alliances with an index of the active ones.
 
     Columns are read and written as attributes: ``ledger.trust[ids] += 0.1``. Attribute access
-    returns a view of the filled part of the column. ``end_reason`` is read as text (an object
-    array decoded from ``end_reason_code``) and written by :meth:`end`.
+    returns a view of the filled part of the column: the rows in the table, addressed by row
+    number (``ids`` here and in the rules), valid until the next :meth:`start_step`. Columns of
+    every alliance ever formed, ended ones moved to disk included, are read with
+    :meth:`history`. ``end_reason`` is read as text (an object array decoded from
+    ``end_reason_code``) and written by :meth:`end`.
 
     Parameters
     ----------
@@ -88,6 +104,10 @@ class AllianceLedger:
         self._capacity = max(int(capacity), 16)
         self._data = {name: np.empty(self._capacity, dtype=dtype) for name, dtype in COLUMNS.items()}
         self.size = 0
+        """Rows in the table."""
+        self.n_formed = 0
+        """Alliances formed so far (the next alliance id)."""
+        self._ended: ColumnSpill | None = None
         self.end_reasons = TextCodes("")
         """The text of each ``end_reason_code`` (0 is ``""``: not ended)."""
         self._active: np.ndarray | None = None
@@ -125,10 +145,14 @@ class AllianceLedger:
         for name in ("smb_uid", "counterpart_uid"):
             if name in columns and np.max(columns[name]) > np.iinfo(UID).max:
                 raise OverflowError(f"ledger column {name} holds ids up to {np.iinfo(UID).max}")
+        if self.n_formed + n > np.iinfo(COLUMNS["alliance_id"]).max:
+            raise OverflowError(f"ledger column alliance_id holds ids up to {np.iinfo(COLUMNS['alliance_id']).max}")
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
         for name, column in self._data.items():
-            if name in columns:
+            if name == "alliance_id":
+                column[rows] = np.arange(self.n_formed, self.n_formed + n)
+            elif name in columns:
                 column[rows] = columns[name]
             elif name == "ended_step":
                 column[rows] = -1
@@ -136,6 +160,7 @@ class AllianceLedger:
                 column[rows] = 0
         ids = np.arange(self.size, self.size + n)
         self.size += n
+        self.n_formed += n
         active, pair_keys = self._active, self._pair_keys
         self._invalidate()
         if active is not None and pair_keys is not None:
@@ -157,8 +182,40 @@ class AllianceLedger:
 
     @property
     def end_reason(self) -> np.ndarray:
-        """Why each alliance ended (``""`` while active), as text: a new object array."""
+        """Why each alliance in the table ended (``""`` while active), as text: a new object array."""
         return self.end_reasons.decode(self.end_reason_code)
+
+    def start_step(self) -> None:
+        """Move the ended rows to disk if the table holds more than :data:`SPILL_ROWS` of them
+        (called at the start of every model step, when no rule holds row numbers)."""
+        if self.size - len(self.active_ids) > SPILL_ROWS:
+            self._spill_ended()
+
+    # ----------------------------------------------------------------- the whole history
+    @property
+    def spilled_rows(self) -> int:
+        """Number of ended alliances held on disk."""
+        return 0 if self._ended is None else self._ended.rows
+
+    def history(self, name: str) -> np.ndarray:
+        """Column ``name`` (or ``"end_reason"``, as text) of every alliance formed so far, in
+        alliance id order, ended ones on disk included (read-only).
+
+        While no row has moved to disk, a view of the table's column.
+        """
+        if name == "end_reason":
+            return self.end_reasons.decode(self.history("end_reason_code"))
+        if name not in self._data:
+            raise AttributeError(name)
+        live = self._data[name][: self.size]
+        if self._ended is None:
+            out = live.view()
+        else:
+            out = np.empty(self.n_formed, dtype=live.dtype)
+            out[self._ended.read("alliance_id")] = self._ended.read(name)
+            out[self.alliance_id] = live
+        out.flags.writeable = False
+        return out
 
     def touch(self) -> None:
         """Tell the ledger that phases changed outside :meth:`add` and :meth:`end`.
@@ -279,6 +336,22 @@ class AllianceLedger:
             grown = np.empty(self._capacity, dtype=column.dtype)
             grown[: self.size] = column[: self.size]
             self._data[name] = grown
+
+    def _spill_ended(self) -> None:
+        """Append the ended rows to the disk store and move the active rows up in the table, in
+        their order (the sorted pair keys stay valid: the pairs are the same)."""
+        active, pair_keys = self.active_ids, self._pair_keys
+        ended = np.flatnonzero(self.phase == ENDED)
+        if self._ended is None:
+            self._ended = ColumnSpill({name: column.dtype for name, column in self._data.items()}, "ecosim-ledger-")
+        self._ended.append({name: column[ended] for name, column in self._data.items()})
+        kept = len(active)
+        for column in self._data.values():
+            column[:kept] = column[active]
+        self.size = kept
+        self._invalidate()
+        self._active = np.arange(kept)
+        self._pair_keys = pair_keys
 
     def _extend_index(self, active: np.ndarray, pair_keys: np.ndarray, added: np.ndarray) -> None:
         """The active ids and sorted pair keys after :meth:`add` appended ``added``, from those before.

@@ -136,7 +136,7 @@ def _over_revenue(values: np.ndarray, s: Scope) -> float:
 def _durations(s: Scope) -> np.ndarray:
     """Durations in steps of the scope's alliances ended so far."""
     ledger = s.model.ledger
-    return (ledger.ended_step - ledger.formed_step)[s.ended]
+    return (ledger.history("ended_step") - ledger.history("formed_step"))[s.ended]
 
 
 def _early_failure_share(s: Scope) -> float:
@@ -180,37 +180,37 @@ def alliance_mix(model: EcosystemModel) -> dict[str, int]:
 
 def formed_by_type(model: EcosystemModel) -> dict[str, int]:
     """Alliances formed over the run, by type."""
-    counts = _counts(model.ledger.type, ALLIANCE_TYPES)
+    counts = _counts(model.ledger.history("type"), ALLIANCE_TYPES)
     return dict(zip(ALLIANCE_TYPES, counts, strict=True))
 
 
 def dissolution_reasons(model: EcosystemModel, rows: np.ndarray) -> dict[str, int]:
-    """Ended alliances among ``rows`` (a mask over the ledger) counted by reason."""
+    """Ended alliances among ``rows`` (a mask over the ledger's history) counted by reason."""
     ledger = model.ledger
-    ended = rows & (ledger.ended_step >= 0)
-    codes, counts = np.unique(ledger.end_reason_code[ended], return_counts=True)
+    ended = rows & (ledger.history("ended_step") >= 0)
+    codes, counts = np.unique(ledger.history("end_reason_code")[ended], return_counts=True)
     texts = ledger.end_reasons.texts
     return dict(sorted((texts[code], int(count)) for code, count in zip(codes, counts, strict=True)))
 
 
 def _per_smb(values: np.ndarray, s: Scope) -> float:
-    """Sum of a ledger column over the scope's alliances, per SMB of the scope."""
+    """Sum of a ledger column (its history) over the scope's alliances, per SMB of the scope."""
     return float(values[s.alliances].sum()) / max(s.size, 1)
 
 
 def _partner_alliances(s: Scope) -> np.ndarray:
-    return s.alliances & (s.model.ledger.kind != PLATFORM_KIND)
+    return s.alliances & (s.model.ledger.history("kind") != PLATFORM_KIND)
 
 
 def _early_failure_losses(s: Scope) -> float:
-    ledger = s.model.ledger
-    early = s.ended & (ledger.ended_step - ledger.formed_step <= s.model.config.alliance.early_failure_window)
-    return float((ledger.exit_cost_paid + ledger.specific_investment)[early].sum()) / max(s.size, 1)
+    history = s.model.ledger.history
+    early = s.ended & (history("ended_step") - history("formed_step") <= s.model.config.alliance.early_failure_window)
+    return float((history("exit_cost_paid") + history("specific_investment"))[early].sum()) / max(s.size, 1)
 
 
 def _mean_lifetime(s: Scope) -> float:
-    ledger = s.model.ledger
-    age = np.where(ledger.ended_step >= 0, ledger.ended_step, s.model.steps) - ledger.formed_step
+    ended_step = s.model.ledger.history("ended_step")
+    age = np.where(ended_step >= 0, ended_step, s.model.steps) - s.model.ledger.history("formed_step")
     return mean(age[s.alliances])
 
 
@@ -582,7 +582,7 @@ METRICS.add(
         formula="memberships dissolved with reason `switched_platform` this step (7.24); each switcher joins the "
         "other platform in the same step",
         step=lambda s: s.model.platform_switches,
-        end=lambda s: int((s.model.ledger.end_reason == "switched_platform").sum()),
+        end=lambda s: int((s.model.ledger.history("end_reason") == "switched_platform").sum()),
         end_doc="Platform switches over the run.",
         end_formula="memberships ended with reason `switched_platform` over the run",
     ),
@@ -816,26 +816,28 @@ METRICS.add(
         "Mean revenue share partners keep (after equity returns) over the group's partner alliances.",
         formula="mean of `s_a * (1 - e_a)` (latest share, after renegotiation and equity return) over the group's "
         "partner alliances of all four roles, ended included; 0 if none",
-        end=lambda s: mean((s.model.ledger.share * (1.0 - s.model.ledger.equity_stake))[_partner_alliances(s)]),
+        end=lambda s: mean(
+            (s.model.ledger.history("share") * (1.0 - s.model.ledger.history("equity_stake")))[_partner_alliances(s)]
+        ),
     ),
     Metric(
         "mean_complementarity", "complementarity", "", S.RELATIONS, _at(STRATEGY_SUMMARY),
         "Mean complementarity of the group's partner alliances at formation.",
         formula="mean `kappa_a` at formation over the same alliances",
-        end=lambda s: mean(s.model.ledger.complementarity[_partner_alliances(s)]),
+        end=lambda s: mean(s.model.ledger.history("complementarity")[_partner_alliances(s)]),
     ),
     # --- learning
     Metric(
         "knowledge_gained", "knowledge gained per SMB", "", S.LEARNING, _at(STRATEGY_SUMMARY),
         "Knowledge the group absorbed from partners, per SMB.",
         formula="`sum_a knowledge_gained_a / max(n_g, 1)` over the group's alliances",
-        end=lambda s: _per_smb(s.model.ledger.knowledge_gained, s),
+        end=lambda s: _per_smb(s.model.ledger.history("knowledge_gained"), s),
     ),
     Metric(
         "knowledge_leaked", "knowledge leaked per SMB", "", S.LEARNING, _at(STRATEGY_SUMMARY),
         "Knowledge partners absorbed from the group, per SMB.",
         formula="`sum_a knowledge_leaked_a / max(n_g, 1)` over the group's alliances",
-        end=lambda s: _per_smb(s.model.ledger.knowledge_leaked, s),
+        end=lambda s: _per_smb(s.model.ledger.history("knowledge_leaked"), s),
     ),
     Metric(
         "mean_imitated_edge", "imitated edge", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),

@@ -40,8 +40,8 @@ def network_structure(model: EcosystemModel) -> dict[str, float]:
     n = len(degree)
     constraint = smb_constraint(model)
     ledger = model.ledger
-    ended = ledger.ended_step >= 0
-    durations = (ledger.ended_step - ledger.formed_step)[ended]
+    ended_step = ledger.history("ended_step")
+    durations = (ended_step - ledger.history("formed_step"))[ended_step >= 0]
 
     def quantile(values: np.ndarray, q: float) -> float:
         return float(np.quantile(values, q)) if len(values) else 0.0

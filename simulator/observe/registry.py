@@ -325,16 +325,17 @@ class Scope:
 
     @cached_property
     def alliances(self) -> np.ndarray:
-        """Boolean mask over the ledger: every alliance of the scope's SMBs, ended or not."""
+        """Boolean mask over the ledger's history (alliance ids): every alliance of the scope's SMBs,
+        ended or not."""
         ledger = self.model.ledger
         if self.strategy_id is None:
-            return np.ones(len(ledger), dtype=bool)
-        return self.members[ledger.smb]
+            return np.ones(ledger.n_formed, dtype=bool)
+        return self.members[ledger.history("smb")]
 
     @cached_property
     def ended(self) -> np.ndarray:
-        """Boolean mask over the ledger: the scope's alliances ended so far."""
-        return self.alliances & (self.model.ledger.ended_step >= 0)
+        """Boolean mask over the ledger's history (alliance ids): the scope's alliances ended so far."""
+        return self.alliances & (self.model.ledger.history("ended_step") >= 0)
 
     @cached_property
     def active_alliances(self) -> np.ndarray:

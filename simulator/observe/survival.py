@@ -162,9 +162,10 @@ def smb_lifetimes(smbs: SMBPopulation, steps: int) -> Lifetimes:
 
 def alliance_lifetimes(ledger: AllianceLedger, steps: int) -> Lifetimes:
     """Alliance durations: endings for any reason are events, active alliances are censored."""
-    ended = ledger.ended_step >= 0
-    last = np.where(ended, ledger.ended_step, steps).astype(np.int64)
-    return Lifetimes(last - ledger.formed_step, ended, np.zeros(ledger.size, dtype=np.int64))
+    ended_step = ledger.history("ended_step")
+    ended = ended_step >= 0
+    last = np.where(ended, ended_step, steps).astype(np.int64)
+    return Lifetimes(last - ledger.history("formed_step"), ended, np.zeros(ledger.n_formed, dtype=np.int64))
 
 
 def exit_cause_names(codes: np.ndarray, exited: np.ndarray) -> np.ndarray:
@@ -324,7 +325,7 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
         A model after its last step.
     endings
         The event that ended each alliance of its ledger (tells dissolutions from member
-        failures): ``model.events.ending_events(model.ledger.size)``.
+        failures): ``model.events.ending_events(model.ledger.n_formed)``.
 
     Returns
     -------
@@ -336,7 +337,7 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
     smbs = smb_lifetimes(model.smbs, steps)
     alliances = alliance_lifetimes(model.ledger, steps)
     dissolved = alliances.with_events(endings == "dissolved")
-    on_platform = model.ledger.kind == PLATFORM_KIND
+    on_platform = model.ledger.history("kind") == PLATFORM_KIND
     alliance_groups = {"all": np.ones(len(alliances), dtype=bool), "partner": ~on_platform, "platform": on_platform}
     strategy_id = model.smbs.strategy_id
     smb_groups = {"all": np.ones(len(smbs), dtype=bool)}
@@ -361,7 +362,8 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
                 _tag(life_table(dissolved.select(mask), ALLIANCE_HAZARD_WIDTH), "alliance_dissolution_hazard", group)
             )
     if len(alliances):
-        incidence = cumulative_incidence(alliances, model.ledger.end_reason)  # shared strings, not a copy each
+        # shared strings, not a copy each
+        incidence = cumulative_incidence(alliances, model.ledger.history("end_reason"))
         incidence.insert(0, "curve", "alliance_ending_incidence")
         parts.append(incidence)
     with warnings.catch_warnings():  # all-NaN interval columns (incidence) keep their float dtype
@@ -515,6 +517,6 @@ def survival_of(model: EcosystemModel) -> tuple[pd.DataFrame, dict[str, Any]]:
     (the summary and ``survival.parquet`` share it)."""
     cached = getattr(model, "_survival_cache", None)
     if cached is None or cached[0] != model.steps:
-        cached = (model.steps, measure_survival(model, model.events.ending_events(model.ledger.size)))
+        cached = (model.steps, measure_survival(model, model.events.ending_events(model.ledger.n_formed)))
         model._survival_cache = cached
     return cached[1]
