@@ -8,7 +8,8 @@ resident set size (``/proc/self/statm``) every 20 ms, and prints
 - the peak resident memory of each phase: building the model, the steps, the summary, the
   survival curves, the event log's frame, the time series, writing the files;
 - after the last step, the bytes held by each structure: the SMB arrays, the alliance ledger
-  (filled rows, active and ended, and spare capacity), the event log (in memory and spilled),
+  (rows in its table, active and ended, its spare capacity, and the ended alliances moved to
+  disk), the event log (in memory and spilled),
   the per-firm history and the DataCollector's records.
 
 Linux only (it reads ``/proc``). ``--json`` writes the report as JSON too.
@@ -93,6 +94,7 @@ def structure_bytes(model: Any) -> dict[str, float]:
     capacity = ledger._capacity
     row_bytes = sum(np.dtype(c.dtype).itemsize for c in ledger._data.values())
     ended = int((ledger.ended_step >= 0).sum())
+    spilled_alliances = int(getattr(ledger, "spilled_rows", 0))
     log = model.events
     batches = getattr(log, "_batches", [])
     event_rows = sum(len(b["step"]) for b in batches)
@@ -112,6 +114,7 @@ def structure_bytes(model: Any) -> dict[str, float]:
         "ledger_rows": filled,
         "ledger_ended_rows": ended,
         "ledger_active_rows": filled - ended,
+        "ledger_rows_spilled": spilled_alliances,
         "ledger_filled_mb": filled * row_bytes / MB,
         "ledger_capacity_mb": capacity * row_bytes / MB,
         "event_rows_in_memory": event_rows,

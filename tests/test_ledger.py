@@ -244,3 +244,37 @@ def test_pair_index_kept_up_to_date_through_add_end_and_touch():
             slot = ledger.counterpart[i] + (N_PARTNERS if ledger.kind[i] == PLATFORM_KIND else 0)
             expected[ledger.smb[i] * (N_PARTNERS + N_PLATFORMS) + slot] = True
         assert np.array_equal(ledger.has_pair(all_smb, all_kind, all_counterpart), expected)
+
+
+def test_ended_rows_move_to_disk_and_history_reads_them_back_in_id_order(monkeypatch):
+    """Past SPILL_ROWS ended rows, start_step moves them to disk: active rows move up in their
+    order with their alliance ids and pair index, and history() gives every alliance's column in
+    id order, what a ledger that never spilled holds."""
+    from simulator.core import ledger as ledger_module
+
+    def build(spill_rows):
+        monkeypatch.setattr(ledger_module, "SPILL_ROWS", spill_rows)
+        ledger = _ledger(capacity=16)
+        ids = _add(ledger, [0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 0], trust=np.linspace(0.1, 0.6, 6))
+        ledger.has_pair(np.array([0]), np.array([TECHNOLOGY]), np.array([0]))  # build the pair index
+        ledger.end(ids[[1, 4]], step=2, reason="underperforming")
+        ledger.start_step()
+        ids = _add(ledger, [6, 7], [1, 4], trust=0.7)
+        ledger.end(ledger.active_ids[[0, 3]], step=3, reason="shock")
+        ledger.start_step()
+        return ledger
+
+    kept, spilled = build(1_000), build(1)
+    assert kept.spilled_rows == 0 and spilled.spilled_rows == 4
+    assert len(spilled) == 4 and spilled.n_formed == kept.n_formed == 8
+    assert spilled.alliance_id.tolist() == [2, 3, 6, 7]
+    assert spilled.active_ids.tolist() == [0, 1, 2, 3]
+    assert spilled.trust.tolist() == kept.trust[kept.active_ids].tolist()
+    for name in ("trust", "smb", "ended_step", "formed_step", "end_reason_code", "alliance_id"):
+        assert spilled.history(name).tolist() == kept.history(name).tolist(), name
+    assert spilled.history("end_reason").tolist() == kept.end_reason.tolist()
+    assert not spilled.history("trust").flags.writeable
+    smb, kind, counterpart = np.arange(8), np.full(8, TECHNOLOGY), np.array([0, 1, 2, 3, 4, 0, 1, 4])
+    assert spilled.has_pair(smb, kind, counterpart).tolist() == kept.has_pair(smb, kind, counterpart).tolist()
+    with pytest.raises(AttributeError):
+        spilled.history("no_such_column")

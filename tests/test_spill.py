@@ -1,6 +1,7 @@
-"""A run whose event log moves to disk writes exactly what an in-memory run writes.
+"""A run whose event log and ended alliances move to disk writes exactly what an in-memory run writes.
 
-The event log spills its rows to disk past :data:`simulator.core.events.SPILL_ROWS` rows and
+The event log spills its rows to disk past :data:`simulator.core.events.SPILL_ROWS` rows, the
+ledger its ended alliances past :data:`simulator.core.ledger.SPILL_ROWS`, and
 ``events.parquet`` is written from the log's codes one row group at a time
 (:mod:`simulator.run.event_file`); these tests force both with tiny thresholds on small runs.
 """
@@ -15,7 +16,7 @@ import pytest
 from conftest import small_config
 
 from simulator.config.schema import ShockConfig
-from simulator.core import events
+from simulator.core import events, ledger
 from simulator.core.spill import ColumnSpill
 from simulator.core.vocabulary import ENDING_EVENTS
 from simulator.run import event_file
@@ -46,8 +47,9 @@ def _file_digests(run_dir) -> dict[str, str]:
 
 
 def test_spilled_run_writes_the_bytes_of_an_in_memory_run(tmp_path, monkeypatch):
-    """Spilling every step gives the same files, frames and summary as the in-memory log, and
-    events.parquet is what pandas writes for the log as a frame."""
+    """Spilling the log and the ended alliances every step gives the same files, frames and
+    summary as the in-memory run, and events.parquet is what pandas writes for the log as a
+    frame."""
     in_memory = run_simulation(_config())
     assert len(in_memory.events) > 0
     write_run(in_memory, tmp_path / "memory")
@@ -55,8 +57,11 @@ def test_spilled_run_writes_the_bytes_of_an_in_memory_run(tmp_path, monkeypatch)
     assert (tmp_path / "frame.parquet").read_bytes() == (tmp_path / "memory" / "events.parquet").read_bytes()
 
     monkeypatch.setattr(events, "SPILL_ROWS", 0)
+    monkeypatch.setattr(ledger, "SPILL_ROWS", 0)
     spilled = run_simulation(_config())
     assert spilled.model.events.spilled_rows > 0
+    assert spilled.model.ledger.spilled_rows > 0 and in_memory.model.ledger.spilled_rows == 0
+    assert not np.array_equal(spilled.model.ledger.alliance_id, np.arange(len(spilled.model.ledger)))
     assert spilled.model.events.spilled_rows < spilled.model.events.rows  # the last step's rows stay
     write_run(spilled, tmp_path / "spilled")
 
@@ -64,6 +69,7 @@ def test_spilled_run_writes_the_bytes_of_an_in_memory_run(tmp_path, monkeypatch)
     assert "twin/events.parquet" in _file_digests(tmp_path / "spilled")
     pd.testing.assert_frame_equal(spilled.events, in_memory.events)
     assert spilled.summary == in_memory.summary
+    pd.testing.assert_frame_equal(spilled.timeseries, in_memory.timeseries)
 
 
 def test_event_file_in_several_row_groups_has_the_bytes_of_to_parquet(tmp_path, monkeypatch):
