@@ -116,7 +116,7 @@ class EcosystemModel(mesa.Model):
         self.platforms = PlatformPopulation(config)
         self.strategy_shares = np.array([share for _, share in population])
         self.smbs.strategy_id[:] = apportion(self.smbs.n, self.strategy_shares, self.rng)
-        self.smb_agents = [SMB(self, i) for i in range(self.smbs.n)]
+        self.smb_agents: list[SMB | None] = [SMB(self, i) for i in range(self.smbs.n)]
         self.partner_agents = [PartnerFirm(self, i) for i in range(self.partners.n)]
         self.platform_agents = [Platform(self, i) for i in range(self.platforms.n)]
         self.smbs.uid[:] = [a.unique_id for a in self.smb_agents]
@@ -251,9 +251,14 @@ class EcosystemModel(mesa.Model):
             self.partners.uid[slot] = agent.unique_id
 
     def remove_smbs(self, indices: np.ndarray) -> None:
-        """Remove exited SMBs' agents from the model (their array rows stay, marked dead)."""
+        """Remove exited SMBs' agents from the model and let them go (their array rows stay,
+        marked dead; ``smb_agents`` holds ``None`` in their place): at 1,000,000 SMBs over 120
+        steps some 760,000 exited agents would otherwise stay in memory, about 370 bytes each."""
         for i in indices:
-            self.smb_agents[i].remove()
+            agent = self.smb_agents[i]
+            if agent is not None:
+                agent.remove()
+                self.smb_agents[i] = None
 
     def add_smbs(self, k: int) -> np.ndarray:
         """Let ``k`` new SMBs enter now; return their indices.

@@ -230,8 +230,10 @@ def check_population_bookkeeping(model: EcosystemModel) -> None:
     assert model.platforms.barred_until.shape == (n, model.platforms.n)
     assert n <= smbs.capacity < 2 * n or smbs.capacity == model.config.n_smbs
     assert len(model.smb_agents) == n
-    assert [a.index for a in model.smb_agents] == list(range(n))
-    assert np.array_equal([a.unique_id for a in model.smb_agents], smbs.uid)
+    kept = [i for i, a in enumerate(model.smb_agents) if a is not None]
+    assert kept == np.flatnonzero(smbs.alive).tolist()  # exited SMBs' agents are let go
+    assert [model.smb_agents[i].index for i in kept] == kept
+    assert np.array_equal([model.smb_agents[i].unique_id for i in kept], smbs.uid[kept])
     assert len(np.unique(smbs.uid)) == n
     in_model = {a.unique_id for a in model.agents_by_type[SMB]} if SMB in model.agents_by_type else set()
     assert in_model == set(smbs.uid[smbs.alive].tolist())
