@@ -60,6 +60,7 @@ class RowStore:
         self._data = {name: self._allocate(spec, self._capacity) for name, spec in self._specs.items()}
         self._views: dict[str, np.ndarray] = {}  # the view each attribute was last set to
         for name, buffer in self._data.items():
+            buffer[: self.n] = self._specs[name].fill
             self._set(name, buffer[: self.n])
 
     @property
@@ -98,10 +99,9 @@ class RowStore:
                 buffer = self._allocate(spec, capacity)
                 buffer[:start] = current
                 self._data[name] = buffer
-            else:
-                if current is not self._views[name]:  # rebound since the last growth
-                    buffer[:start] = current
-                buffer[start:needed] = spec.fill
+            elif current is not self._views[name]:  # rebound since the last growth
+                buffer[:start] = current
+            buffer[start:needed] = spec.fill
             self._set(name, buffer[:needed])
         self._capacity = capacity
         self.n = needed
@@ -113,4 +113,7 @@ class RowStore:
 
     @staticmethod
     def _allocate(spec: ColumnSpec, rows: int) -> np.ndarray:
-        return np.full((rows, *spec.shape), spec.fill, dtype=spec.dtype)
+        """An unfilled buffer: rows get their fill value when they come into use, so the spare
+        capacity of a doubled buffer is never written and takes no resident memory (at
+        1,000,000 SMBs the first entrants doubled every SMB array to 2,000,000 filled rows)."""
+        return np.empty((rows, *spec.shape), dtype=spec.dtype)
