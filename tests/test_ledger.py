@@ -254,6 +254,7 @@ def test_ended_rows_move_to_disk_and_history_reads_them_back_in_id_order(monkeyp
 
     def build(spill_rows):
         monkeypatch.setattr(ledger_module, "SPILL_ROWS", spill_rows)
+        monkeypatch.setattr(ledger_module, "READ_ROWS", 3)  # history reads the 4 spilled rows in two chunks
         ledger = _ledger(capacity=16)
         ids = _add(ledger, [0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 0], trust=np.linspace(0.1, 0.6, 6))
         ledger.has_pair(np.array([0]), np.array([TECHNOLOGY]), np.array([0]))  # build the pair index

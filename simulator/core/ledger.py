@@ -33,6 +33,9 @@ UID = np.int32
 #: 210 bytes each); a run's outputs do not depend on it.
 SPILL_ROWS = 200_000
 
+#: Ended rows read back from disk at a time by :meth:`AllianceLedger.history`.
+READ_ROWS = 1 << 20
+
 COLUMNS: dict[str, Any] = {
     "alliance_id": np.int32,  # stable id: alliances formed before this one (as in the event log)
     # the two sides
@@ -212,7 +215,9 @@ class AllianceLedger:
             out = live.view()
         else:
             out = np.empty(self.n_formed, dtype=live.dtype)
-            out[self._ended.read("alliance_id")] = self._ended.read(name)
+            for start in range(0, self._ended.rows, READ_ROWS):  # a few MB at a time, not the whole column twice
+                stop = start + READ_ROWS
+                out[self._ended.read("alliance_id", start, stop)] = self._ended.read(name, start, stop)
             out[self.alliance_id] = live
         out.flags.writeable = False
         return out

@@ -205,7 +205,8 @@ def _partner_alliances(s: Scope) -> np.ndarray:
 def _early_failure_losses(s: Scope) -> float:
     history = s.model.ledger.history
     early = s.ended & (history("ended_step") - history("formed_step") <= s.model.config.alliance.early_failure_window)
-    return float((history("exit_cost_paid") + history("specific_investment"))[early].sum()) / max(s.size, 1)
+    # the sum over the early ones only (the same numbers as summing whole columns first)
+    return float((history("exit_cost_paid")[early] + history("specific_investment")[early]).sum()) / max(s.size, 1)
 
 
 def _mean_lifetime(s: Scope) -> float:
