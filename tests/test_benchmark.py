@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,26 @@ def test_kernel_splits_each_smbs_market_over_its_channels() -> None:
     net, held, _, income = kernel.kernel_step(state)
     assert held.sum() == 200 and len(net) == 50 and len(income) == 10
     assert np.all(net <= state.demand + 1e-9) and income.sum() > 0
+
+
+@pytest.mark.slow
+def test_compare_code_times_the_step_and_each_rule_on_both_sides() -> None:
+    """Against a copy of this checkout: every rule of the step is timed on both sides, and the
+    rules' times add up to no more than the step's (they do not nest)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, str(ROOT / "benchmarks" / "compare_code.py"), "--other", str(ROOT)]
+    options = ["--sizes", "300", "--steps", "4", "--warmup", "2", "--by-rule", "--every-mechanism"]
+    out = subprocess.run([*command, *options], check=True, capture_output=True, text=True, env=env).stdout
+    step_line, *rule_lines = out.strip().splitlines()
+    seconds = [float(x) for x in re.findall(r"(?:other|this) +([\d.]+) s", step_line)]
+    step = dict(zip(("other", "this"), seconds, strict=True))
+    rule_pattern = re.compile(r"\s+(\w+)\s+other\s+([\d.]+) ms/step\s+this\s+([\d.]+) ms/step")
+    rules = {}
+    for line in rule_lines:
+        name, other_ms, this_ms = rule_pattern.match(line).groups()
+        rules[name] = (float(other_ms), float(this_ms))
+    main_rules = {"trade", "form_alliances", "transfer_knowledge", "review_alliances", "step_metrics"}
+    assert main_rules <= set(rules)
+    for side, position in (("other", 0), ("this", 1)):
+        assert all(rules[name][position] > 0 for name in main_rules)
+        assert sum(times[position] for times in rules.values()) * 4 / 1e3 <= step[side] * 1.01
