@@ -13,6 +13,7 @@ cash above ``smb.cash_cap_months`` of fixed cost, which the owners take out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -73,7 +74,9 @@ def trade(model: EcosystemModel) -> None:
 
 @dataclass
 class Alliances:
-    """The active alliances at trade, one entry per alliance."""
+    """The active alliances at trade, one entry per alliance; the platform memberships' and the
+    partner alliances' entries are selected once (``platform_*``, ``partner_*``) for every rule
+    of the step that needs them."""
 
     ids: np.ndarray
     smb_idx: np.ndarray  # the SMB of each alliance
@@ -87,6 +90,26 @@ class Alliances:
     def revenue_share(self) -> np.ndarray:
         """Channels paid a share of the sales through them: platform memberships and sales partners."""
         return self.on_platform | self.sales_partner
+
+    @cached_property
+    def platform_ids(self) -> np.ndarray:
+        """Ids of the platform memberships."""
+        return self.ids[self.on_platform]
+
+    @cached_property
+    def platform_smb(self) -> np.ndarray:
+        """The SMB of each platform membership."""
+        return self.smb_idx[self.on_platform]
+
+    @cached_property
+    def platform_counterpart(self) -> np.ndarray:
+        """The platform of each platform membership."""
+        return self.counterpart[self.on_platform]
+
+    @cached_property
+    def partner_counterpart(self) -> np.ndarray:
+        """The partner of each partner alliance (every alliance that is not a platform membership)."""
+        return self.counterpart[~self.on_platform]
 
 
 @dataclass
@@ -143,10 +166,8 @@ def _channel_weights(model: EcosystemModel, alliances: Alliances) -> tuple[np.nd
     weight = np.zeros(len(ids))
     if platforms.n:
         platforms.member_share = platforms.members / max(int(smbs.alive.sum()), 1)
-        p = alliances.counterpart[alliances.on_platform]
-        erosion = (
-            platforms.commoditization[p] * platforms.entry[p, smbs.sector[alliances.smb_idx[alliances.on_platform]]]
-        )
+        p = alliances.platform_counterpart
+        erosion = platforms.commoditization[p] * platforms.entry[p, smbs.sector[alliances.platform_smb]]
         weight[alliances.on_platform] = platforms.channel_weight()[p] * (1.0 - erosion)
     scope = np.where(ledger.phase[ids] == PILOT, cfg.pilot_scope, 1.0)
     rent = 1.0 + cfg.relational_rent * ledger.trust[ids] * np.minimum(
@@ -269,7 +290,8 @@ def _settle_cash(
     smb_idx, on_platform = alliances.smb_idx, alliances.on_platform
     revenue = sales.revenue
     paid = np.bincount(smb_idx, weights=pay.payment, minlength=n)
-    smbs.platform_fees = np.bincount(smb_idx[on_platform], weights=pay.payment[on_platform], minlength=n)
+    platform_fees = pay.payment[on_platform]
+    smbs.platform_fees = np.bincount(alliances.platform_smb, weights=platform_fees, minlength=n)
     smbs.vendor_dependence = np.where(pay.vendors_held > 0, pay.automation_savings / np.maximum(revenue, 1e-9), 0.0)
     variable_cost = pay.base_vc_rate * (1.0 - cost_cut) * revenue
     fixed_cost = np.where(smbs.alive, smbs.fixed_cost, 0.0)
@@ -289,7 +311,7 @@ def _settle_cash(
     flows["revenue"] += revenue.sum()
     flows["variable_cost"] += variable_cost.sum()
     flows["fixed_cost"] += fixed_cost.sum()
-    flows["platform_fees"] += pay.payment[on_platform].sum()
+    flows["platform_fees"] += platform_fees.sum()
     flows["partner_shares"] += pay.payment[alliances.sales_partner].sum()
     flows["vendor_fees"] += pay.payment[PAID_SAVINGS_SHARE[kind]].sum()
     retained = PAID_RETAINER[kind]
@@ -302,22 +324,19 @@ def _settle_cash(
 def _counterpart_income(model: EcosystemModel, alliances: Alliances, sales: Sales, pay: Payments) -> None:
     """Every payment is its counterpart's income; platforms also book the sales through them."""
     platforms, partners = model.platforms, model.partners
-    on_platform, counterpart = alliances.on_platform, alliances.counterpart
+    on_platform = alliances.on_platform
     if platforms.n:
-        platforms.sales = np.bincount(
-            counterpart[on_platform], weights=sales.channel_revenue[on_platform], minlength=platforms.n
-        )
-        platforms.income = np.bincount(
-            counterpart[on_platform], weights=pay.payment[on_platform], minlength=platforms.n
-        )
-    from_partners = ~on_platform
-    partners.income = np.bincount(counterpart[from_partners], weights=pay.payment[from_partners], minlength=partners.n)
+        platform = alliances.platform_counterpart
+        platforms.sales = np.bincount(platform, weights=sales.channel_revenue[on_platform], minlength=platforms.n)
+        platforms.income = np.bincount(platform, weights=pay.payment[on_platform], minlength=platforms.n)
+    partner = alliances.partner_counterpart
+    partners.income = np.bincount(partner, weights=pay.payment[~on_platform], minlength=partners.n)
 
 
 def _alliance_state(model: EcosystemModel, alliances: Alliances, sales: Sales, pay: Payments) -> None:
     """Realized value, its smoothed record, dependences and platform switching costs (ODD 7.6)."""
     ledger, platforms, partners = model.ledger, model.platforms, model.partners
-    ids, on_platform, counterpart = alliances.ids, alliances.on_platform, alliances.counterpart
+    ids, on_platform = alliances.ids, alliances.on_platform
     gross = alliances.revenue_share
     channel_rev, value_to_smb, payment = sales.channel_revenue, pay.value_to_smb, pay.payment
     ledger.revenue[ids] = np.where(gross, channel_rev, 0.0)
@@ -330,11 +349,11 @@ def _alliance_state(model: EcosystemModel, alliances: Alliances, sales: Sales, p
     )
     counterpart_income = np.zeros(len(ids))
     if platforms.n:
-        counterpart_income[on_platform] = platforms.income[counterpart[on_platform]]
-    from_partners = ~on_platform
-    counterpart_income[from_partners] = partners.income[counterpart[from_partners]]
+        counterpart_income[on_platform] = platforms.income[alliances.platform_counterpart]
+    counterpart_income[~on_platform] = partners.income[alliances.partner_counterpart]
     ledger.partner_dependence[ids] = payment / np.maximum(counterpart_income, 1e-9)
-    ledger.exit_cost[ids[on_platform]] = switching_months(model, ids[on_platform]) * channel_rev[on_platform]
+    platform_ids = alliances.platform_ids
+    ledger.exit_cost[platform_ids] = switching_months(model, platform_ids) * channel_rev[on_platform]
 
 
 def _lock_in_indicators(model: EcosystemModel, alliances: Alliances, sales: Sales) -> None:
@@ -348,6 +367,14 @@ def _lock_in_indicators(model: EcosystemModel, alliances: Alliances, sales: Sale
     squares = smbs.direct_revenue**2 + np.bincount(smb_idx, weights=channel_rev**2, minlength=n)
     smbs.revenue_hhi = np.where(revenue > 0, squares / safe_rev**2, 1.0)
     channel_share = channel_rev / safe_rev[smb_idx]
-    smbs.largest_channel_share = ledger.max_by_smb(ids[gross], channel_share[gross], n)
-    smbs.largest_platform_share = ledger.max_by_smb(ids[on_platform], channel_share[on_platform], n)
+    smbs.largest_channel_share = _largest_by_smb(smb_idx[gross], channel_share[gross], n)
+    smbs.largest_platform_share = _largest_by_smb(alliances.platform_smb, channel_share[on_platform], n)
     smbs.exit_cost = np.bincount(smb_idx, weights=ledger.exit_cost[ids], minlength=n)
+
+
+def _largest_by_smb(smb_idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Largest of ``values`` over each SMB's entries (``smb_idx``), 0 where it has none: the
+    ledger's ``max_by_smb`` for entries whose SMBs trade has already gathered."""
+    out = np.zeros(n)
+    np.maximum.at(out, smb_idx, values)
+    return out
