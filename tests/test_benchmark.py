@@ -90,4 +90,6 @@ def test_compare_code_times_the_step_and_each_rule_on_both_sides() -> None:
     assert main_rules <= set(rules)
     for side, position in (("other", 0), ("this", 1)):
         assert all(rules[name][position] > 0 for name in main_rules)
-        assert sum(times[position] for times in rules.values()) * 4 / 1e3 <= step[side] * 1.01
+        # the step's seconds are printed to 0.01 s and each rule's ms/step to 0.1 ms
+        rounding = 0.005 + len(rules) * 0.05 * 4 / 1e3
+        assert sum(times[position] for times in rules.values()) * 4 / 1e3 <= step[side] + rounding
