@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,18 @@ def timed_rules(package: str) -> Iterator[dict[str, float]]:
             setattr(module, name, function)
 
 
+def _known_keys(values: Any, default: Any) -> Any:
+    """``values`` (a configuration as plain data) without the settings the other version's default
+    configuration object ``default`` lacks, at every level (settings added since, such as a new
+    platform key, are dropped; mappings that are data, such as strategy shares, are kept whole)."""
+    if isinstance(values, dict) and is_dataclass(default):
+        known = {f.name for f in fields(default)}
+        return {k: _known_keys(v, getattr(default, k)) for k, v in values.items() if k in known}
+    if isinstance(values, list) and isinstance(default, list | tuple) and default and is_dataclass(default[0]):
+        return [_known_keys(v, default[0]) for v in values]
+    return values
+
+
 def compare(
     other: Any,
     n: int,
@@ -117,8 +129,7 @@ def compare(
         from benchmarks.benchmark import every_mechanism as full
 
         config = replace(full(n, steps + warmup, seed), twin=False)
-        known = {f.name for f in fields(other.ModelConfig)}
-        other_config = other.from_dict({k: v for k, v in asdict(config).items() if k in known})
+        other_config = other.from_dict(_known_keys(asdict(config), other.ModelConfig()))
     else:
         config = scaled(ModelConfig(), n, steps + warmup, seed)
         other_config = scaled(other.ModelConfig(), n, steps + warmup, seed)
