@@ -135,8 +135,7 @@ def _over_revenue(values: np.ndarray, s: Scope) -> float:
 
 def _durations(s: Scope) -> np.ndarray:
     """Durations in steps of the scope's alliances ended so far."""
-    ledger = s.model.ledger
-    return (ledger.history("ended_step") - ledger.history("formed_step"))[s.ended]
+    return (s.history("ended_step") - s.history("formed_step"))[s.ended]
 
 
 def _early_failure_share(s: Scope) -> float:
@@ -184,12 +183,10 @@ def formed_by_type(model: EcosystemModel) -> dict[str, int]:
     return dict(zip(ALLIANCE_TYPES, counts, strict=True))
 
 
-def dissolution_reasons(model: EcosystemModel, rows: np.ndarray) -> dict[str, int]:
-    """Ended alliances among ``rows`` (a mask over the ledger's history) counted by reason."""
-    ledger = model.ledger
-    ended = rows & (ledger.history("ended_step") >= 0)
-    codes, counts = np.unique(ledger.history("end_reason_code")[ended], return_counts=True)
-    texts = ledger.end_reasons.texts
+def dissolution_reasons(s: Scope) -> dict[str, int]:
+    """The scope's ended alliances counted by reason."""
+    codes, counts = np.unique(s.history("end_reason_code")[s.ended], return_counts=True)
+    texts = s.model.ledger.end_reasons.texts
     return dict(sorted((texts[code], int(count)) for code, count in zip(codes, counts, strict=True)))
 
 
@@ -199,19 +196,19 @@ def _per_smb(values: np.ndarray, s: Scope) -> float:
 
 
 def _partner_alliances(s: Scope) -> np.ndarray:
-    return s.alliances & (s.model.ledger.history("kind") != PLATFORM_KIND)
+    return s.alliances & (s.history("kind") != PLATFORM_KIND)
 
 
 def _early_failure_losses(s: Scope) -> float:
-    history = s.model.ledger.history
+    history = s.history
     early = s.ended & (history("ended_step") - history("formed_step") <= s.model.config.alliance.early_failure_window)
     # the sum over the early ones only (the same numbers as summing whole columns first)
     return float((history("exit_cost_paid")[early] + history("specific_investment")[early]).sum()) / max(s.size, 1)
 
 
 def _mean_lifetime(s: Scope) -> float:
-    ended_step = s.model.ledger.history("ended_step")
-    age = np.where(ended_step >= 0, ended_step, s.model.steps) - s.model.ledger.history("formed_step")
+    ended_step = s.history("ended_step")
+    age = np.where(ended_step >= 0, ended_step, s.model.steps) - s.history("formed_step")
     return mean(age[s.alliances])
 
 
@@ -583,7 +580,7 @@ METRICS.add(
         formula="memberships dissolved with reason `switched_platform` this step (7.24); each switcher joins the "
         "other platform in the same step",
         step=lambda s: s.model.platform_switches,
-        end=lambda s: int((s.model.ledger.history("end_reason") == "switched_platform").sum()),
+        end=lambda s: int((s.history("end_reason") == "switched_platform").sum()),
         end_doc="Platform switches over the run.",
         end_formula="memberships ended with reason `switched_platform` over the run",
     ),
@@ -702,13 +699,13 @@ METRICS.add(
         formula="ended alliances counted by end reason: `pilot_failed`, `underperforming`, `better_alternative`, "
         "`switched_platform`, `internalized`, `over_dependent`, `base_hazard`, `delisted`, `partner_exit`, `shock`, "
         "`cash_flow` (only reasons that occurred appear)",
-        end=lambda s: dissolution_reasons(s.model, s.alliances),
+        end=lambda s: dict(s.once_scoped(dissolution_reasons)),
     ),
     Metric(
         "underperforming_share", "share ended as underperforming", "", S.LIFECYCLE, _at(STRATEGY_SUMMARY),
         "Share of the group's ended alliances that ended with reason `underperforming`.",
         formula="ended with reason `underperforming` / `max(ended, 1)`",
-        end=lambda s: dissolution_reasons(s.model, s.alliances).get("underperforming", 0) / max(int(s.ended.sum()), 1),
+        end=lambda s: s.once_scoped(dissolution_reasons).get("underperforming", 0) / max(int(s.ended.sum()), 1),
     ),
     # --- alliance durations
     Metric(
@@ -818,27 +815,27 @@ METRICS.add(
         formula="mean of `s_a * (1 - e_a)` (latest share, after renegotiation and equity return) over the group's "
         "partner alliances of all four roles, ended included; 0 if none",
         end=lambda s: mean(
-            (s.model.ledger.history("share") * (1.0 - s.model.ledger.history("equity_stake")))[_partner_alliances(s)]
+            (s.history("share") * (1.0 - s.history("equity_stake")))[_partner_alliances(s)]
         ),
     ),
     Metric(
         "mean_complementarity", "complementarity", "", S.RELATIONS, _at(STRATEGY_SUMMARY),
         "Mean complementarity of the group's partner alliances at formation.",
         formula="mean `kappa_a` at formation over the same alliances",
-        end=lambda s: mean(s.model.ledger.history("complementarity")[_partner_alliances(s)]),
+        end=lambda s: mean(s.history("complementarity")[_partner_alliances(s)]),
     ),
     # --- learning
     Metric(
         "knowledge_gained", "knowledge gained per SMB", "", S.LEARNING, _at(STRATEGY_SUMMARY),
         "Knowledge the group absorbed from partners, per SMB.",
         formula="`sum_a knowledge_gained_a / max(n_g, 1)` over the group's alliances",
-        end=lambda s: _per_smb(s.model.ledger.history("knowledge_gained"), s),
+        end=lambda s: _per_smb(s.history("knowledge_gained"), s),
     ),
     Metric(
         "knowledge_leaked", "knowledge leaked per SMB", "", S.LEARNING, _at(STRATEGY_SUMMARY),
         "Knowledge partners absorbed from the group, per SMB.",
         formula="`sum_a knowledge_leaked_a / max(n_g, 1)` over the group's alliances",
-        end=lambda s: _per_smb(s.model.ledger.history("knowledge_leaked"), s),
+        end=lambda s: _per_smb(s.history("knowledge_leaked"), s),
     ),
     Metric(
         "mean_imitated_edge", "imitated edge", "", S.LOCK_IN, _at(SUMMARY, STRATEGY_SUMMARY),

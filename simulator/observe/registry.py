@@ -327,15 +327,14 @@ class Scope:
     def alliances(self) -> np.ndarray:
         """Boolean mask over the ledger's history (alliance ids): every alliance of the scope's SMBs,
         ended or not."""
-        ledger = self.model.ledger
         if self.strategy_id is None:
-            return np.ones(ledger.n_formed, dtype=bool)
-        return self.members[ledger.history("smb")]
+            return np.ones(self.model.ledger.n_formed, dtype=bool)
+        return self.members[self.history("smb")]
 
     @cached_property
     def ended(self) -> np.ndarray:
         """Boolean mask over the ledger's history (alliance ids): the scope's alliances ended so far."""
-        return self.alliances & (self.model.ledger.history("ended_step") >= 0)
+        return self.alliances & (self.history("ended_step") >= 0)
 
     @cached_property
     def active_alliances(self) -> np.ndarray:
@@ -368,6 +367,15 @@ class Scope:
         if compute not in self._memo:
             self._memo[compute] = compute(self)
         return self._memo[compute]
+
+    def history(self, name: str) -> np.ndarray:
+        """The ledger's column ``name`` over every alliance formed (:meth:`AllianceLedger.history`),
+        read once for the scope and its strategy groups: once ended alliances have moved to disk,
+        each call of the ledger's reads the column back from there."""
+        histories = self._model_memo.setdefault(Scope.history, {})
+        if name not in histories:
+            histories[name] = self.model.ledger.history(name)
+        return histories[name]
 
     def once(self, compute: Callable[[EcosystemModel], Any]) -> Any:
         """``compute(model)``, computed once for the scope and its strategy groups (for
