@@ -189,6 +189,20 @@ def test_innovation_network_absorbers_learn_and_guardians_leak_least() -> None:
         assert guard["knowledge_leaked"] < groups["opportunistic"]["knowledge_leaked"]
 
 
+def absorbers_gap_shift(name: str, ablation: str, metric: str) -> tuple[np.ndarray, list[dict]]:
+    """Per seed of SEEDS, how much the preset's mechanism moves absorbers' minus guardians'
+    ``metric`` (knowledge_absorption minus strategic_ambiguity; the preset as shipped minus the
+    same preset with ``ablation``), and the shipped runs' ``by_strategy`` summaries."""
+    shift, groups = [], []
+    for seed in SEEDS:
+        on = scenario(name, seed).summary["by_strategy"]
+        off = scenario(name, seed, (ablation,)).summary["by_strategy"]
+        gap = [g["knowledge_absorption"][metric] - g["strategic_ambiguity"][metric] for g in (on, off)]
+        shift.append(gap[0] - gap[1])
+        groups.append(on)
+    return np.array(shift), groups
+
+
 def test_learning_race_the_faster_learner_wins_the_bargain() -> None:
     """With the learning race on both ways (alliance.appropriation_leverage=1, ODD 7.28), each side
     bargains with what it learned of the other's edge: absorbers (sharing 0.7, investing in
@@ -204,18 +218,10 @@ def test_learning_race_the_faster_learner_wins_the_bargain() -> None:
     points for absorbers, 1.4 for plain allies and 0.6 for guardians. Survival and cash move within
     seed noise (-0.007 and -0.9, absorbers' minus guardians') and are not asserted. Ablation: the
     same preset with leverage 0 (the innovation network's rules)."""
-    ablated = ("alliance.appropriation_leverage=0",)
-    rise = []
-    for seed in SEEDS:
-        on = scenario("learning_race", seed).summary["by_strategy"]
-        off = scenario("learning_race", seed, ablated).summary["by_strategy"]
-        gap = [
-            g["knowledge_absorption"]["mean_partner_share"] - g["strategic_ambiguity"]["mean_partner_share"]
-            for g in (on, off)
-        ]
-        rise.append(gap[0] - gap[1])
+    rise, groups = absorbers_gap_shift("learning_race", "alliance.appropriation_leverage=0", "mean_partner_share")
+    for on in groups:
         assert on["strategic_ambiguity"]["knowledge_leaked"] < on["knowledge_absorption"]["knowledge_leaked"]
-    assert (np.array(rise) < -0.005).all(), rise
+    assert (rise < -0.005).all(), rise
 
 
 def test_rivalry_open_sharers_lean_on_partners_once_partners_imitate() -> None:
@@ -231,18 +237,10 @@ def test_rivalry_open_sharers_lean_on_partners_once_partners_imitate() -> None:
     +0.047 / -0.031 (on / off). Survival moves within seed noise (absorbers' minus guardians'
     -0.008, 5 of 12 positive) and is not asserted. Ablation: the same preset with rivalry 0 (the
     innovation network's rules)."""
-    ablated = ("alliance.imitation_rivalry=0",)
-    rise = []
-    for seed in SEEDS:
-        on = scenario("rivalry", seed).summary["by_strategy"]
-        off = scenario("rivalry", seed, ablated).summary["by_strategy"]
-        gap = [
-            g["knowledge_absorption"]["mean_revenue_at_risk"] - g["strategic_ambiguity"]["mean_revenue_at_risk"]
-            for g in (on, off)
-        ]
-        rise.append(gap[0] - gap[1])
+    rise, groups = absorbers_gap_shift("rivalry", "alliance.imitation_rivalry=0", "mean_revenue_at_risk")
+    for on in groups:
         assert on["strategic_ambiguity"]["mean_revenue_at_risk"] < on["opportunistic"]["mean_revenue_at_risk"]
-    assert (np.array(rise) > 0.02).all(), rise
+    assert (rise > 0.02).all(), rise
 
 
 def test_sellers_organize_voice_holds_the_fee_down_for_free_riders_too() -> None:
