@@ -28,6 +28,7 @@ from simulator.core.vocabulary import (
     PLATFORM_MEMBERSHIP,
 )
 from simulator.rules import value
+from simulator.rules.platforms import member_fees
 from simulator.rules.review import commit, expected_now, schedule_reviews
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray, replaci
     total = smbs.channel_weight[smb_idx][:, None] + weight
     revenue = value.channel_revenue(market, total, weight)
     vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation[smb_idx])[:, None]
-    fee = value.member_fee(platforms.fee[None, :], platforms.fee_bargaining[None, :], smbs.influence[smb_idx][:, None])
+    fee = member_fees(model, np.arange(platforms.n)[None, :], smb_idx[:, None])
     true_value = (1.0 - fee - vc_rate) * revenue
     noise = np.exp(
         cfg.alliance.platform_noise_factor * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n))
@@ -475,11 +476,7 @@ def _join_platforms(model: EcosystemModel, proposals: dict[str, np.ndarray]) -> 
         type=PLATFORM_MEMBERSHIP,
         form=CONTRACTUAL,
         phase=COMMITTED,
-        share=value.member_fee(
-            platforms.fee[proposals["platform"]],
-            platforms.fee_bargaining[proposals["platform"]],
-            model.smbs.influence[proposals["smb"]],
-        ),
+        share=member_fees(model, proposals["platform"], proposals["smb"]),
         info_sharing=proposals["data_sharing"],
         review_interval=cfg.alliance.review_interval,
         formed_step=model.steps,

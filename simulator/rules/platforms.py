@@ -108,11 +108,7 @@ def govern_fees(model: EcosystemModel) -> None:
             reprice_memberships(model, _memberships(model, repriced), reason)
     if bargaining:
         ids = _memberships(model, bargaining)
-        bargained = value.member_fee(
-            platforms.fee[model.ledger.counterpart[ids]],
-            platforms.fee_bargaining[model.ledger.counterpart[ids]],
-            model.smbs.influence[model.ledger.smb[ids]],
-        )
+        bargained = member_fees(model, model.ledger.counterpart[ids], model.ledger.smb[ids])
         moved = ids[model.ledger.share[ids] != bargained]
         if len(moved):
             reprice_memberships(model, moved, "influence")
@@ -140,11 +136,16 @@ def _memberships(model: EcosystemModel, platform_ids: list[int]) -> np.ndarray:
 
 def reprice_memberships(model: EcosystemModel, ids: np.ndarray, reason: str) -> None:
     """Apply the platforms' current fees to the memberships ``ids``, logging each change."""
-    ledger, platforms = model.ledger, model.platforms
-    p = ledger.counterpart[ids]
-    influence = model.smbs.influence[ledger.smb[ids]]
-    ledger.share[ids] = value.member_fee(platforms.fee[p], platforms.fee_bargaining[p], influence)
+    ledger = model.ledger
+    ledger.share[ids] = member_fees(model, ledger.counterpart[ids], ledger.smb[ids])
     model.events.record(model.steps, "renegotiated", ids, reason)
+
+
+def member_fees(model: EcosystemModel, platform: np.ndarray, smb: np.ndarray) -> np.ndarray:
+    """The fee SMB ``smb`` pays (or would pay) on platform ``platform`` (arrays that broadcast):
+    the posted fee bargained down by the SMB's influence (:func:`simulator.rules.value.member_fee`)."""
+    platforms = model.platforms
+    return value.member_fee(platforms.fee[platform], platforms.fee_bargaining[platform], model.smbs.influence[smb])
 
 
 def switching_months(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
