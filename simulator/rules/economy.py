@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.core.grouped import largest_by
-from simulator.core.roles import DELIVERS_AUTOMATION, DELIVERS_CREDIT, PAID_RETAINER, PAID_SAVINGS_SHARE, SELLS
-from simulator.core.vocabulary import PILOT, PLATFORM_KIND
+from simulator.core.roles import PAID_RETAINER, PAID_SAVINGS_SHARE, SELLS
+from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.rules import value
-from simulator.rules.platforms import switching_months
+from simulator.rules.platforms import membership_weight, switching_months
 
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
@@ -63,8 +63,8 @@ def trade(model: EcosystemModel) -> None:
     and 7.6 (payments, cash, counterpart income, alliance state, lock-in indicators).
     """
     alliances = _active_alliances(model)
-    weight, scope = _channel_weights(model, alliances)
-    supply = _supply_deliveries(model, alliances, weight, scope)
+    weight = _channel_weights(model, alliances)
+    supply = _supply_deliveries(model, alliances, weight)
     sales = _capture_market(model, alliances, weight)
     pay = _payments(model, alliances, sales, supply)
     _settle_cash(model, alliances, sales, pay, supply.cost_cut)
@@ -87,10 +87,15 @@ class Alliances:
     on_platform: np.ndarray
     sales_partner: np.ndarray
 
-    @property
+    @cached_property
     def revenue_share(self) -> np.ndarray:
         """Channels paid a share of the sales through them: platform memberships and sales partners."""
         return self.on_platform | self.sales_partner
+
+    @cached_property
+    def sales_rows(self) -> np.ndarray:
+        """Entries of the sales-partner alliances."""
+        return np.flatnonzero(self.sales_partner)
 
     @cached_property
     def platform_ids(self) -> np.ndarray:
@@ -112,13 +117,23 @@ class Alliances:
         """The partner of each partner alliance (every alliance that is not a platform membership)."""
         return self.counterpart[~self.on_platform]
 
+    @cached_property
+    def vendor_rows(self) -> np.ndarray:
+        """Entries of the technology alliances, paid a share of the automation savings."""
+        return np.flatnonzero(PAID_SAVINGS_SHARE[self.kind])
+
+    @cached_property
+    def credit_rows(self) -> np.ndarray:
+        """Entries of the support-service alliances, which grant credit and are paid a retainer."""
+        return np.flatnonzero(PAID_RETAINER[self.kind])
+
 
 @dataclass
 class SupplyDeliveries:
     """What the supply-chain alliances delivered this step (ODD 7.23)."""
 
-    supplies: np.ndarray  # per alliance: a supply-chain alliance (delivering or not)
-    saving: np.ndarray  # per alliance: its part of the SMB's capped variable-cost saving
+    rows: np.ndarray  # entries of the supply-chain alliances (delivering or not)
+    saving: np.ndarray  # per supply-chain alliance: its part of the SMB's capped variable-cost saving
     cost_cut: np.ndarray  # per SMB: share of variable cost saved, at most max_supply_chain_saving
 
 
@@ -127,6 +142,7 @@ class Sales:
     """Revenue this step: per SMB and per alliance (sales channels only)."""
 
     revenue: np.ndarray  # per SMB
+    smb_revenue: np.ndarray  # per alliance: its SMB's revenue (gathered once for every rule)
     channel_revenue: np.ndarray  # per alliance
 
 
@@ -136,8 +152,8 @@ class Payments:
 
     payment: np.ndarray  # per alliance: SMB to counterpart
     value_to_smb: np.ndarray  # per alliance
-    retainer: np.ndarray  # per alliance: support services' retainer (0 for others)
-    interest: np.ndarray  # per alliance: interest on the credit drawn on its line (0 for others)
+    retainer: np.ndarray  # per support-service alliance (Alliances.credit_rows): its retainer
+    interest: np.ndarray  # per support-service alliance: interest on the credit drawn on its line
     base_vc_rate: np.ndarray  # per SMB: variable cost rate before supply-chain savings
     automation_savings: np.ndarray  # per SMB
     vendors_held: np.ndarray  # per SMB: technology alliances (pilots included)
@@ -159,45 +175,41 @@ def _active_alliances(model: EcosystemModel) -> Alliances:
     )
 
 
-def _channel_weights(model: EcosystemModel, alliances: Alliances) -> tuple[np.ndarray, np.ndarray]:
-    """Channel weight of each alliance before stock-outs (ODD 7.2), and its scope."""
+def _channel_weights(model: EcosystemModel, alliances: Alliances) -> np.ndarray:
+    """Channel weight of each alliance before stock-outs (ODD 7.2)."""
     cfg = model.config.alliance
     smbs, platforms, ledger = model.smbs, model.platforms, model.ledger
     ids = alliances.ids
     weight = np.zeros(len(ids))
     if platforms.n:
         platforms.member_share = platforms.members / max(int(smbs.alive.sum()), 1)
-        p = alliances.platform_counterpart
-        erosion = platforms.commoditization[p] * platforms.entry[p, smbs.sector[alliances.platform_smb]]
-        weight[alliances.on_platform] = platforms.channel_weight()[p] * (1.0 - erosion)
-    scope = np.where(ledger.phase[ids] == PILOT, cfg.pilot_scope, 1.0)
+        weight[alliances.on_platform] = membership_weight(model, alliances.platform_counterpart, alliances.platform_smb)
+    rows = alliances.sales_rows  # the other alliances add no reach
+    ids = alliances.ids[rows]
     rent = 1.0 + cfg.relational_rent * ledger.trust[ids] * np.minimum(
         ledger.specific_investment[ids] / np.maximum(ledger.expected_value[ids], 1e-9), 1.0
     )
     premium = 1.0 + cfg.exclusivity_premium * ledger.exclusive[ids]
-    sales_partner = alliances.sales_partner
-    weight[sales_partner] = (ledger.base_weight[ids] * scope * premium * rent)[sales_partner]
-    return weight, scope
+    weight[rows] = ledger.base_weight[ids] * value.scope(cfg, ledger.phase[ids]) * premium * rent
+    return weight
 
 
-def _supply_deliveries(
-    model: EcosystemModel, alliances: Alliances, weight: np.ndarray, scope: np.ndarray
-) -> SupplyDeliveries:
+def _supply_deliveries(model: EcosystemModel, alliances: Alliances, weight: np.ndarray) -> SupplyDeliveries:
     """Draw stock-outs (their channel weight drops to 0) and the capped variable-cost savings of
     the supply-chain alliances that delivered (ODD 7.23)."""
     cfg = model.config.alliance
     ledger = model.ledger
-    supplies = value.supplies(alliances.kind, ledger.type[alliances.ids])
-    delivered = supplies.copy()
-    delivered[supplies] = model.rng.random(int(supplies.sum())) >= cfg.stockout_rate
-    stockouts = supplies & ~delivered
-    weight[stockouts] = 0.0
-    model.stockouts = int(stockouts.sum())
-    saving = np.where(delivered, value.supply_chain_saving(cfg, ledger.complementarity[alliances.ids]) * scope, 0.0)
-    total_saving = np.bincount(alliances.smb_idx, weights=saving, minlength=model.smbs.n)
+    rows = np.flatnonzero(value.supplies(alliances.kind, ledger.type[alliances.ids]))
+    ids, smb_idx = alliances.ids[rows], alliances.smb_idx[rows]
+    delivered = model.rng.random(len(rows)) >= cfg.stockout_rate
+    weight[rows[~delivered]] = 0.0
+    model.stockouts = len(rows) - int(delivered.sum())
+    scope = value.scope(cfg, ledger.phase[ids])
+    saving = np.where(delivered, value.supply_chain_saving(cfg, ledger.complementarity[ids]) * scope, 0.0)
+    total_saving = np.bincount(smb_idx, weights=saving, minlength=model.smbs.n)
     cost_cut = np.minimum(total_saving, cfg.max_supply_chain_saving)
-    saving *= (cost_cut / np.maximum(total_saving, 1e-12))[alliances.smb_idx]  # each alliance's part of the capped cut
-    return SupplyDeliveries(supplies=supplies, saving=saving, cost_cut=cost_cut)
+    saving *= (cost_cut / np.maximum(total_saving, 1e-12))[smb_idx]  # each alliance's part of the capped cut
+    return SupplyDeliveries(rows=rows, saving=saving, cost_cut=cost_cut)
 
 
 def _capture_market(model: EcosystemModel, alliances: Alliances, weight: np.ndarray) -> Sales:
@@ -215,10 +227,11 @@ def _capture_market(model: EcosystemModel, alliances: Alliances, weight: np.ndar
     total_weight = direct_weight + np.bincount(smb_idx, weights=weight, minlength=n)
     smbs.channel_weight = total_weight
     revenue = smbs.market_size * value.captured_share(total_weight)
+    smb_revenue = revenue[smb_idx]
     # each channel's part of the captured market (the captured share computed once per SMB)
-    channel_revenue = value.split_revenue(revenue[smb_idx], total_weight[smb_idx], weight)
+    channel_revenue = value.split_revenue(smb_revenue, total_weight[smb_idx], weight)
     smbs.direct_revenue = value.split_revenue(revenue, total_weight, direct_weight)
-    return Sales(revenue=revenue, channel_revenue=channel_revenue)
+    return Sales(revenue=revenue, smb_revenue=smb_revenue, channel_revenue=channel_revenue)
 
 
 def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply: SupplyDeliveries) -> Payments:
@@ -226,39 +239,40 @@ def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply:
     cfg = model.config
     smbs = model.smbs
     n = smbs.n
-    smb_idx, kind, share = alliances.smb_idx, alliances.kind, alliances.net_share
+    smb_idx, share = alliances.smb_idx, alliances.net_share
     revenue, channel_rev = sales.revenue, sales.channel_revenue
     base_vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation)
     automation_savings = value.automation_savings(cfg.smb, smbs.automation, revenue)
-    vendor = DELIVERS_AUTOMATION[kind]
-    vendors_held = np.bincount(smb_idx[vendor], minlength=n)
+    # each alliance is paid by the rule of its kind (a role is paid one way: core.roles), each
+    # rule computed on its own alliances only
+    vendor, credit = alliances.vendor_rows, alliances.credit_rows
+    vendor_smb = smb_idx[vendor]
+    vendors_held = np.bincount(vendor_smb, minlength=n)
+    vendor_savings = automation_savings[vendor_smb] / np.maximum(vendors_held[vendor_smb], 1)
     line, interest = _credit(model, alliances)
+    retainer = value.support_retainer(cfg.alliance, share[credit], line)
 
-    # each alliance is paid by the rule of its kind (a later rule wins where kinds overlap)
     gross = alliances.revenue_share
-    vendor_savings = np.where(vendor, automation_savings[smb_idx] / np.maximum(vendors_held[smb_idx], 1), 0.0)
-    savings_share = PAID_SAVINGS_SHARE[kind]
-    retainer = value.support_retainer(cfg.alliance, share, line)
-    retained = PAID_RETAINER[kind]
     payment = np.where(gross, share * channel_rev, 0.0)
-    payment = np.where(savings_share, share * vendor_savings, payment)
-    payment = np.where(retained, retainer + interest, payment)
+    payment[vendor] = share[vendor] * vendor_savings
+    payment[credit] = retainer + interest
 
     # channel margins before supply-chain savings, which are credited to the supply chains alone
     vc_rate = base_vc_rate[smb_idx]
     value_to_smb = np.where(gross, (1.0 - share - vc_rate) * channel_rev, 0.0)
-    value_to_smb = np.where(savings_share, (1.0 - share) * vendor_savings, value_to_smb)
-    supplies = supply.supplies
-    value_to_smb = np.where(supplies, value_to_smb + supply.saving * vc_rate * revenue[smb_idx], value_to_smb)
-    value_to_smb = np.where(retained, value.support_value(cfg.alliance, line) - retainer, value_to_smb)
+    value_to_smb[vendor] = (1.0 - share[vendor]) * vendor_savings
+    supplies = supply.rows
+    value_to_smb[supplies] += supply.saving * vc_rate[supplies] * sales.smb_revenue[supplies]
+    value_to_smb[credit] = value.support_value(cfg.alliance, line) - retainer
     held = model.ledger.active_count_by_smb(n)  # the alliances at trade are the active ones
-    management = value.running_cost(cfg.alliance, smbs.fixed_cost[smb_idx], held[smb_idx])
+    # the cost of running one alliance is the same for all of an SMB's alliances
+    management = value.running_cost(cfg.alliance, smbs.fixed_cost, held)[smb_idx]
     value_to_smb -= management  # each alliance's value is net of what it costs the SMB to run it
     return Payments(
         payment=payment,
         value_to_smb=value_to_smb,
-        retainer=np.where(retained, retainer, 0.0),
-        interest=np.where(retained, interest, 0.0),
+        retainer=retainer,
+        interest=interest,
         base_vc_rate=base_vc_rate,
         automation_savings=automation_savings,
         vendors_held=vendors_held,
@@ -267,17 +281,16 @@ def _payments(model: EcosystemModel, alliances: Alliances, sales: Sales, supply:
 
 
 def _credit(model: EcosystemModel, alliances: Alliances) -> tuple[np.ndarray, np.ndarray]:
-    """Each alliance's credit line and the interest on what the SMB drew on it (0 for alliances
-    that grant no credit); sets the SMBs' total credit lines."""
+    """Each support-service alliance's credit line (:attr:`Alliances.credit_rows`) and the
+    interest on what the SMB drew on it; sets the SMBs' total credit lines."""
     cfg = model.config.alliance
     smbs = model.smbs
-    smb_idx = alliances.smb_idx
-    grants = DELIVERS_CREDIT[alliances.kind]
-    line = np.where(grants, value.credit_line(cfg, smbs.fixed_cost[smb_idx]) * model.partners.credit_factor, 0.0)
+    smb_idx = alliances.smb_idx[alliances.credit_rows]
+    line = value.credit_line(cfg, smbs.fixed_cost[smb_idx]) * model.partners.credit_factor
     smbs.credit_line = np.bincount(smb_idx, weights=line, minlength=smbs.n)
     drawn = np.clip(-smbs.cash, 0.0, smbs.credit_line)
     interest = cfg.credit_interest * drawn
-    line_part = np.where(grants, line / np.maximum(smbs.credit_line[smb_idx], 1e-12), 0.0)
+    line_part = line / np.maximum(smbs.credit_line[smb_idx], 1e-12)
     return line, interest[smb_idx] * line_part
 
 
@@ -308,16 +321,14 @@ def _settle_cash(
     smbs.first_revenue[first] = revenue[first]
 
     flows = model.flows
-    kind = alliances.kind
     flows["revenue"] += revenue.sum()
     flows["variable_cost"] += variable_cost.sum()
     flows["fixed_cost"] += fixed_cost.sum()
     flows["platform_fees"] += platform_fees.sum()
     flows["partner_shares"] += pay.payment[alliances.sales_partner].sum()
-    flows["vendor_fees"] += pay.payment[PAID_SAVINGS_SHARE[kind]].sum()
-    retained = PAID_RETAINER[kind]
-    flows["support_retainers"] += pay.retainer[retained].sum()
-    flows["credit_interest"] += pay.interest[retained].sum()
+    flows["vendor_fees"] += pay.payment[alliances.vendor_rows].sum()
+    flows["support_retainers"] += pay.retainer.sum()
+    flows["credit_interest"] += pay.interest.sum()
     flows["alliance_management"] += management.sum()
     flows["owner_payouts"] += smbs.payout.sum()
 
@@ -346,7 +357,7 @@ def _alliance_state(model: EcosystemModel, alliances: Alliances, sales: Sales, p
     smoothing = model.config.alliance.value_smoothing
     ledger.value_ema[ids] = (1 - smoothing) * ledger.value_ema[ids] + smoothing * value_to_smb
     ledger.smb_dependence[ids] = np.where(gross, channel_rev, np.maximum(value_to_smb, 0.0)) / np.maximum(
-        sales.revenue[alliances.smb_idx], 1e-9
+        sales.smb_revenue, 1e-9
     )
     counterpart_income = np.zeros(len(ids))
     if platforms.n:
@@ -367,7 +378,7 @@ def _lock_in_indicators(model: EcosystemModel, alliances: Alliances, sales: Sale
     safe_rev = np.maximum(revenue, 1e-12)
     squares = smbs.direct_revenue**2 + np.bincount(smb_idx, weights=channel_rev**2, minlength=n)
     smbs.revenue_hhi = np.where(revenue > 0, squares / safe_rev**2, 1.0)
-    channel_share = channel_rev / safe_rev[smb_idx]
+    channel_share = channel_rev / np.maximum(sales.smb_revenue, 1e-12)
     smbs.largest_channel_share = largest_by(smb_idx[gross], channel_share[gross], n)
     smbs.largest_platform_share = largest_by(alliances.platform_smb, channel_share[on_platform], n)
     smbs.exit_cost = np.bincount(smb_idx, weights=ledger.exit_cost[ids], minlength=n)

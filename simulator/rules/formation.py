@@ -28,7 +28,7 @@ from simulator.core.vocabulary import (
     PLATFORM_MEMBERSHIP,
 )
 from simulator.rules import value
-from simulator.rules.platforms import member_fees
+from simulator.rules.platforms import member_fees, membership_weight
 from simulator.rules.review import commit, expected_now, schedule_reviews
 
 if TYPE_CHECKING:
@@ -147,8 +147,7 @@ def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray, replaci
     cfg = model.config
     smbs, platforms = model.smbs, model.platforms
     m = len(smb_idx)
-    erosion = platforms.commoditization[None, :] * platforms.entry[:, smbs.sector[smb_idx]].T
-    weight = platforms.channel_weight()[None, :] * (1.0 - erosion)
+    weight = membership_weight(model, np.arange(platforms.n)[None, :], smb_idx[:, None])
     market = smbs.market_size[smb_idx][:, None]
     total = smbs.channel_weight[smb_idx][:, None] + weight
     revenue = value.channel_revenue(market, total, weight)

@@ -36,6 +36,7 @@ from simulator.core.decisions import PlatformOffers
 from simulator.core.vocabulary import COMMITTED, PLATFORM_KIND
 from simulator.rules import value
 from simulator.rules.formation import _join_platforms, evaluate_platform_offers
+from simulator.rules.platforms import membership_weight
 from simulator.rules.review import dissolve
 
 if TYPE_CHECKING:
@@ -117,10 +118,8 @@ def _best_alternative(model: EcosystemModel, current: np.ndarray, smb_idx: np.nd
     The offers are evaluated as replacements: while they are evaluated, each SMB's channel
     weight leaves out the weight of the membership ``current`` it would give up.
     """
-    smbs, platforms, ledger = model.smbs, model.platforms, model.ledger
-    p = ledger.counterpart[current]
-    erosion = platforms.commoditization[p] * platforms.entry[p, smbs.sector[smb_idx]]
-    own_weight = platforms.channel_weight()[p] * (1.0 - erosion)
+    smbs, ledger = model.smbs, model.ledger
+    own_weight = membership_weight(model, ledger.counterpart[current], smb_idx)
     saved = smbs.channel_weight[smb_idx].copy()
     smbs.channel_weight[smb_idx] = np.maximum(saved - own_weight, 0.0)
     try:

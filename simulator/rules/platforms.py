@@ -148,6 +148,17 @@ def member_fees(model: EcosystemModel, platform: np.ndarray, smb: np.ndarray) ->
     return value.member_fee(platforms.fee[platform], platforms.fee_bargaining[platform], model.smbs.influence[smb])
 
 
+def membership_weight(model: EcosystemModel, platform: np.ndarray, smb: np.ndarray) -> np.ndarray:
+    """The channel weight SMB ``smb`` gets (or would get) from a membership of platform ``platform``
+    (arrays that broadcast): the platform's channel weight less the margin erosion of its own offer
+    in the SMB's sector, ``commoditization x entry``."""
+    platforms = model.platforms
+    weights = platforms.channel_weight()[:, None] * (1.0 - platforms.commoditization[:, None] * platforms.entry)
+    # read from the small (platform, sector) table through a flat index: numpy's 2-D fancy indexing
+    # and per-membership products took ten times as long (78,000 memberships: 4.4 -> 0.5 ms)
+    return weights.ravel()[platform * weights.shape[1] + model.smbs.sector[smb]]
+
+
 def switching_months(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     """Cost of leaving each membership, in months of its platform revenue.
 

@@ -12,7 +12,7 @@ import numpy as np
 from simulator.config import AllianceConfig, ModelConfig, SMBConfig
 from simulator.core.roles import DELIVERS_SUPPLY, role_reach
 from simulator.core.rowwise import last_axis_mean
-from simulator.core.vocabulary import INNOVATION
+from simulator.core.vocabulary import INNOVATION, PILOT
 
 
 def complementarity(partner_capability: np.ndarray, smb_capability: np.ndarray) -> np.ndarray:
@@ -134,6 +134,12 @@ def imitation_erosion(rivalry: float, imitated: np.ndarray) -> np.ndarray:
 def negotiated_share(config: AllianceConfig, power: np.ndarray) -> np.ndarray:
     """The partner's revenue share: ``share_min + (share_max - share_min) * power``."""
     return config.share_min + (config.share_max - config.share_min) * power
+
+
+def scope(config: AllianceConfig, phase: np.ndarray) -> np.ndarray:
+    """Share of its full scope an alliance in ``phase`` delivers: ``pilot_scope`` during its
+    pilot, 1 once committed."""
+    return np.where(phase == PILOT, config.pilot_scope, 1.0)
 
 
 def supplies(kind: np.ndarray, alliance_type: np.ndarray) -> np.ndarray:
