@@ -101,6 +101,7 @@ def evaluate_partner_offers(
     smbs, partners = model.smbs, model.partners
     cand, load, found = _sample_candidates(model, len(smb_idx))
     role = partners.role[cand]
+    holds_role = _holds_role(model, smb_idx, role)
     alliance_type = _offer_types(model, role)
     # rows gathered with take: numpy's fancy indexing of whole rows is several times slower
     compl = value.complementarity(
@@ -108,12 +109,12 @@ def evaluate_partner_offers(
     )
     if request is None:
         request = market_terms(cfg.alliance, smbs.switching_factor[smb_idx])
-    flows = _forecast_flows(model, smb_idx, cand, alliance_type, compl, request)
+    flows = _forecast_flows(model, smb_idx, cand, alliance_type, compl, request, holds_role)
     share = _negotiate(model, smb_idx, cand, flows, request)
     net_share = share * (1.0 - request.equity_stake[:, None])  # owners get their part of the take back
     added_cost, hurdle = alliance_costs(model, smb_idx, replacing)
     expected_value = _forecast_value(model, smb_idx, role, alliance_type, compl, flows, net_share) - added_cost[:, None]
-    feasible = _acceptable(model, smb_idx, cand, load, flows, net_share, replacing) & found
+    feasible = _acceptable(model, smb_idx, cand, load, flows, net_share, holds_role, replacing) & found
     feasible &= _pays_back(expected_value, hurdle[:, None])
     offers = PartnerOffers(
         partner=cand,
@@ -253,6 +254,13 @@ def _sample_candidates(model: EcosystemModel, m: int) -> tuple[np.ndarray, np.nd
     return cand, load, found
 
 
+def _holds_role(model: EcosystemModel, smb_idx: np.ndarray, role: np.ndarray) -> np.ndarray:
+    """Whether each SMB in ``smb_idx`` already holds an alliance in the role of each of its
+    offers (``role``, shape (m, k))."""
+    held = np.take(model.ledger.role_holdings(model.smbs.n), smb_idx, axis=0)  # (m, roles)
+    return np.take_along_axis(held, role.astype(np.int64), axis=1) > 0
+
+
 def _offer_types(model: EcosystemModel, role: np.ndarray) -> np.ndarray:
     """The DPN type of each offer: its role's type, or innovation for a share
     ``partner.innovation_share`` of the offers of roles that innovate."""
@@ -267,15 +275,15 @@ def _forecast_flows(
     alliance_type: np.ndarray,
     compl: np.ndarray,
     request: TermsRequest,
+    holds_role: np.ndarray,
 ) -> OfferFlows:
-    """Forecast each offer's sales, automation savings and credit value (ODD 7.4)."""
+    """Forecast each offer's sales, automation savings and credit value (ODD 7.4); exclusive terms
+    are offered only in roles the SMB holds no alliance in (``holds_role``)."""
     cfg = model.config
     smbs, partners = model.smbs, model.partners
     role = partners.role[cand]
     sells = SELLS[role]
-    held = np.take(model.ledger.role_holdings(smbs.n), smb_idx, axis=0)  # (m, roles)
-    held_roles = np.take_along_axis(held, role.astype(np.int64), axis=1) > 0
-    exclusive = sells & request.accept_exclusivity[:, None] & ~held_roles
+    exclusive = sells & request.accept_exclusivity[:, None] & ~holds_role
     weight = value.base_channel_weight(cfg, role, alliance_type, compl)
     full_weight = weight * (1.0 + cfg.alliance.exclusivity_premium * exclusive)
     market = smbs.market_size[smb_idx][:, None]
@@ -347,6 +355,7 @@ def _acceptable(
     load: np.ndarray,
     flows: OfferFlows,
     net_share: np.ndarray,
+    holds_role: np.ndarray,
     replacing: bool,
 ) -> np.ndarray:
     """Offers the partner accepts (its income reaches its reservation) and the SMB may take: no
@@ -359,7 +368,11 @@ def _acceptable(
     reservation = (
         model.config.partner.reservation_share * partners.size[cand] * (1.0 + load[cand] / partners.capacity[cand])
     )
-    pairs_taken = ledger.has_pair(np.repeat(smb_idx, k), role.reshape(-1), cand.reshape(-1)).reshape(m, k)
+    # a partner's alliances are all in its role, so only SMBs holding that role can hold the pair
+    pairs_taken = np.zeros((m, k), dtype=bool)
+    pairs_taken[holds_role] = ledger.has_pair(
+        np.broadcast_to(smb_idx[:, None], (m, k))[holds_role], role[holds_role], cand[holds_role]
+    )
     exclusive_roles = np.take(ledger.exclusive_holdings(model.smbs.n), smb_idx, axis=0)  # (m, roles) bool
     blocked = np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1) & (not replacing)
     return (partner_income >= reservation) & ~pairs_taken & ~blocked & (flows.gross > 0)
