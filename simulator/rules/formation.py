@@ -368,14 +368,15 @@ def _acceptable(
     reservation = (
         model.config.partner.reservation_share * partners.size[cand] * (1.0 + load[cand] / partners.capacity[cand])
     )
-    # a partner's alliances are all in its role, so only SMBs holding that role can hold the pair
-    pairs_taken = np.zeros((m, k), dtype=bool)
-    pairs_taken[holds_role] = ledger.has_pair(
-        np.broadcast_to(smb_idx[:, None], (m, k))[holds_role], role[holds_role], cand[holds_role]
-    )
-    exclusive_roles = np.take(ledger.exclusive_holdings(model.smbs.n), smb_idx, axis=0)  # (m, roles) bool
-    blocked = np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1) & (not replacing)
-    return (partner_income >= reservation) & ~pairs_taken & ~blocked & (flows.gross > 0)
+    acceptable = (partner_income >= reservation) & (flows.gross > 0)
+    if not replacing:  # a replacement is not blocked by the exclusive alliance it replaces
+        exclusive_roles = np.take(ledger.exclusive_holdings(model.smbs.n), smb_idx, axis=0)  # (m, roles) bool
+        acceptable &= ~np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1)
+    # the pairs are looked up last, for the offers still open: a partner's alliances are all in its
+    # role, so only an SMB holding that role can hold the pair already
+    ask = acceptable & holds_role
+    acceptable[ask] = ~ledger.has_pair(np.broadcast_to(smb_idx[:, None], (m, k))[ask], role[ask], cand[ask])
+    return acceptable
 
 
 def _centrality(load: np.ndarray, cand: np.ndarray) -> np.ndarray:
