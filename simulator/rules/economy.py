@@ -199,7 +199,8 @@ def _supply_deliveries(model: EcosystemModel, alliances: Alliances, weight: np.n
     the supply-chain alliances that delivered (ODD 7.23)."""
     cfg = model.config.alliance
     ledger = model.ledger
-    rows = np.flatnonzero(value.supplies(alliances.kind, ledger.type[alliances.ids]))
+    sales = alliances.sales_rows  # suppliers sell too (core.roles)
+    rows = sales[value.supplies(alliances.kind[sales], ledger.type[alliances.ids[sales]])]
     ids, smb_idx = alliances.ids[rows], alliances.smb_idx[rows]
     delivered = model.rng.random(len(rows)) >= cfg.stockout_rate
     weight[rows[~delivered]] = 0.0
