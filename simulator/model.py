@@ -14,7 +14,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from simulator.agents import SMB, PartnerFirm, Platform
+from simulator.agents import SMB, PartnerFirm, Platform, Roster, reserve_unique_ids
 from simulator.config import ModelConfig, apply_design
 from simulator.config.keywords import config_from_keywords
 from simulator.core.events import EventLog
@@ -77,6 +77,13 @@ class EcosystemModel(mesa.Model):
         Strategy revision's state and record
         (:class:`~simulator.rules.adaptation.StrategyAdaptation`), or None where strategies do not
         evolve (``adaptation.revision_rate`` 0).
+    smb_agents, partner_agents
+        The SMBs' and partners' Mesa agents by row, made when first asked for
+        (:class:`~simulator.agents.Roster`): ``model.smb_agents[i]`` is the agent of the alive
+        SMB in row ``i`` of ``smbs``. ``agents``, ``agents_by_type`` and ``agent_types`` make
+        every alive firm's agent before answering, as Mesa's would list them.
+    platform_agents
+        The platforms' Mesa agents, by row of ``platforms``.
     history
         Each SMB's revenue, net income and survival by step
         (:class:`~simulator.observe.firm_history.FirmHistory`); kept only when shocks are
@@ -116,11 +123,11 @@ class EcosystemModel(mesa.Model):
         self.platforms = PlatformPopulation(config)
         self.strategy_shares = np.array([share for _, share in population])
         self.smbs.strategy_id[:] = apportion(self.smbs.n, self.strategy_shares, self.rng)
-        self.smb_agents: list[SMB | None] = [SMB(self, i) for i in range(self.smbs.n)]
-        self.partner_agents = [PartnerFirm(self, i) for i in range(self.partners.n)]
+        self.smbs.uid[:] = reserve_unique_ids(self, self.smbs.n)
+        self.partners.uid[:] = reserve_unique_ids(self, self.partners.n)
+        self.smb_agents = Roster(self, SMB)
+        self.partner_agents = Roster(self, PartnerFirm)
         self.platform_agents = [Platform(self, i) for i in range(self.platforms.n)]
-        self.smbs.uid[:] = [a.unique_id for a in self.smb_agents]
-        self.partners.uid[:] = [a.unique_id for a in self.partner_agents]
         self.platforms.uid[:] = [a.unique_id for a in self.platform_agents]
 
         for sid, strategy in enumerate(self.strategies):
@@ -225,56 +232,65 @@ class EcosystemModel(mesa.Model):
         """Put the focal firm into the ecosystem (:func:`simulator.rules.focal.place_focal`)."""
         i = self.smbs.add_row()
         self.platforms.add_smbs(1)
-        agent = SMB(self, i)
-        self.smb_agents.append(agent)
-        self.smbs.uid[i] = agent.unique_id
+        self.smbs.uid[i] = reserve_unique_ids(self, 1)[0]
         place_focal(self, i, strategy_id)
         self.strategies[strategy_id].setup(self, np.array([i]))
         self.focal_index = i
         self.focal = FocalRecord(i)
 
     # ------------------------------------------------------------------ agent bookkeeping
+    @property
+    def agents(self) -> mesa.AgentSet:
+        """Every agent of the model (Mesa's ``Model.agents``), alive SMBs' and partners' made first."""
+        self._make_firm_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.AgentSet]:
+        """Mesa's agent sets by class (``model.agents_by_type[SMB]``), alive firms' agents made first."""
+        self._make_firm_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Mesa's agent classes of the model, alive firms' agents made first."""
+        self._make_firm_agents()
+        return super().agent_types
+
+    def _make_firm_agents(self) -> None:
+        self.smb_agents.make_all()
+        self.partner_agents.make_all()
+
     def remove_partners(self, slots: np.ndarray) -> None:
-        """Remove the partners' agents and mark their slots empty."""
-        for slot in slots:
-            self.partner_agents[slot].remove()
+        """Remove the partners' agents (if made) and mark their slots empty."""
+        self.partner_agents.release(slots)
         self.partners.alive[slots] = False
 
     def refill_partners(self, slots: np.ndarray) -> None:
-        """New entrants of the slots' roles take the empty slots, each as a new agent."""
+        """New entrants of the slots' roles take the empty slots, each with a new ``unique_id``."""
         self.partners.renew(slots, self.rng)
         self.partners.return_step[slots] = -1
         self.partners.entered_step[slots] = self.steps
-        for slot in slots:
-            agent = PartnerFirm(self, int(slot))
-            self.partner_agents[slot] = agent
-            self.partners.uid[slot] = agent.unique_id
+        self.partners.uid[slots] = reserve_unique_ids(self, len(slots))
 
     def remove_smbs(self, indices: np.ndarray) -> None:
-        """Remove exited SMBs' agents from the model and let them go (their array rows stay,
-        marked dead; ``smb_agents`` holds ``None`` in their place): at 1,000,000 SMBs over 120
-        steps some 760,000 exited agents would otherwise stay in memory, about 370 bytes each."""
-        for i in indices:
-            agent = self.smb_agents[i]
-            if agent is not None:
-                agent.remove()
-                self.smb_agents[i] = None
+        """Remove exited SMBs' agents from the model, if made, and let them go (their array rows
+        stay, marked dead)."""
+        self.smb_agents.release(indices)
 
     def add_smbs(self, k: int) -> np.ndarray:
         """Let ``k`` new SMBs enter now; return their indices.
 
         Every SMB-sized array grows (amortized), each entrant draws its state
         (:meth:`SMBPopulation.enter`) and then its strategy with the population's strategy
-        shares, gets a new Mesa agent, and its strategy's ``setup`` hook runs for it.
+        shares, gets a new Mesa ``unique_id`` (its agent is made when asked for), and its
+        strategy's ``setup`` hook runs for it.
         """
         rows = self.smbs.enter(k, self.rng, self.steps, float(np.exp(self.market.log_trend)))
         self.platforms.add_smbs(k)
         self.smbs.strategy_id[rows] = self.rng.choice(len(self.strategy_shares), size=k, p=self.strategy_shares)
+        self.smbs.uid[rows] = reserve_unique_ids(self, k)
         indices = np.arange(rows.start, rows.stop)
-        for i in indices:
-            agent = SMB(self, int(i))
-            self.smb_agents.append(agent)
-            self.smbs.uid[i] = agent.unique_id
         for sid, strategy in enumerate(self.strategies):
             members = indices[self.smbs.strategy_id[rows] == sid]
             if len(members):

@@ -229,14 +229,14 @@ def check_population_bookkeeping(model: EcosystemModel) -> None:
         assert getattr(smbs, name).shape == (n, *spec.shape), name
     assert model.platforms.barred_until.shape == (n, model.platforms.n)
     assert n <= smbs.capacity < 2 * n or smbs.capacity == model.config.n_smbs
-    assert len(model.smb_agents) == n
-    kept = [i for i, a in enumerate(model.smb_agents) if a is not None]
-    assert kept == np.flatnonzero(smbs.alive).tolist()  # exited SMBs' agents are let go
-    assert [model.smb_agents[i].index for i in kept] == kept
-    assert np.array_equal([model.smb_agents[i].unique_id for i in kept], smbs.uid[kept])
-    assert len(np.unique(smbs.uid)) == n
+    alive = np.flatnonzero(smbs.alive)
+    assert len(model.smb_agents) <= len(alive)  # exited SMBs' agents (made last step) are let go
     in_model = {a.unique_id for a in model.agents_by_type[SMB]} if SMB in model.agents_by_type else set()
-    assert in_model == set(smbs.uid[smbs.alive].tolist())
+    assert in_model == set(smbs.uid[alive].tolist())  # every alive SMB's agent, made on asking
+    assert len(model.smb_agents) == len(alive)
+    assert [model.smb_agents[i].index for i in alive] == alive.tolist()
+    assert np.array_equal([model.smb_agents[i].unique_id for i in alive], smbs.uid[alive])
+    assert len(np.unique(smbs.uid)) == n
     ledger = model.ledger
     assert ((ledger.smb >= 0) & (ledger.smb < n)).all()
     assert np.array_equal(ledger.smb_uid, smbs.uid[ledger.smb])

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from conftest import channel_mask, small_config, traded_ids
 
-from simulator.agents import SMB
+from simulator.agents import SMB, PartnerFirm
 from simulator.core.vocabulary import CASH_FLOW_EXIT, ENDING_EVENTS, EXIT_CAUSES, PLATFORM_KIND
 from simulator.model import EcosystemModel
 from simulator.observe.metrics import summary as summarize
@@ -179,9 +179,12 @@ def check_live_references(model, before, seen):
     agent_ids = {a.unique_id for a in model.agents}
     assert set(ledger.smb_uid[ids].tolist()) <= agent_ids
     assert set(ledger.counterpart_uid[ids].tolist()) <= agent_ids
-    # failed SMBs left the model; alive ones are still in it
+    # failed SMBs and partners left the model; alive ones are in it (their agents made on asking)
     smb_agents = {a.unique_id for a in model.agents_by_type[SMB]} if SMB in model.agents_by_type else set()
     assert smb_agents == set(smbs.uid[smbs.alive].tolist())
+    by_type = model.agents_by_type
+    partner_agents = {a.unique_id for a in by_type[PartnerFirm]} if PartnerFirm in by_type else set()
+    assert partner_agents == set(partners.uid[partners.alive].tolist())
     seen["partner_exits"] += model.events.step_counts["partner_failed"]
     seen["smb_failures"] += model.events.step_counts["smb_failed"]
 

@@ -4,8 +4,8 @@
   initial population, so the rate is a share of it). Each entrant is a new firm: drawn as an
   initial SMB is, but with ``smb.entrant_cash_months`` of fixed cost in cash and demand at
   ``smb.entrant_size`` of its potential, from which it grows (7.1); no alliances; a strategy
-  drawn with the population's strategy shares; a new Mesa agent
-  (:meth:`~simulator.model.EcosystemModel.add_smbs`).
+  drawn with the population's strategy shares; a new Mesa ``unique_id``, its agent made when
+  asked for (:meth:`~simulator.model.EcosystemModel.add_smbs`).
 - Exogenous exit: each alive SMB exits with probability ``smb.exit_hazard`` per step (its owners
   retire, sell or close it for reasons outside the model): cause ``owner_exit``, its alliances
   end (event ``smb_failed``, reason ``owner_exit``).

@@ -1,0 +1,97 @@
+"""The Mesa agents of SMBs and partners: made when asked for, let go when their firm leaves, with
+the ``unique_id`` values an agent per firm made at once would have had."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import mesa
+import numpy as np
+import pytest
+
+from simulator.agents import SMB, PartnerFirm, Platform
+from simulator.config import from_dict
+from simulator.model import EcosystemModel
+
+TURNOVER = {
+    "seed": 7,
+    "n_smbs": 120,
+    "n_partners": 20,
+    "steps": 30,
+    "strategy": {"name": "opportunistic"},
+    "smb": {"entry_rate": 0.03, "exit_hazard": 0.01},
+    "partner": {"failure_hazard": 0.03},
+    "shocks": [
+        {"kind": "partner_failure", "start": 10, "duration": 5, "target": "role:technology_provider", "share": 1.0}
+    ],
+    "focal": {
+        "enabled": True,
+        "revenue": 80.0,
+        "cash_months": 4.0,
+        "strategy": {"name": "platform_first"},
+        "alliances": [{"counterpart": "platform", "index": 0, "exclusive": True, "tenure": 20}],
+    },
+}
+"""SMBs entering and exiting, partners failing and replaced at once or after a shock, a focal firm."""
+
+
+def registered(model: EcosystemModel) -> mesa.AgentSet:
+    """Mesa's own set of the model's agents, read without making any (the model's ``agents``
+    makes every alive firm's agent first)."""
+    return mesa.Model.agents.fget(model)
+
+
+def test_unique_ids_are_those_of_an_agent_per_firm():
+    """Ids are drawn from Mesa's counter in the order the firms enter: the values below are those
+    the model gave when it made every firm's agent at once (initial SMBs 1-120, partners 121-140,
+    platforms 141-142, the focal firm 143, then entrants and replacement partners as they came),
+    and the next agent made takes the next id. They change only with a change of the model's
+    draws (entrants, failures)."""
+    model = EcosystemModel(from_dict(TURNOVER))
+    model.run()
+    smbs, partners = model.smbs, model.partners
+    assert smbs.uid[:120].tolist() == list(range(1, 121))
+    assert smbs.uid[118:125].tolist() == [119, 120, 143, 144, 145, 146, 147]
+    assert smbs.uid[-4:].tolist() == [273, 274, 275, 276]
+    assert (smbs.n, int(smbs.uid.sum())) == (226, 29446)
+    assert partners.uid.tolist() == [
+        247, 242, 123, 208, 204, 258, 221, 248, 129, 269, 239, 132, 249, 173, 148, 162, 210, 190, 187, 140,
+    ]  # fmt: skip
+    assert model.platforms.uid.tolist() == [141, 142]
+    assert mesa.Agent(model).unique_id == 277
+
+
+def test_agents_are_made_when_asked_for_and_let_go_when_the_firm_leaves():
+    """A run nobody inspects holds no SMB or partner agent; asking makes the one agent asked for
+    (the same object when asked again) or every alive firm's; an exited SMB's agent leaves Mesa's
+    registry and memory, and asking for it afterwards is an error."""
+    model = EcosystemModel(from_dict({**TURNOVER, "smb": {"entry_rate": 0.03, "exit_hazard": 0.2}}))
+    model.run(5)
+    assert len(model.smb_agents) == 0 and len(model.partner_agents) == 0
+    assert {type(a) for a in registered(model)} == {Platform}
+
+    i = int(np.flatnonzero(model.smbs.alive)[-1])  # an entrant
+    shop = model.smb_agents[i]
+    assert model.smb_agents[i] is shop
+    assert (shop.index, shop.unique_id) == (i, model.smbs.uid[i])
+    assert shop.cash == model.smbs.cash[i]
+    assert [a.unique_id for a in registered(model) if isinstance(a, SMB)] == [shop.unique_id]
+
+    alive = model.smbs.alive
+    assert {a.unique_id for a in model.agents_by_type[SMB]} == set(model.smbs.uid[alive].tolist())
+    assert {a.unique_id for a in model.agents_by_type[PartnerFirm]} == set(
+        model.partners.uid[model.partners.alive].tolist()
+    )
+    assert len(model.smb_agents) == np.count_nonzero(alive)
+
+    gone = weakref.ref(shop)
+    del shop
+    while model.smbs.alive[i]:
+        model.step()
+    gc.collect()
+    assert gone() is None
+    assert len(model.smb_agents) < np.count_nonzero(model.smbs.alive)  # entrants' not made yet
+    assert model.smbs.uid[i] not in {a.unique_id for a in registered(model)}
+    with pytest.raises(KeyError, match="has left"):
+        model.smb_agents[i]
