@@ -125,8 +125,8 @@ class EcosystemModel(mesa.Model):
         self.smbs.strategy_id[:] = apportion(self.smbs.n, self.strategy_shares, self.rng)
         self.smbs.uid[:] = reserve_unique_ids(self, self.smbs.n)
         self.partners.uid[:] = reserve_unique_ids(self, self.partners.n)
-        self.smb_agents = Roster(self, SMB)
-        self.partner_agents = Roster(self, PartnerFirm)
+        self.smb_agents: Roster[SMB] = Roster(self, SMB)
+        self.partner_agents: Roster[PartnerFirm] = Roster(self, PartnerFirm)
         self.platform_agents = [Platform(self, i) for i in range(self.platforms.n)]
         self.platforms.uid[:] = [a.unique_id for a in self.platform_agents]
 
