@@ -258,6 +258,7 @@ class EcosystemModel(mesa.Model):
         return super().agent_types
 
     def _make_firm_agents(self) -> None:
+        """Make the agents of the alive SMBs and partners that have none yet."""
         self.smb_agents.make_all()
         self.partner_agents.make_all()
 
