@@ -18,11 +18,19 @@ its entries in Mesa's registry, is made only when a reader asks (``model.agents`
 ``model.agents_by_type``, ``model.smb_agents[i]``) and is let go when its firm leaves. A run
 nobody inspects holds no SMB or partner agents at all (at 1,000,000 SMBs x 120 steps that took
 the peak resident memory from 3.44 to 2.78 GB, ``benchmarks/memory.py``).
+
+Mesa 3.3 keeps each model's id counter in ``mesa.Agent._ids``, a class-level ``defaultdict``
+keyed by the model, so every model made in a process stays in memory with all its arrays
+(Mesa issue #3179, fixed in later Mesa by PR #3180). Importing this module replaces that dict by
+:class:`ModelIdCounters`, keyed weakly, so a finished model is freed when its last reader lets go
+of it: calibration, planning and packed replicates run many models in one process.
 """
 
 from __future__ import annotations
 
 import itertools
+import weakref
+from collections import defaultdict
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 import mesa
@@ -33,6 +41,34 @@ from simulator.core.vocabulary import ALLIANCE_TYPES, CAPABILITIES, COUNTERPART_
 if TYPE_CHECKING:
     from simulator.core.population import PartnerPopulation, SMBPopulation
     from simulator.model import EcosystemModel
+
+
+class ModelIdCounters(weakref.WeakKeyDictionary):
+    """Each model's ``unique_id`` counter (from 1), held only as long as the model lives.
+
+    Stands in for Mesa 3.3's ``mesa.Agent._ids`` (a ``defaultdict`` of ``itertools.count(1)``
+    that holds every model for the life of the process): the same counter per model, without the
+    strong reference.
+    """
+
+    def __getitem__(self, model: mesa.Model) -> itertools.count:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = itertools.count(1)
+            return counter
+
+
+def _release_finished_models() -> None:
+    """Put :class:`ModelIdCounters` in place of Mesa 3.3's strong per-model counter dict."""
+    counters = getattr(mesa.Agent, "_ids", None)
+    if isinstance(counters, defaultdict):
+        weak = ModelIdCounters()
+        weak.update(counters)
+        mesa.Agent._ids = weak
+
+
+_release_finished_models()
 
 
 def reserve_unique_ids(model: mesa.Model, k: int) -> np.ndarray:

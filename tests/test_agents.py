@@ -95,3 +95,26 @@ def test_agents_are_made_when_asked_for_and_let_go_when_the_firm_leaves():
     assert model.smbs.uid[i] not in {a.unique_id for a in registered(model)}
     with pytest.raises(KeyError, match="has left"):
         model.smb_agents[i]
+
+
+def test_finished_model_is_freed() -> None:
+    """Mesa 3.3's per-model id counters held every model for the life of the process; with
+    ModelIdCounters a run nobody holds any more is garbage-collected, agents made or not."""
+
+    def run_once() -> weakref.ref:
+        model = EcosystemModel(from_dict(TURNOVER))
+        model.run(5)
+        assert len(model.agents_by_type[SMB]) > 0
+        return weakref.ref(model)
+
+    gone = run_once()
+    gc.collect()
+    assert gone() is None
+
+
+def test_id_counter_per_model() -> None:
+    """Each model counts its ids from 1, as Mesa's own counters do, also with two models alive."""
+    first = EcosystemModel(from_dict(TURNOVER))
+    second = EcosystemModel(from_dict(TURNOVER))
+    assert first.smbs.uid[0] == second.smbs.uid[0] == 1
+    assert np.array_equal(first.partners.uid, second.partners.uid)
