@@ -25,7 +25,7 @@ from simulator.core.seeds import STREAMS, stream
 from simulator.observe.firm_history import FirmHistory
 from simulator.observe.focal import FocalRecord
 from simulator.observe.metrics import METRICS, step_metrics, strategy_step_rows
-from simulator.observe.registry import STEP, STRATEGY_STEP
+from simulator.observe.registry import STEP, STRATEGY_STEP, Scope
 from simulator.rules.adaptation import StrategyAdaptation, adaptation_on
 from simulator.rules.demography import enter_smbs, exit_smbs
 from simulator.rules.economy import booked_flows, trade
@@ -192,9 +192,10 @@ class EcosystemModel(mesa.Model):
 
     def observe(self) -> None:
         """Record the current step's metrics in the DataCollector (and ``last_metrics``)."""
-        self.last_metrics = step_metrics(self)
+        scope = Scope(self)  # one for both tables: what they share is computed once
+        self.last_metrics = step_metrics(self, scope)
         self.datacollector.collect(self)
-        for row in strategy_step_rows(self):
+        for row in strategy_step_rows(self, scope):
             self.datacollector.add_table_row("by_strategy", row)
 
     def invest(self) -> None:

@@ -995,14 +995,20 @@ METRICS.add(*ADAPTATION_METRICS)  # strategy adaptation (only in runs where stra
 
 
 # ---------------------------------------------------------------------- the outputs
-def step_metrics(model: EcosystemModel) -> dict[str, Any]:
-    """This step's metrics: the row of ``timeseries.parquet``."""
-    return METRICS.values(STEP, Scope(model))
+def step_metrics(model: EcosystemModel, scope: Scope | None = None) -> dict[str, Any]:
+    """This step's metrics: the row of ``timeseries.parquet``.
+
+    ``scope`` is this step's :class:`Scope` of the whole model, when :func:`strategy_step_rows`
+    is given the same one: what both compute from the whole model (the alive SMBs, the counts by
+    strategy group, each SMB's mean capability) is then computed once.
+    """
+    return METRICS.values(STEP, Scope(model) if scope is None else scope)
 
 
-def strategy_step_rows(model: EcosystemModel) -> list[dict[str, Any]]:
-    """This step's rows of ``timeseries_by_strategy.parquet``: one per strategy group."""
-    return [METRICS.values(STRATEGY_STEP, group) for group in Scope(model).groups()]
+def strategy_step_rows(model: EcosystemModel, scope: Scope | None = None) -> list[dict[str, Any]]:
+    """This step's rows of ``timeseries_by_strategy.parquet``: one per strategy group (of
+    ``scope``, this step's scope of the whole model, if given)."""
+    return [METRICS.values(STRATEGY_STEP, group) for group in (Scope(model) if scope is None else scope).groups()]
 
 
 def summary(
