@@ -120,6 +120,10 @@ class AllianceLedger:
         self._resident: dict[str, np.ndarray] = {}  # RESIDENT columns of the spilled rows, by alliance id
         self.end_reasons = TextCodes("")
         """The text of each ``end_reason_code`` (0 is ``""``: not ended)."""
+        self.ended_durations = np.zeros(1, dtype=np.int64)
+        """Ended alliances by duration: entry ``d`` counts those that ended ``d`` steps after
+        formation (``ended_step - formed_step``), kept by :meth:`end` so that the per-step
+        duration metrics need not read every alliance's history."""
         self._active: np.ndarray | None = None
         self._pair_keys: np.ndarray | None = None
         self._counts: dict[tuple[str, int], Any] = {}
@@ -183,12 +187,25 @@ class AllianceLedger:
             return
         active, pair_keys = self._active, self._pair_keys
         closing = np.unique(ids[self.phase[ids] != ENDED]) if active is not None and pair_keys is not None else None
+        self._count_durations(np.unique(ids), step)
         self.phase[ids] = ENDED
         self.ended_step[ids] = step
         self.end_reason_code[ids] = self.end_reasons.encode(reason, len(ids), COLUMNS["end_reason_code"])
         self._invalidate()
         if closing is not None:
             self._shrink_index(active, pair_keys, closing)
+
+    def _count_durations(self, ending: np.ndarray, step: int) -> None:
+        """Count the alliances ``ending`` (distinct rows) at ``step`` in :attr:`ended_durations`;
+        one that had ended before no longer counts at its old duration."""
+        if len(self.ended_durations) <= step:
+            self.ended_durations = np.concatenate([self.ended_durations, np.zeros(step + 1, dtype=np.int64)])
+        size = len(self.ended_durations)
+        formed, before = self.formed_step[ending], self.ended_step[ending]
+        self.ended_durations += np.bincount(step - formed, minlength=size)
+        again = before >= 0
+        if again.any():
+            self.ended_durations -= np.bincount(before[again] - formed[again], minlength=size)
 
     @property
     def end_reason(self) -> np.ndarray:

@@ -133,14 +133,28 @@ def _over_revenue(values: np.ndarray, s: Scope) -> float:
     return mean(values[s.alive_index] / np.maximum(s.revenue, 1e-9))
 
 
-def _durations(s: Scope) -> np.ndarray:
-    """Durations in steps of the scope's alliances ended so far."""
-    return (s.history("ended_step") - s.history("formed_step"))[s.ended]
+def _duration_counts(s: Scope) -> np.ndarray:
+    """The scope's alliances ended so far by duration in steps (entry ``d``: those that ended
+    ``d`` steps after formation): for every SMB, the count the ledger keeps as alliances end
+    (reading every alliance's history each step grew with the run); for a strategy group,
+    counted from the history."""
+    if s.is_population:
+        return s.model.ledger.ended_durations
+    return np.bincount((s.history("ended_step") - s.history("formed_step"))[s.ended])
 
 
 def _early_failure_share(s: Scope) -> float:
-    duration = s.once_scoped(_durations)
-    return float((duration <= s.model.config.alliance.early_failure_window).mean()) if len(duration) else 0.0
+    counts = s.once_scoped(_duration_counts)
+    ended = int(counts.sum())
+    early = int(counts[: s.model.config.alliance.early_failure_window + 1].sum())
+    return early / ended if ended else 0.0
+
+
+def _mean_duration(s: Scope) -> float:
+    # whole numbers summed exactly: the same float as the mean of the durations themselves
+    counts = s.once_scoped(_duration_counts)
+    ended = int(counts.sum())
+    return int(counts @ np.arange(len(counts))) / ended if ended else 0.0
 
 
 def _leader_share(members: np.ndarray) -> float:
@@ -733,7 +747,7 @@ METRICS.add(
         "survival.parquet and the summary's `survival` block give censoring-aware durations).",
         formula="mean of `ended_step - formed_step` over alliances ended by `t`. Right-censored: alliances still "
         "active are left out, so it understates the typical duration when many are active",
-        step=lambda s: mean(s.once_scoped(_durations)),
+        step=_mean_duration,
         end_doc="Mean duration of ended alliances in steps.",
     ),
     Metric(
