@@ -32,6 +32,11 @@ from simulator.rules import value
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
 
+RENEGOTIATION_REASONS = np.array(["smb_power", "partner_power", "appropriation"], dtype=object)
+"""Why a renegotiation moved a share (the event's reason), by code: the SMB's or the partner's
+bargaining power, or what the partner learned (the learning race)."""
+SMB_POWER, PARTNER_POWER, APPROPRIATION = range(len(RENEGOTIATION_REASONS))
+
 
 def review_alliances(model: EcosystemModel) -> None:
     """Run pilot decisions, periodic reviews and the base hazard for this step."""
@@ -200,7 +205,7 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
     current = ledger.share[ids]
     new = _renegotiated_share(cfg, current, power)
     moved = np.abs(new - current) >= cfg.renegotiation_tolerance
-    reason = np.where(new > current, "partner_power", "smb_power").astype(object)
+    reason = np.where(new > current, PARTNER_POWER, SMB_POWER)  # codes of RENEGOTIATION_REASONS
     if cfg.appropriation_leverage > 0:
         appropriated = value.appropriated_power(
             power, appropriation(model, ids), cfg.appropriation_leverage, absorption(model, ids)
@@ -208,13 +213,13 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
         with_learning = _renegotiated_share(cfg, current, appropriated)
         # a rise that only what the partner learned brings about is the appropriation's
         by_learning = (with_learning - current >= cfg.renegotiation_tolerance) & ~(moved & (new > current))
-        reason[by_learning] = "appropriation"
+        reason[by_learning] = APPROPRIATION
         new = with_learning
         moved = np.abs(new - current) >= cfg.renegotiation_tolerance
-        reason[moved & (new < current)] = "smb_power"
+        reason[moved & (new < current)] = SMB_POWER
     changed_ids = ids[moved]
     ledger.share[changed_ids] = new[moved]
-    model.events.record(model.steps, "renegotiated", changed_ids, reason[moved])
+    model.events.record(model.steps, "renegotiated", changed_ids, RENEGOTIATION_REASONS[reason[moved]])
 
 
 def _renegotiated_share(cfg: AllianceConfig, current: np.ndarray, power: np.ndarray) -> np.ndarray:
