@@ -9,6 +9,7 @@ them into codes (:meth:`encode`) and back (:meth:`decode`, the same strings as o
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 class TextCodes:
@@ -38,9 +39,13 @@ class TextCodes:
         """Codes of ``n`` rows: one text for all rows, or one per row."""
         if np.ndim(texts) == 0:
             return np.full(n, self.code(str(texts)), dtype=dtype)
-        unique, inverse = np.unique(np.asarray(texts, dtype=object).astype(str), return_inverse=True)
+        # a hash table of the few distinct texts, not a sort of every row's string
+        inverse, unique = pd.factorize(np.asarray(texts, dtype=object).reshape(-1), use_na_sentinel=False)
+        unique = [str(text) for text in unique]
+        for text in sorted(unique):  # texts new to the codes are numbered in sorted order
+            self.code(text)
         codes = np.array([self.code(text) for text in unique], dtype=dtype)
-        return np.broadcast_to(codes[inverse.reshape(-1)], (n,)).copy()
+        return np.broadcast_to(codes[inverse], (n,)).copy()
 
     def decode(self, codes: np.ndarray) -> np.ndarray:
         """The texts of ``codes`` as an object array (each distinct text one shared string)."""
