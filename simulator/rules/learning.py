@@ -97,10 +97,11 @@ def adopt_automation(model: EcosystemModel) -> None:
     target = ledger.max_by_smb(vendor_ids, level, smbs.n)
     has_vendor = np.bincount(ledger.smb[vendor_ids], minlength=smbs.n) > 0
     rising = has_vendor & (target > smbs.automation)
-    smbs.automation[rising] += rate * (target - smbs.automation)[rising]
+    # updated in place where the mask holds (selecting by a mask over every SMB cost more)
+    np.add(smbs.automation, rate * (target - smbs.automation), out=smbs.automation, where=rising)
     # without a vendor automation decays; interoperable (modular) systems keep more of it
     decay = cfg.automation_decay * rate * smbs.switching_factor
-    smbs.automation[~has_vendor] *= (1.0 - decay)[~has_vendor]
+    np.multiply(smbs.automation, 1.0 - decay, out=smbs.automation, where=~has_vendor)
 
 
 def update_trust(model: EcosystemModel) -> None:
