@@ -25,6 +25,7 @@ import numpy as np
 
 from simulator.config import AllianceConfig
 from simulator.core.population import N_CAPABILITIES
+from simulator.core.powers import whole_powers
 from simulator.core.roles import DELIVERS_AUTOMATION, SELLS
 from simulator.core.vocabulary import COMMITTED, CONTRACTUAL, PILOT, PLATFORM_KIND
 from simulator.rules import value
@@ -120,7 +121,7 @@ def expected_now(model: EcosystemModel, ids: np.ndarray) -> np.ndarray:
     scoped = (ledger.phase[ids] == PILOT) & SELLS[kind]
     automating = DELIVERS_AUTOMATION[kind]
     ramp = np.ones(len(ids))
-    ramp[automating] = 1.0 - (1.0 - cfg.adoption_rate) ** (model.steps - ledger.formed_step[ids[automating]])
+    ramp[automating] = 1.0 - whole_powers(1.0 - cfg.adoption_rate, model.steps - ledger.formed_step[ids[automating]])
     return ledger.expected_value[ids] * np.where(scoped, cfg.pilot_scope, 1.0) * ramp
 
 
