@@ -31,6 +31,20 @@ def test_compound_growth_on_arrays():
     np.testing.assert_array_equal(zero, [0.0, 0.0])
 
 
+@pytest.mark.parametrize("periods", [1, 3, 17, 59])
+def test_compound_growth_element_by_element(periods: int) -> None:
+    """Each SMB's growth has the same bits whichever SMBs it is computed with and whether the
+    periods come as one number or one per SMB: the per-strategy median growth takes each
+    group's part of the growth computed over every alive SMB."""
+    rng = np.random.default_rng(periods)
+    current, initial = rng.lognormal(3.0, 1.0, 2_000), rng.lognormal(3.0, 1.0, 2_000)
+    current[::50], initial[::70] = 0.0, 0.0
+    whole = compound_growth(current, initial, np.full(2_000, periods))
+    part = rng.permutation(2_000)[:700]
+    assert np.array_equal(compound_growth(current[part], initial[part], periods), whole[part])
+    assert np.array_equal(compound_growth(current, initial, periods), whole)
+
+
 def test_herfindahl_known_values():
     """HHI of equal shares is 1/n, of one holder 1, of 3:1 is 0.625, of nothing 0."""
     assert herfindahl(np.array([1.0, 1.0, 1.0, 1.0])) == pytest.approx(0.25)

@@ -101,9 +101,14 @@ def _mean_capability_by_smb(model: EcosystemModel) -> np.ndarray:
     return last_axis_mean(model.smbs.capability)
 
 
-def _median_revenue_growth(s: Scope) -> float:
+def _revenue_growth_by_smb(s: Scope) -> np.ndarray:
+    """Each of the scope's alive SMBs' compound per-step revenue growth since its first step."""
     first = s.model.smbs.first_revenue[s.alive_index]
-    return median(compound_growth(s.revenue, first, growth_periods(s.model, s.alive_index)))
+    return compound_growth(s.revenue, first, growth_periods(s.model, s.alive_index))
+
+
+def _median_revenue_growth(s: Scope) -> float:
+    return median(s.alive_values(_revenue_growth_by_smb))
 
 
 def growth_periods(model: EcosystemModel, alive: np.ndarray) -> int | np.ndarray:

@@ -302,10 +302,29 @@ class Scope:
         chosen = self.once(select)
         if self.strategy_id is None:
             return chosen
-        if select not in self._model_memo.setdefault(_split_by_strategy, {}):
+        return chosen[self._positions(select)]
+
+    def _positions(self, select: Callable[[EcosystemModel], np.ndarray]) -> np.ndarray:
+        """Where the group's SMBs are in ``select(model)``, ascending (all groups split in one pass)."""
+        splits = self._model_memo.setdefault(_split_by_strategy, {})
+        if select not in splits:
+            chosen = self.once(select)
             strategy = self.model.smbs.strategy_id[chosen]
-            self._model_memo[_split_by_strategy][select] = _split_by_strategy(self.model, chosen, strategy)
-        return self._model_memo[_split_by_strategy][select][self.strategy_id]
+            splits[select] = _split_by_strategy(self.model, np.arange(len(chosen)), strategy)
+        return splits[select][self.strategy_id]
+
+    def alive_values(self, compute: Callable[[Scope], np.ndarray]) -> np.ndarray:
+        """The scope's part of ``compute`` over every alive SMB (one value per SMB, in
+        ``alive_index`` order), computed once for the scope and its strategy groups. For values
+        computed SMB by SMB (each element's bits do not depend on the others), a group's part is
+        what ``compute`` over the group alone gives."""
+        computed = self._model_memo.setdefault(Scope.alive_values, {})
+        if compute not in computed:
+            population = self if self.strategy_id is None else Scope(self.model, None, self.twin, self._model_memo)
+            computed[compute] = compute(population)
+        if self.strategy_id is None:
+            return computed[compute]
+        return computed[compute][self._positions(_alive_smbs)]
 
     def counted(self, counts_by_strategy: np.ndarray) -> int:
         """The scope's count from per-strategy-group counts (their total for every SMB)."""
