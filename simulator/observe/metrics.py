@@ -1027,7 +1027,7 @@ def step_metrics(model: EcosystemModel, scope: Scope | None = None) -> dict[str,
 def strategy_step_rows(model: EcosystemModel, scope: Scope | None = None) -> list[dict[str, Any]]:
     """This step's rows of ``timeseries_by_strategy.parquet``: one per strategy group (of
     ``scope``, this step's scope of the whole model, if given)."""
-    return [METRICS.values(STRATEGY_STEP, group) for group in (Scope(model) if scope is None else scope).groups()]
+    return METRICS.rows(STRATEGY_STEP, (Scope(model) if scope is None else scope).groups())
 
 
 def summary(

@@ -502,13 +502,29 @@ class MetricRegistry:
 
     def values(self, level: Level, scope: Scope) -> dict[str, Any]:
         """Compute every metric of a level over a scope: the row (or mapping) of that output."""
-        metrics, columns = self._layout(level, scope.model.config, scope.model.platforms.n)
-        computed = {m.name: m.value(level, scope) for m in metrics}
-        out: dict[str, Any] = {}
-        for metric, column, position in columns:
-            value = computed[metric.name]
-            out[column] = value if position is None else value[position]
-        return out
+        return self.rows(level, [scope])[0]
+
+    def rows(self, level: Level, scopes: Sequence[Scope]) -> list[dict[str, Any]]:
+        """:meth:`values` over each of ``scopes`` (scopes of one model, such as its strategy
+        groups), computed metric by metric across the scopes: a metric reads the same per-SMB
+        columns for every group, which then stay in the processor's cache (group by group, each
+        group read every column anew from memory)."""
+        if not scopes:
+            return []
+        model = scopes[0].model
+        metrics, columns = self._layout(level, model.config, model.platforms.n)
+        computed: list[dict[str, Any]] = [{} for _ in scopes]
+        for metric in metrics:
+            for values, scope in zip(computed, scopes, strict=True):
+                values[metric.name] = metric.value(level, scope)
+        rows = []
+        for values in computed:
+            row: dict[str, Any] = {}
+            for metric, column, position in columns:
+                value = values[metric.name]
+                row[column] = value if position is None else value[position]
+            rows.append(row)
+        return rows
 
     def _layout(
         self, level: Level, config: ModelConfig, n_platforms: int
