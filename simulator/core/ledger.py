@@ -186,8 +186,9 @@ class AllianceLedger:
         if len(ids) == 0:
             return
         active, pair_keys = self._active, self._pair_keys
-        closing = np.unique(ids[self.phase[ids] != ENDED]) if active is not None and pair_keys is not None else None
-        self._count_durations(np.unique(ids), step)
+        ending = np.unique(ids)
+        closing = ending[self.phase[ending] != ENDED] if active is not None and pair_keys is not None else None
+        self._count_durations(ending, step)
         self.phase[ids] = ENDED
         self.ended_step[ids] = step
         self.end_reason_code[ids] = self.end_reasons.encode(reason, len(ids), COLUMNS["end_reason_code"])
