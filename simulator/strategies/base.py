@@ -128,10 +128,9 @@ class Strategy:
         ReviewDecision
             By default, dissolve the underperforming ones.
         """
-        return ReviewDecision(
-            dissolve=underperforming.copy(),
-            reason=np.full(len(alliances), "underperforming", dtype=object),
-        )
+        reason = np.empty(len(alliances), dtype=object)
+        reason.fill("underperforming")  # one shared string: np.full would make one per alliance
+        return ReviewDecision(dissolve=underperforming.copy(), reason=reason)
 
     # 5 ---------------------------------------------------------------------------------
     def invest(self, model: EcosystemModel, members: np.ndarray) -> None:

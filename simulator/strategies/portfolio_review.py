@@ -56,5 +56,5 @@ class PortfolioReview(AllianceSeeker):
         weak = ledger.value_ema[alliances] < p.performance_threshold * expected_now(model, alliances)
         partner = ledger.kind[alliances] != PLATFORM_KIND
         dependent = partner & ~weak & (ledger.smb_dependence[alliances] > p.max_dependence)
-        reason = np.where(dependent, "over_dependent", "underperforming").astype(object)
+        reason = np.array(["underperforming", "over_dependent"], dtype=object)[dependent.astype(np.intp)]
         return ReviewDecision(dissolve=weak | dependent, reason=reason)
