@@ -39,3 +39,19 @@ def test_group_counts_add_up_to_the_population_counts(mixed_model: EcosystemMode
     for key in ("failures", "entries", "smbs_ever", "smbs_alive", "active_alliances"):
         assert sum(row[key] for row in rows) == whole[key], key
     assert whole["smbs_ever"] == mixed_model.smbs.n
+
+
+def test_the_only_group_of_a_one_strategy_model_selects_what_a_mask_selects() -> None:
+    """With one strategy its group holds every SMB and takes the population's selections as
+    they are (no split): the same SMBs and alliances as masks by strategy give."""
+    model = EcosystemModel(config_from_keywords(n_smbs=200, n_partners=30, steps=6))
+    for _ in range(6):
+        model.step()
+    smbs, ledger = model.smbs, model.ledger
+    (group,) = Scope(model).groups()
+    assert group.holds_every_smb
+    members = smbs.strategy_id == group.strategy_id
+    assert members.all()
+    assert np.array_equal(group.alive_index, np.flatnonzero(smbs.alive & members))
+    assert np.array_equal(group.active_alliances, ledger.active_ids[members[ledger.smb[ledger.active_ids]]])
+    assert group.n_active_alliances == len(ledger.active_ids)

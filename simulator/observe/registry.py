@@ -270,10 +270,16 @@ class Scope:
         return [Scope(self.model, sid, self.twin, self._model_memo) for sid in range(len(self.model.strategies))]
 
     @cached_property
+    def holds_every_smb(self) -> bool:
+        """Whether the scope holds every SMB: the population, or the only strategy group of a
+        model with one strategy (whose SMBs then need no splitting off)."""
+        return self.strategy_id is None or len(self.model.strategies) == 1
+
+    @cached_property
     def members(self) -> np.ndarray:
         """Boolean mask over SMBs: those in the scope, failed or not."""
         smbs = self.model.smbs
-        if self.strategy_id is None:
+        if self.holds_every_smb:
             return np.ones(smbs.n, dtype=bool)
         return smbs.strategy_id == self.strategy_id
 
@@ -300,7 +306,7 @@ class Scope:
         """The scope's part of ``select(model)`` (ascending SMB indices), computed once per step
         for the scope and its strategy groups; a group's part is split off in one shared pass."""
         chosen = self.once(select)
-        if self.strategy_id is None:
+        if self.holds_every_smb:
             return chosen
         return chosen[self._positions(select)]
 
@@ -322,7 +328,7 @@ class Scope:
         if compute not in computed:
             population = self if self.strategy_id is None else Scope(self.model, None, self.twin, self._model_memo)
             computed[compute] = compute(population)
-        if self.strategy_id is None:
+        if self.holds_every_smb:
             return computed[compute]
         return computed[compute][self._positions(_alive_smbs)]
 
@@ -360,7 +366,7 @@ class Scope:
         """Ids of the scope's active alliances."""
         ledger = self.model.ledger
         ids = ledger.active_ids
-        if self.strategy_id is None:
+        if self.holds_every_smb:
             return ids
         return self.once(_active_by_strategy)[self.strategy_id]
 
@@ -368,7 +374,7 @@ class Scope:
     def n_active_alliances(self) -> int:
         """Number of the scope's active alliances (the strategy groups share one count of every
         group, without splitting the ids)."""
-        if self.strategy_id is None:
+        if self.holds_every_smb:
             return len(self.model.ledger.active_ids)
         return int(self.once(_active_count_by_strategy)[self.strategy_id])
 
