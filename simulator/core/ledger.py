@@ -199,11 +199,15 @@ class AllianceLedger:
     def _count_durations(self, ending: np.ndarray, step: int) -> None:
         """Count the alliances ``ending`` (distinct rows) at ``step`` in :attr:`ended_durations`;
         one that had ended before no longer counts at its old duration."""
-        if len(self.ended_durations) <= step:
-            self.ended_durations = np.concatenate([self.ended_durations, np.zeros(step + 1, dtype=np.int64)])
-        size = len(self.ended_durations)
         formed, before = self.formed_step[ending], self.ended_step[ending]
-        self.ended_durations += np.bincount(step - formed, minlength=size)
+        durations = step - formed  # longer than the run for a focal firm's alliances formed before it
+        longest = int(durations.max())
+        if len(self.ended_durations) <= longest:
+            grown = np.zeros(max(longest + 1, 2 * len(self.ended_durations)), dtype=np.int64)
+            grown[: len(self.ended_durations)] = self.ended_durations
+            self.ended_durations = grown
+        size = len(self.ended_durations)
+        self.ended_durations += np.bincount(durations, minlength=size)
         again = before >= 0
         if again.any():
             self.ended_durations -= np.bincount(before[again] - formed[again], minlength=size)
