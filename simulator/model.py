@@ -13,6 +13,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+from mesa.agent import AgentSet
 
 from simulator.agents import SMB, PartnerFirm, Platform, Roster, reserve_unique_ids
 from simulator.config import ModelConfig, apply_design
@@ -80,8 +81,10 @@ class EcosystemModel(mesa.Model):
     smb_agents, partner_agents
         The SMBs' and partners' Mesa agents by row, made when first asked for
         (:class:`~simulator.agents.Roster`): ``model.smb_agents[i]`` is the agent of the alive
-        SMB in row ``i`` of ``smbs``. ``agents``, ``agents_by_type`` and ``agent_types`` make
-        every alive firm's agent before answering, as Mesa's would list them.
+        SMB in row ``i`` of ``smbs`` (a mapping over the alive firms' rows). ``agents``,
+        ``agents_by_type`` and ``agent_types`` make every alive firm's agent before answering:
+        ``agents_by_type[SMB]`` lists the alive SMBs in row order; ``agents`` lists the platforms
+        first, then the firms in the order their agents were made.
     platform_agents
         The platforms' Mesa agents, by row of ``platforms``.
     history
@@ -241,13 +244,13 @@ class EcosystemModel(mesa.Model):
 
     # ------------------------------------------------------------------ agent bookkeeping
     @property
-    def agents(self) -> mesa.AgentSet:
+    def agents(self) -> AgentSet:
         """Every agent of the model (Mesa's ``Model.agents``), alive SMBs' and partners' made first."""
         self._make_firm_agents()
         return super().agents
 
     @property
-    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.AgentSet]:
+    def agents_by_type(self) -> dict[type[mesa.Agent], AgentSet]:
         """Mesa's agent sets by class (``model.agents_by_type[SMB]``), alive firms' agents made first."""
         self._make_firm_agents()
         return super().agents_by_type
@@ -270,6 +273,7 @@ class EcosystemModel(mesa.Model):
 
     def refill_partners(self, slots: np.ndarray) -> None:
         """New entrants of the slots' roles take the empty slots, each with a new ``unique_id``."""
+        self.partner_agents.release(slots)  # an agent made for the slot's previous firm goes
         self.partners.renew(slots, self.rng)
         self.partners.return_step[slots] = -1
         self.partners.entered_step[slots] = self.steps

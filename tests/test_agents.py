@@ -68,7 +68,7 @@ def test_agents_are_made_when_asked_for_and_let_go_when_the_firm_leaves():
     registry and memory, and asking for it afterwards is an error."""
     model = EcosystemModel(from_dict({**TURNOVER, "smb": {"entry_rate": 0.03, "exit_hazard": 0.2}}))
     model.run(5)
-    assert len(model.smb_agents) == 0 and len(model.partner_agents) == 0
+    assert model.smb_agents.n_made == 0 and model.partner_agents.n_made == 0
     assert {type(a) for a in registered(model)} == {Platform}
 
     i = int(np.flatnonzero(model.smbs.alive)[-1])  # an entrant
@@ -83,15 +83,18 @@ def test_agents_are_made_when_asked_for_and_let_go_when_the_firm_leaves():
     assert {a.unique_id for a in model.agents_by_type[PartnerFirm]} == set(
         model.partners.uid[model.partners.alive].tolist()
     )
-    assert len(model.smb_agents) == np.count_nonzero(alive)
+    assert model.smb_agents.n_made == np.count_nonzero(alive)
 
     gone = weakref.ref(shop)
     del shop
-    while model.smbs.alive[i]:
+    for _ in range(50):  # exit hazard 0.2 a step: it leaves well within 50 steps
+        if not model.smbs.alive[i]:
+            break
         model.step()
+    assert not model.smbs.alive[i]
     gc.collect()
     assert gone() is None
-    assert len(model.smb_agents) < np.count_nonzero(model.smbs.alive)  # entrants' not made yet
+    assert model.smb_agents.n_made < np.count_nonzero(model.smbs.alive)  # entrants' not made yet
     assert model.smbs.uid[i] not in {a.unique_id for a in registered(model)}
     with pytest.raises(KeyError, match="has left"):
         model.smb_agents[i]
@@ -118,3 +121,34 @@ def test_id_counter_per_model() -> None:
     second = EcosystemModel(from_dict(TURNOVER))
     assert first.smbs.uid[0] == second.smbs.uid[0] == 1
     assert np.array_equal(first.partners.uid, second.partners.uid)
+
+
+def test_roster_is_a_mapping_of_alive_rows() -> None:
+    """A roster maps the alive firms' rows to their agents: len and iteration over the alive rows,
+    values() their agents; a row that does not exist (a negative one too) is an IndexError."""
+    model = EcosystemModel(from_dict({**TURNOVER, "smb": {"entry_rate": 0.03, "exit_hazard": 0.2}}))
+    model.run(3)
+    alive = np.flatnonzero(model.smbs.alive)
+    assert len(model.smb_agents) == len(alive) and list(model.smb_agents) == alive.tolist()
+    assert [a.index for a in model.smb_agents.values()] == alive.tolist()
+    with pytest.raises(IndexError):
+        model.smb_agents[-1]
+    with pytest.raises(IndexError):
+        model.smb_agents[len(model.smbs.alive)]
+
+
+def test_agent_sets_keep_row_order_and_outlive_the_population() -> None:
+    """agents_by_type[SMB] lists the alive SMBs in row order even when one was asked for first,
+    and is empty, not missing, once every SMB has left (as when every firm had an agent)."""
+    model = EcosystemModel(from_dict({**TURNOVER, "smb": {"entry_rate": 0.0, "exit_hazard": 0.3}}))
+    model.run(2)
+    alive = np.flatnonzero(model.smbs.alive)
+    model.smb_agents[int(alive[-1])]
+    assert [a.index for a in model.agents_by_type[SMB]] == alive.tolist()
+    assert model.agent_types[:2] == [SMB, PartnerFirm]
+    for _ in range(60):
+        if not model.smbs.alive.any():
+            break
+        model.step()
+    assert not model.smbs.alive.any()
+    assert len(model.agents_by_type[SMB]) == 0

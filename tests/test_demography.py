@@ -6,6 +6,7 @@ must reproduce the closed population computed before SMBs could enter.
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -221,6 +222,11 @@ def test_entry_ablation_same_seed():
 
 
 # ------------------------------------------------------------------ growing arrays
+def registered_smbs(model: EcosystemModel) -> list[SMB]:
+    """The SMB agents in Mesa's registry now, read without making any."""
+    return [a for a in mesa.Model.agents.fget(model) if isinstance(a, SMB)]
+
+
 def check_population_bookkeeping(model: EcosystemModel) -> None:
     """Every SMB-sized array has one row per SMB, agents match rows, the ledger points at valid
     SMBs, the event log names each SMB's strategy."""
@@ -230,10 +236,12 @@ def check_population_bookkeeping(model: EcosystemModel) -> None:
     assert model.platforms.barred_until.shape == (n, model.platforms.n)
     assert n <= smbs.capacity < 2 * n or smbs.capacity == model.config.n_smbs
     alive = np.flatnonzero(smbs.alive)
-    assert len(model.smb_agents) <= len(alive)  # exited SMBs' agents (made last step) are let go
-    in_model = {a.unique_id for a in model.agents_by_type[SMB]} if SMB in model.agents_by_type else set()
+    made = model.smb_agents.n_made
+    assert made <= len(alive)  # exited SMBs' agents (made at an earlier check) are let go
+    assert {a.unique_id for a in registered_smbs(model)} <= set(smbs.uid[alive].tolist())
+    in_model = {a.unique_id for a in model.agents_by_type[SMB]}
     assert in_model == set(smbs.uid[alive].tolist())  # every alive SMB's agent, made on asking
-    assert len(model.smb_agents) == len(alive)
+    assert model.smb_agents.n_made == len(model.smb_agents) == len(alive)
     assert [model.smb_agents[i].index for i in alive] == alive.tolist()
     assert np.array_equal([model.smb_agents[i].unique_id for i in alive], smbs.uid[alive])
     assert len(np.unique(smbs.uid)) == n

@@ -180,10 +180,10 @@ def check_live_references(model, before, seen):
     assert set(ledger.smb_uid[ids].tolist()) <= agent_ids
     assert set(ledger.counterpart_uid[ids].tolist()) <= agent_ids
     # failed SMBs and partners left the model; alive ones are in it (their agents made on asking)
-    smb_agents = {a.unique_id for a in model.agents_by_type[SMB]} if SMB in model.agents_by_type else set()
+    smb_agents = {a.unique_id for a in model.agents_by_type[SMB]}
     assert smb_agents == set(smbs.uid[smbs.alive].tolist())
     by_type = model.agents_by_type
-    partner_agents = {a.unique_id for a in by_type[PartnerFirm]} if PartnerFirm in by_type else set()
+    partner_agents = {a.unique_id for a in by_type[PartnerFirm]}
     assert partner_agents == set(partners.uid[partners.alive].tolist())
     seen["partner_exits"] += model.events.step_counts["partner_failed"]
     seen["smb_failures"] += model.events.step_counts["smb_failed"]

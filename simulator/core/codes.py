@@ -40,7 +40,10 @@ class TextCodes:
         if np.ndim(texts) == 0:
             return np.full(n, self.code(str(texts)), dtype=dtype)
         # a hash table of the few distinct texts, not a sort of every row's string
-        inverse, unique = pd.factorize(np.asarray(texts, dtype=object).reshape(-1), use_na_sentinel=False)
+        values = np.asarray(texts, dtype=object).reshape(-1)
+        inverse, unique = pd.factorize(values, use_na_sentinel=False)
+        if pd.isna(unique).any():  # factorize merges None with NaN; their texts differ
+            inverse, unique = pd.factorize(values.astype(str), use_na_sentinel=False)
         unique = [str(text) for text in unique]
         for text in sorted(unique):  # texts new to the codes are numbered in sorted order
             self.code(text)
