@@ -29,4 +29,6 @@ def whole_powers(base: float, exponents: np.ndarray) -> np.ndarray:
     """
     if exponents.size == 0:
         return np.empty(exponents.shape)
+    if exponents.min() < 0:
+        raise ValueError(f"whole_powers takes non-negative exponents, got {int(exponents.min())}")
     return (base ** np.arange(int(exponents.max()) + 1, dtype=exponents.dtype))[exponents]

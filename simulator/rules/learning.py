@@ -23,7 +23,7 @@ from simulator.core.grouped import rows_at
 from simulator.core.population import TECHNOLOGY_DIM
 from simulator.core.roles import DELIVERS_AUTOMATION
 from simulator.core.rowwise import last_axis_sum
-from simulator.core.vocabulary import INNOVATION, PILOT, PLATFORM_KIND
+from simulator.core.vocabulary import INNOVATION, PLATFORM_KIND
 from simulator.rules import value
 from simulator.rules.review import expected_now
 
@@ -41,8 +41,7 @@ def transfer_knowledge(model: EcosystemModel) -> None:
         return
     smb_idx = ledger.smb[partner_ids]
     counterpart = ledger.counterpart[partner_ids]
-    scope = np.where(ledger.phase[partner_ids] == PILOT, cfg.pilot_scope, 1.0)
-    intensity = cfg.learning_rate * ledger.info_sharing[partner_ids] * scope
+    intensity = cfg.learning_rate * ledger.info_sharing[partner_ids] * value.scope(cfg, ledger.phase[partner_ids])
     intensity *= np.where(ledger.type[partner_ids] == INNOVATION, cfg.innovation_learning_factor, 1.0)
     intensity *= 1.0 + cfg.equity_learning_bonus * ledger.equity_stake[partner_ids]
 
