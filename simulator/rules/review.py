@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.config import AllianceConfig
+from simulator.core.codes import shared_texts
 from simulator.core.population import N_CAPABILITIES
 from simulator.core.powers import whole_powers
 from simulator.core.roles import DELIVERS_AUTOMATION, SELLS
@@ -33,7 +34,7 @@ from simulator.rules import value
 if TYPE_CHECKING:
     from simulator.model import EcosystemModel
 
-RENEGOTIATION_REASONS = np.array(["smb_power", "partner_power", "appropriation"], dtype=object)
+RENEGOTIATION_REASONS = ("smb_power", "partner_power", "appropriation")
 """Why a renegotiation moved a share (the event's reason), by code: the SMB's or the partner's
 bargaining power, or what the partner learned (the learning race)."""
 SMB_POWER, PARTNER_POWER, APPROPRIATION = range(len(RENEGOTIATION_REASONS))
@@ -220,7 +221,7 @@ def _renegotiate(model: EcosystemModel, ids: np.ndarray) -> None:
         reason[moved & (new < current)] = SMB_POWER
     changed_ids = ids[moved]
     ledger.share[changed_ids] = new[moved]
-    model.events.record(model.steps, "renegotiated", changed_ids, RENEGOTIATION_REASONS[reason[moved]])
+    model.events.record(model.steps, "renegotiated", changed_ids, shared_texts(RENEGOTIATION_REASONS, reason[moved]))
 
 
 def _renegotiated_share(cfg: AllianceConfig, current: np.ndarray, power: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ import numpy as np
 
 from simulator.config import param
 from simulator.config.parameters import parameters
+from simulator.core.codes import shared_texts
 from simulator.core.decisions import PartnerOffers, PlatformOffers, ReviewDecision, TermsRequest, market_terms
 
 if TYPE_CHECKING:
@@ -128,8 +129,7 @@ class Strategy:
         ReviewDecision
             By default, dissolve the underperforming ones.
         """
-        reason = np.empty(len(alliances), dtype=object)
-        reason.fill("underperforming")  # one shared string: np.full would make one per alliance
+        reason = shared_texts(["underperforming"], np.zeros(len(alliances), dtype=np.intp))
         return ReviewDecision(dissolve=underperforming.copy(), reason=reason)
 
     # 5 ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config import param
+from simulator.core.codes import shared_texts
 from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.rules.review import expected_now
 from simulator.strategies.base import AllianceSeeker, ReviewDecision, SeekerParams, TermsRequest
@@ -56,5 +57,5 @@ class PortfolioReview(AllianceSeeker):
         weak = ledger.value_ema[alliances] < p.performance_threshold * expected_now(model, alliances)
         partner = ledger.kind[alliances] != PLATFORM_KIND
         dependent = partner & ~weak & (ledger.smb_dependence[alliances] > p.max_dependence)
-        reason = np.array(["underperforming", "over_dependent"], dtype=object)[dependent.astype(np.intp)]
+        reason = shared_texts(["underperforming", "over_dependent"], dependent.astype(np.intp))
         return ReviewDecision(dissolve=weak | dependent, reason=reason)
