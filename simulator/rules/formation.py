@@ -10,8 +10,8 @@ places are settled in random order. Formation is vectorized over all searchers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -44,12 +44,17 @@ REQUEST_TERMS = ("info_sharing", "pilot", "pilot_steps", "exit_months", "form", 
 
 
 def form_alliances(model: EcosystemModel) -> None:
-    """Run one step of partner and platform search for every strategy group."""
+    """Run one step of partner and platform search for every strategy group.
+
+    The groups search in turn and draw their offers' randomness group by group; the offers of
+    all groups are then evaluated together (the same values: nothing in an evaluation depends on
+    the other searchers) and each group's strategy picks among its own.
+    """
     smbs = model.smbs
     rng = model.rng
     partners_held, platforms_held = model.ledger.holdings(model.smbs.n)
-    partner_batches: list[dict[str, np.ndarray]] = []
-    platform_batches: list[dict[str, np.ndarray]] = []
+    partner_searches: list[PartnerSearch] = []
+    platform_searches: list[PlatformSearch] = []
     groups = smbs.alive_groups(len(model.strategies))
     for strategy, group_smb_idx in zip(model.strategies, groups, strict=True):
         if len(group_smb_idx) == 0:
@@ -59,13 +64,30 @@ def form_alliances(model: EcosystemModel) -> None:
         partner_smb_idx = group_smb_idx[searching & (partners_held[group_smb_idx] < want_partners)]
         platform_smb_idx = group_smb_idx[searching & (platforms_held[group_smb_idx] < want_platforms)]
         if len(partner_smb_idx) and model.partners.n:
-            partner_batches.append(_choose_partner(model, strategy, partner_smb_idx))
+            partner_searches.append(
+                PartnerSearch(
+                    strategy,
+                    partner_smb_idx,
+                    strategy.terms(model, partner_smb_idx),
+                    draw_partner_offers(model, len(partner_smb_idx)),
+                )
+            )
         if len(platform_smb_idx) and model.platforms.n:
-            platform_batches.append(_choose_platform(model, strategy, platform_smb_idx))
-    if partner_batches:
-        _form_partner_alliances(model, _concat(partner_batches))
-    if platform_batches:
-        _join_platforms(model, _concat(platform_batches))
+            platform_searches.append(
+                PlatformSearch(
+                    strategy,
+                    platform_smb_idx,
+                    strategy.terms(model, platform_smb_idx).data_sharing,
+                    draw_platform_noise(model, len(platform_smb_idx)),
+                )
+            )
+    # both choices are made before either kind of alliance is formed
+    partner_choices = _choose_partners(model, partner_searches) if partner_searches else None
+    platform_choices = _choose_platforms(model, platform_searches) if platform_searches else None
+    if partner_choices is not None:
+        _form_partner_alliances(model, partner_choices)
+    if platform_choices is not None:
+        _join_platforms(model, platform_choices)
 
 
 def evaluate_partner_offers(
@@ -73,6 +95,7 @@ def evaluate_partner_offers(
     smb_idx: np.ndarray,
     request: TermsRequest | None = None,
     replacing: bool = False,
+    draws: PartnerDraws | None = None,
 ) -> tuple[PartnerOffers, dict[str, np.ndarray]]:
     """Sample candidate partners for each SMB in ``smb_idx`` and evaluate them (ODD 7.4).
 
@@ -89,6 +112,8 @@ def evaluate_partner_offers(
     replacing
         The SMB is looking for a replacement of an alliance it holds, so its own exclusive
         alliances do not block offers in their role.
+    draws
+        The offers' random draws (:func:`draw_partner_offers`); drawn here when omitted.
 
     Returns
     -------
@@ -99,10 +124,12 @@ def evaluate_partner_offers(
     """
     cfg = model.config
     smbs, partners = model.smbs, model.partners
-    cand, load, found = _sample_candidates(model, len(smb_idx))
+    if draws is None:
+        draws = draw_partner_offers(model, len(smb_idx))
+    cand, load = draws.candidates, draws.load
     role = partners.role[cand]
     holds_role = _holds_role(model, smb_idx, role)
-    alliance_type = _offer_types(model, role)
+    alliance_type = _offer_types(model, role, draws.innovation_draw)
     # rows gathered with take: numpy's fancy indexing of whole rows is several times slower
     compl = value.complementarity(
         np.take(partners.capability, cand, axis=0), np.take(smbs.capability, smb_idx, axis=0)[:, None, :]
@@ -113,8 +140,11 @@ def evaluate_partner_offers(
     share = _negotiate(model, smb_idx, cand, flows, request)
     net_share = share * (1.0 - request.equity_stake[:, None])  # owners get their part of the take back
     added_cost, hurdle = alliance_costs(model, smb_idx, replacing)
-    expected_value = _forecast_value(model, smb_idx, role, alliance_type, compl, flows, net_share) - added_cost[:, None]
-    feasible = _acceptable(model, smb_idx, cand, load, flows, net_share, holds_role, replacing) & found
+    expected_value = (
+        _forecast_value(model, smb_idx, role, alliance_type, compl, flows, net_share, draws.forecast_noise)
+        - added_cost[:, None]
+    )
+    feasible = _acceptable(model, smb_idx, cand, load, flows, net_share, holds_role, replacing) & draws.found
     feasible &= _pays_back(expected_value, hurdle[:, None])
     offers = PartnerOffers(
         partner=cand,
@@ -138,16 +168,21 @@ def evaluate_partner_offers(
     return offers, terms
 
 
-def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray, replacing: bool = False) -> PlatformOffers:
+def evaluate_platform_offers(
+    model: EcosystemModel, smb_idx: np.ndarray, replacing: bool = False, noise: np.ndarray | None = None
+) -> PlatformOffers:
     """Evaluate every platform for each SMB in ``smb_idx``, shape (m, n_platforms).
 
     The forecast value is net of the management cost the membership adds (:func:`alliance_costs`;
     as a replacement of a membership held when ``replacing``), and an offer is feasible only if it
-    pays back its setup cost.
+    pays back its setup cost. ``noise`` is the forecasts' standard normal draw
+    (:func:`draw_platform_noise`), drawn here when omitted.
     """
     cfg = model.config
     smbs, platforms = model.smbs, model.platforms
     m = len(smb_idx)
+    if noise is None:
+        noise = draw_platform_noise(model, m)
     weight = membership_weight(model, np.arange(platforms.n)[None, :], smb_idx[:, None])
     market = smbs.market_size[smb_idx][:, None]
     total = smbs.channel_weight[smb_idx][:, None] + weight
@@ -155,11 +190,11 @@ def evaluate_platform_offers(model: EcosystemModel, smb_idx: np.ndarray, replaci
     vc_rate = value.variable_cost_rate(cfg.smb, smbs.automation[smb_idx])[:, None]
     fee = member_fees(model, np.arange(platforms.n)[None, :], smb_idx[:, None])
     true_value = (1.0 - fee - vc_rate) * revenue
-    noise = np.exp(
-        cfg.alliance.platform_noise_factor * cfg.alliance.evaluation_noise * model.rng.standard_normal((m, platforms.n))
-    )
     added_cost, hurdle = alliance_costs(model, smb_idx, replacing)
-    expected_value = true_value * noise - added_cost[:, None]
+    expected_value = (
+        true_value * np.exp(cfg.alliance.platform_noise_factor * cfg.alliance.evaluation_noise * noise)
+        - added_cost[:, None]
+    )
     member = model.ledger.has_pair(
         np.repeat(smb_idx, platforms.n),
         np.full(m * platforms.n, PLATFORM_KIND),
@@ -227,6 +262,70 @@ def best_fresh_offer(model: EcosystemModel, smb_idx: np.ndarray, kinds: np.ndarr
 
 # ------------------------------------------------------------------------ internals
 @dataclass
+class PartnerDraws:
+    """The random draws behind the partner offers of ``m`` searchers, shape (m, k) each."""
+
+    candidates: np.ndarray  # the partners offered (:func:`_sample_candidates`)
+    load: np.ndarray  # every partner's load when they were drawn
+    found: bool  # whether any partner had spare capacity
+    innovation_draw: np.ndarray  # uniform draw deciding innovation offers (:func:`_offer_types`)
+    forecast_noise: np.ndarray  # standard normal draw of the value forecast (:func:`_forecast_value`)
+
+
+def draw_partner_offers(model: EcosystemModel, m: int) -> PartnerDraws:
+    """Draw the randomness of ``m`` searchers' partner offers from the model stream, in the order
+    an evaluation uses it: candidates, offer types, forecast noise."""
+    candidates, load, found = _sample_candidates(model, m)
+    innovation_draw = model.rng.random(candidates.shape)
+    return PartnerDraws(candidates, load, found, innovation_draw, model.rng.standard_normal(candidates.shape))
+
+
+def draw_platform_noise(model: EcosystemModel, m: int) -> np.ndarray:
+    """The standard normal draw of ``m`` searchers' forecasts of every platform, shape (m, n_platforms)."""
+    return model.rng.standard_normal((m, model.platforms.n))
+
+
+@dataclass
+class PartnerSearch:
+    """One strategy group's partner search: who searches, on what terms, with which draws."""
+
+    strategy: Strategy
+    smb_idx: np.ndarray
+    request: TermsRequest
+    draws: PartnerDraws
+
+
+@dataclass
+class PlatformSearch:
+    """One strategy group's platform search: who searches, the data they share, their forecast noise."""
+
+    strategy: Strategy
+    smb_idx: np.ndarray
+    data_sharing: np.ndarray
+    noise: np.ndarray
+
+
+Rows = TypeVar("Rows")
+"""A dataclass of per-searcher arrays (offers, terms requests)."""
+
+
+def offer_rows(offers: Rows, rows: slice | np.ndarray) -> Rows:
+    """The rows ``rows`` of every array of a dataclass of per-searcher arrays (offers, requests)."""
+    return type(offers)(**{f.name: getattr(offers, f.name)[rows] for f in fields(offers)})
+
+
+def _stacked(parts: list[Any]) -> Any:
+    """The searchers of several dataclasses of per-searcher arrays, one after the other."""
+    return type(parts[0])(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(parts[0])})
+
+
+def _group_rows(searches: list[PartnerSearch] | list[PlatformSearch]) -> list[slice]:
+    """Each search's rows among all searches' searchers, in order."""
+    ends = np.cumsum([len(search.smb_idx) for search in searches])
+    return [slice(int(end - len(search.smb_idx)), int(end)) for search, end in zip(searches, ends, strict=True)]
+
+
+@dataclass
 class OfferFlows:
     """What a partner offer would move each month, forecast at today's state for the committed
     alliance at full scope (ODD 7.4, forecast of a partner offer); shape (m, k) each."""
@@ -261,10 +360,11 @@ def _holds_role(model: EcosystemModel, smb_idx: np.ndarray, role: np.ndarray) ->
     return np.take_along_axis(held, role.astype(np.int64), axis=1) > 0
 
 
-def _offer_types(model: EcosystemModel, role: np.ndarray) -> np.ndarray:
+def _offer_types(model: EcosystemModel, role: np.ndarray, innovation_draw: np.ndarray) -> np.ndarray:
     """The DPN type of each offer: its role's type, or innovation for a share
-    ``partner.innovation_share`` of the offers of roles that innovate."""
-    innovation = INNOVATES[role] & (model.rng.random(role.shape) < model.config.partner.innovation_share)
+    ``partner.innovation_share`` of the offers of roles that innovate (where the uniform
+    ``innovation_draw`` falls below it)."""
+    innovation = INNOVATES[role] & (innovation_draw < model.config.partner.innovation_share)
     return np.where(innovation, INNOVATION, ROLE_TYPES[role]).astype(np.int8)
 
 
@@ -331,8 +431,10 @@ def _forecast_value(
     compl: np.ndarray,
     flows: OfferFlows,
     net_share: np.ndarray,
+    noise: np.ndarray,
 ) -> np.ndarray:
-    """The SMB's noisy forecast of each offer's monthly value to it (ODD 7.4, value forecast)."""
+    """The SMB's noisy forecast of each offer's monthly value to it (ODD 7.4, value forecast);
+    ``noise`` is the forecast's standard normal draw."""
     cfg = model.config
     revenue_now = flows.revenue_now
     vc_rate = value.variable_cost_rate(cfg.smb, model.smbs.automation[smb_idx][:, None])
@@ -344,8 +446,7 @@ def _forecast_value(
         (1.0 - net_share - vc_rate) * flows.channel_revenue + supply_saving,
         (1.0 - net_share) * (flows.automation_savings + flows.credit_value),
     )
-    noise = np.exp(cfg.alliance.evaluation_noise * model.rng.standard_normal(role.shape))
-    return true_value * noise
+    return true_value * np.exp(cfg.alliance.evaluation_noise * noise)
 
 
 def _acceptable(
@@ -385,10 +486,39 @@ def _centrality(load: np.ndarray, cand: np.ndarray) -> np.ndarray:
     return degree[cand] / max(degree.max(), 1.0)
 
 
-def _choose_partner(model: EcosystemModel, strategy: Strategy, smb_idx: np.ndarray) -> dict[str, np.ndarray]:
-    request = strategy.terms(model, smb_idx)
-    offers, terms = evaluate_partner_offers(model, smb_idx, request)
-    scores = strategy.score_partners(model, smb_idx, offers)
+def _choose_partners(model: EcosystemModel, searches: list[PartnerSearch]) -> dict[str, np.ndarray]:
+    """Evaluate the partner offers of every group's searchers at once; each group's strategy
+    picks its best offer per searcher (if it scores above 0)."""
+    offers, terms = evaluate_partner_offers(
+        model,
+        np.concatenate([search.smb_idx for search in searches]),
+        _stacked([search.request for search in searches]),
+        draws=_stacked_draws([search.draws for search in searches]),
+    )
+    return _concat(
+        [
+            _pick_partner(model, search, offer_rows(offers, rows), {k: v[rows] for k, v in terms.items()})
+            for search, rows in zip(searches, _group_rows(searches), strict=True)
+        ]
+    )
+
+
+def _stacked_draws(draws: list[PartnerDraws]) -> PartnerDraws:
+    """The draws of several searches, one after the other (drawn at the same partner loads)."""
+    return PartnerDraws(
+        candidates=np.concatenate([d.candidates for d in draws]),
+        load=draws[0].load,
+        found=draws[0].found,
+        innovation_draw=np.concatenate([d.innovation_draw for d in draws]),
+        forecast_noise=np.concatenate([d.forecast_noise for d in draws]),
+    )
+
+
+def _pick_partner(
+    model: EcosystemModel, search: PartnerSearch, offers: PartnerOffers, terms: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    smb_idx, request = search.smb_idx, search.request
+    scores = search.strategy.score_partners(model, smb_idx, offers)
     best = np.argmax(scores, axis=1)
     rows = np.arange(len(smb_idx))
     ok = np.isfinite(scores[rows, best]) & (scores[rows, best] > 0)
@@ -408,10 +538,25 @@ def _choose_partner(model: EcosystemModel, strategy: Strategy, smb_idx: np.ndarr
     }
 
 
-def _choose_platform(model: EcosystemModel, strategy: Strategy, smb_idx: np.ndarray) -> dict[str, np.ndarray]:
-    data_sharing = strategy.terms(model, smb_idx).data_sharing
-    offers = evaluate_platform_offers(model, smb_idx)
-    scores = strategy.score_platforms(model, smb_idx, offers)
+def _choose_platforms(model: EcosystemModel, searches: list[PlatformSearch]) -> dict[str, np.ndarray]:
+    """Evaluate every platform for every group's searchers at once; each group's strategy picks
+    its best platform per searcher (if its forecast value is positive)."""
+    offers = evaluate_platform_offers(
+        model,
+        np.concatenate([search.smb_idx for search in searches]),
+        noise=np.concatenate([search.noise for search in searches]),
+    )
+    return _concat(
+        [
+            _pick_platform(model, search, offer_rows(offers, rows))
+            for search, rows in zip(searches, _group_rows(searches), strict=True)
+        ]
+    )
+
+
+def _pick_platform(model: EcosystemModel, search: PlatformSearch, offers: PlatformOffers) -> dict[str, np.ndarray]:
+    smb_idx = search.smb_idx
+    scores = search.strategy.score_platforms(model, smb_idx, offers)
     best = np.argmax(scores, axis=1)
     rows = np.arange(len(smb_idx))
     ok = np.isfinite(scores[rows, best]) & (offers.expected_value[rows, best] > 0)
@@ -419,7 +564,7 @@ def _choose_platform(model: EcosystemModel, strategy: Strategy, smb_idx: np.ndar
         "smb": smb_idx[ok],
         "platform": best[ok],
         "expected_value": offers.expected_value[rows[ok], best[ok]],
-        "data_sharing": data_sharing[ok],
+        "data_sharing": search.data_sharing[ok],
     }
 
 

@@ -27,15 +27,13 @@ Draws come only from the model's stream; with every rate 0 nothing is drawn.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.core.decisions import PlatformOffers
 from simulator.core.vocabulary import COMMITTED, PLATFORM_KIND
 from simulator.rules import value
-from simulator.rules.formation import _join_platforms, evaluate_platform_offers
+from simulator.rules.formation import _join_platforms, evaluate_platform_offers, offer_rows
 from simulator.rules.platforms import membership_weight
 from simulator.rules.review import dissolve
 
@@ -133,17 +131,12 @@ def _best_alternative(model: EcosystemModel, current: np.ndarray, smb_idx: np.nd
         rows = np.flatnonzero(strategy_of == sid)
         if len(rows) == 0:
             continue
-        scores = strategy.score_platforms(model, smb_idx[rows], _rows(offers, rows))
+        scores = strategy.score_platforms(model, smb_idx[rows], offer_rows(offers, rows))
         best = np.argmax(scores, axis=1)
         ok = np.isfinite(scores[np.arange(len(rows)), best])
         target[rows[ok]] = best[ok]
         alt_value[rows[ok]] = offers.expected_value[rows[ok], best[ok]]
     return target, alt_value
-
-
-def _rows(offers: PlatformOffers, rows: np.ndarray) -> PlatformOffers:
-    """The offers of some SMBs only."""
-    return PlatformOffers(**{f.name: getattr(offers, f.name)[rows] for f in fields(offers)})
 
 
 def _join_instead(model: EcosystemModel, smb_idx: np.ndarray, platform: np.ndarray, expected: np.ndarray) -> None:
