@@ -54,6 +54,7 @@ from simulator.observe.resilience import firm_table
 from simulator.observe.survival import survival_of
 from simulator.run.event_file import write_event_file
 from simulator.run.files import publish, staging
+from simulator.run.heap import release_free_memory
 from simulator.run.identity import CODE_FINGERPRINT, code_version, config_hash
 from simulator.run.manifest import MANIFEST_FILE, describe_files, write_manifest
 from simulator.run.tables import platform_series, run_dictionary, tidy
@@ -142,6 +143,7 @@ def _run(
         model.step()
         if observer is not None:
             observer(model)
+    release_free_memory()  # the steps' freed working arrays, before the summary's columns
     twin_series = None if twin is None else (twin.timeseries, twin.timeseries_by_strategy, twin.model.history)
     summary = summarize(model, twin_series)
     survival, _ = survival_of(model)
@@ -180,6 +182,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if taken:
         raise FileExistsError(f"{final} already holds {', '.join(taken)}; not overwriting an earlier run")
     final.mkdir(parents=True, exist_ok=True)
+    release_free_memory()  # the summary's freed columns, before the event log's row groups
     with staging(final) as staged:
         files = describe_files(_write_outputs(result, staged))
         missing = [name for name in OUTPUT_FILES if name not in files]
