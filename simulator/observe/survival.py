@@ -145,7 +145,8 @@ class Lifetimes:
 
     def at_risk(self, ages: np.ndarray) -> np.ndarray:
         """Units at risk of ending at each integer age (observed from before it, or from birth)."""
-        first = np.sort(np.where(self.entry > 0, self.entry + 1, 0))
+        first = np.where(self.entry > 0, self.entry + 1, 0)
+        first.sort()
         last = np.sort(self.duration)
         ages = np.asarray(ages)
         return np.searchsorted(first, ages, side="right") - np.searchsorted(last, ages, side="left")
@@ -162,10 +163,11 @@ def smb_lifetimes(smbs: SMBPopulation, steps: int) -> Lifetimes:
 
 def alliance_lifetimes(ledger: AllianceLedger, steps: int) -> Lifetimes:
     """Alliance durations: endings for any reason are events, active alliances are censored."""
-    ended_step = ledger.history("ended_step")
-    ended = ended_step >= 0
-    last = np.where(ended, ended_step, steps).astype(np.int64)
-    return Lifetimes(last - ledger.history("formed_step"), ended, np.zeros(ledger.n_formed, dtype=np.int64))
+    duration = ledger.history("ended_step").astype(np.int64)  # then the duration, in place: one int64 per alliance
+    ended = duration >= 0
+    duration[~ended] = steps
+    duration -= ledger.history("formed_step")
+    return Lifetimes(duration, ended, np.zeros(ledger.n_formed, dtype=np.int64))
 
 
 def exit_cause_names(codes: np.ndarray, exited: np.ndarray) -> np.ndarray:
@@ -243,8 +245,10 @@ def hazard_between(lifetimes: Lifetimes, first: int, last: int) -> float | None:
     """Endings per unit-month at risk in months ``first`` to ``last`` of age (the life table's
     hazard over that one bin; None without exposure)."""
     month = np.maximum(lifetimes.duration, 1)
-    exposure = np.clip(np.minimum(month, last) - np.maximum(lifetimes.entry, first - 1), 0, None).sum()
     events = (lifetimes.observed & (month >= first) & (month <= last)).sum()
+    exposed = np.minimum(month, last, out=month)  # in place: one int64 per unit at a time, not five
+    exposed -= np.maximum(lifetimes.entry, first - 1)
+    exposure = np.clip(exposed, 0, None, out=exposed).sum()
     return float(events / exposure) if exposure > 0 else None
 
 
@@ -356,11 +360,11 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
     parts.append(exits)
     for group, mask in alliance_groups.items():
         if mask.any():
-            curve = _km_table(alliance_fit, alliances) if mask.all() else kaplan_meier(alliances.select(mask))
+            whole = mask.all()  # every alliance: no copy of them (17 bytes each)
+            curve = _km_table(alliance_fit, alliances) if whole else kaplan_meier(alliances.select(mask))
             parts.append(_tag(curve, "alliance_survival", group))
-            parts.append(
-                _tag(life_table(dissolved.select(mask), ALLIANCE_HAZARD_WIDTH), "alliance_dissolution_hazard", group)
-            )
+            hazard = life_table(dissolved if whole else dissolved.select(mask), ALLIANCE_HAZARD_WIDTH)
+            parts.append(_tag(hazard, "alliance_dissolution_hazard", group))
     if len(alliances):
         # shared strings, not a copy each
         incidence = cumulative_incidence(alliances, model.ledger.history("end_reason"))
