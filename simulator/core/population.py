@@ -13,7 +13,7 @@ import numpy as np
 
 from simulator.config import ModelConfig, platform_configs
 from simulator.core.roles import ROLES, role_shares
-from simulator.core.rows import ColumnSpec, RowStore
+from simulator.core.rows import ColumnSpec, RowOwner, RowStore
 from simulator.core.rowwise import last_axis_mean
 from simulator.core.vocabulary import CAPABILITIES
 
@@ -28,7 +28,7 @@ ROLE_STRENGTHS: dict[int, tuple[int, ...]] = {
 the roles table."""
 
 
-class SMBPopulation:
+class SMBPopulation(RowOwner):
     """The SMBs' state, one row per firm in order of entry (the initial firms, then entrants).
 
     Every per-SMB array is an ordinary numpy attribute of :attr:`n` rows kept in a
@@ -254,7 +254,7 @@ class PartnerPopulation:
         return (self.successes + 1.0) / (self.reviews + 2.0)
 
 
-class PlatformPopulation:
+class PlatformPopulation(RowOwner):
     """Digital platforms: the shared ``platform`` defaults with each platform's overrides
     (``platform.per_platform``), as arrays.
 
