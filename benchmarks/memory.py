@@ -7,10 +7,14 @@ resident set size (``/proc/self/statm``) every 20 ms, and prints
 
 - the peak resident memory of each phase: building the model, the steps, the summary, the
   survival curves, the event log's frame, the time series, writing the files;
-- after the last step, the bytes held by each structure: the SMB arrays, the alliance ledger
-  (rows in its table, active and ended, its spare capacity, and the ended alliances moved to
-  disk), the event log (in memory and spilled),
-  the per-firm history and the DataCollector's records.
+- after the last step, the bytes held by each structure: the SMB arrays (and the buffers behind
+  them, spare capacity included), the alliance ledger (rows in its table, active and ended, its
+  spare capacity, and the ended alliances moved to disk), the event log (in memory and spilled),
+  the per-firm history and the DataCollector's records;
+- after the last step, glibc's heap (``mallinfo2``): bytes in use, bytes free (freed arrays'
+  pages the heap keeps: resident memory that no structure holds) and bytes in separately mapped
+  chunks; and, after writing, the most pyarrow's memory pool held at once (one row group of
+  ``events.parquet``).
 
 Linux only (it reads ``/proc``). ``--json`` writes the report as JSON too.
 """
@@ -102,6 +106,8 @@ def structure_bytes(model: Any) -> dict[str, float]:
     spilled = getattr(log, "spilled_rows", 0)
     smbs = model.smbs
     smb_bytes = sum(getattr(smbs, name).nbytes for name in smbs.COLUMNS)
+    buffers = smbs._rows._data.values()
+    smb_buffer_bytes = sum(b.nbytes for b in buffers if b is not None)
     history = model.history
     history_bytes = sum(a.nbytes for part in (history._revenue, history._net_income, history._alive) for a in part)
     collector = model.datacollector
@@ -109,6 +115,7 @@ def structure_bytes(model: Any) -> dict[str, float]:
     n_values += sum(len(column) for table in collector.tables.values() for column in table.values())
     return {
         "smb_arrays_mb": smb_bytes / MB,
+        "smb_buffers_mb": smb_buffer_bytes / MB,  # capacity; rows past smb_rows are not resident
         "smb_rows": int(smbs.n),
         "ledger_row_bytes": row_bytes,
         "ledger_rows": filled,
@@ -123,6 +130,42 @@ def structure_bytes(model: Any) -> dict[str, float]:
         "firm_history_mb": history_bytes / MB,
         "datacollector_values": n_values,
         "datacollector_mb_estimate": n_values * 32 / MB,
+    }
+
+
+def heap_mb() -> dict[str, float]:
+    """glibc's heap now (``mallinfo2``), in MB: in use, free, in mapped chunks ({} without glibc)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    if libc is None or not hasattr(libc, "mallinfo2"):
+        return {}
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [
+            (field, ctypes.c_size_t)
+            for field in (
+                "arena",
+                "ordblks",
+                "smblks",
+                "hblks",
+                "hblkhd",
+                "usmblks",
+                "fsmblks",
+                "uordblks",
+                "fordblks",
+                "keepcost",
+            )
+        ]
+
+    libc.mallinfo2.restype = MallInfo2
+    info = libc.mallinfo2()
+    return {
+        "heap_in_use_mb": info.uordblks / MB,
+        "heap_free_mb": info.fordblks / MB,
+        "mapped_chunks_mb": info.hblkhd / MB,
     }
 
 
@@ -146,6 +189,7 @@ def measure(n: int, steps: int, seed: int = 1, out: Path | None = None) -> dict[
     ]
     structures: dict[str, Any] = {}
     step_rss: dict[int, float] = {}
+    arrow_peak = 0.0
     started = time.perf_counter()
 
     def observer(model: Any) -> None:
@@ -155,6 +199,7 @@ def measure(n: int, steps: int, seed: int = 1, out: Path | None = None) -> dict[
             step_rss[int(model.steps)] = RssSampler.rss() / MB
         if model.steps == steps:
             structures.update(structure_bytes(model))
+            structures.update(heap_mb())
             sampler.enter("end_of_run")
 
     try:
@@ -165,6 +210,9 @@ def measure(n: int, steps: int, seed: int = 1, out: Path | None = None) -> dict[
             sampler.enter("write")
             runner.write_run(result, Path(tmp) / "run")
             written = {p.name: p.stat().st_size for p in (Path(tmp) / "run").iterdir()}
+            import pyarrow
+
+            arrow_peak = pyarrow.default_memory_pool().max_memory() / MB
             sampler.enter("done")
     finally:
         sampler.stop()
@@ -181,6 +229,7 @@ def measure(n: int, steps: int, seed: int = 1, out: Path | None = None) -> dict[
         "peak_rss_by_phase_mb": peaks,
         "rss_after_step_mb": step_rss,
         "structures_after_last_step": structures,
+        "arrow_pool_peak_mb": arrow_peak,
         "file_bytes": written,
     }
 

@@ -50,6 +50,9 @@ def test_memory_report_gives_each_phase_and_structure(tmp_path: Path) -> None:
     assert structures["ledger_rows_spilled"] == 0  # a tiny run keeps its ended alliances in the table
     assert structures["event_rows_in_memory"] + structures["event_rows_spilled"] > 0
     assert report["file_bytes"]["events.parquet"] > 0
+    if "heap_in_use_mb" in structures:  # glibc
+        assert structures["heap_in_use_mb"] > 0 and structures["heap_free_mb"] >= 0
+    assert report["arrow_pool_peak_mb"] > 0
 
 
 def test_every_mechanism_configuration_turns_every_mechanism_on() -> None:
