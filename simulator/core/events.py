@@ -269,7 +269,11 @@ class EventLog:
     def ending_events(self, n_alliances: int) -> np.ndarray:
         """The event that ended each alliance (``dissolved``, ``partner_failed``, ``smb_failed``;
         ``""`` for active alliances), read from the ``alliance_id`` and ``event`` columns only."""
-        names = np.array([*EVENTS, ""], dtype=object)
+        return np.array([*EVENTS, ""], dtype=object)[self.ending_codes(n_alliances)]
+
+    def ending_codes(self, n_alliances: int) -> np.ndarray:
+        """:meth:`ending_events` as codes: each alliance's ending event's index in ``EVENTS``,
+        ``len(EVENTS)`` for active alliances (1 byte an alliance instead of an 8-byte reference)."""
         out = np.full(n_alliances, len(EVENTS), dtype=np.int8)
         ending = np.array(sorted(EVENTS.index(e) for e in ENDING_EVENTS), dtype=np.int8)
         for start in range(0, self.rows, READ_ROWS):
@@ -278,7 +282,7 @@ class EventLog:
             event = self.column("event", start, stop)
             rows = (alliance >= 0) & np.isin(event, ending)
             out[alliance[rows]] = event[rows]
-        return names[out]
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """Return the log as a DataFrame with the columns of :data:`EVENT_COLUMNS`."""

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator.core.vocabulary import EXIT_CAUSES, PLATFORM_KIND
+from simulator.core.vocabulary import EVENTS, EXIT_CAUSES, PLATFORM_KIND
 
 if TYPE_CHECKING:
     from simulator.core.ledger import AllianceLedger
@@ -328,8 +328,8 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
     model
         A model after its last step.
     endings
-        The event that ended each alliance of its ledger (tells dissolutions from member
-        failures): ``model.events.ending_events(model.ledger.n_formed)``.
+        The code of the event that ended each alliance of its ledger (tells dissolutions from
+        member failures): ``model.events.ending_codes(model.ledger.n_formed)``.
 
     Returns
     -------
@@ -340,7 +340,7 @@ def measure_survival(model: EcosystemModel, endings: np.ndarray) -> tuple[pd.Dat
     steps = model.steps
     smbs = smb_lifetimes(model.smbs, steps)
     alliances = alliance_lifetimes(model.ledger, steps)
-    dissolved = alliances.with_events(endings == "dissolved")
+    dissolved = alliances.with_events(endings == EVENTS.index("dissolved"))
     on_platform = model.ledger.history("kind") == PLATFORM_KIND
     alliance_groups = {"all": np.ones(len(alliances), dtype=bool), "partner": ~on_platform, "platform": on_platform}
     strategy_id = model.smbs.strategy_id
@@ -521,6 +521,6 @@ def survival_of(model: EcosystemModel) -> tuple[pd.DataFrame, dict[str, Any]]:
     (the summary and ``survival.parquet`` share it)."""
     cached = getattr(model, "_survival_cache", None)
     if cached is None or cached[0] != model.steps:
-        cached = (model.steps, measure_survival(model, model.events.ending_events(model.ledger.n_formed)))
+        cached = (model.steps, measure_survival(model, model.events.ending_codes(model.ledger.n_formed)))
         model._survival_cache = cached
     return cached[1]
