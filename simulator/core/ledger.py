@@ -37,11 +37,6 @@ SPILL_ROWS = 200_000
 #: Ended rows read back from disk at a time by :meth:`AllianceLedger.history`.
 READ_ROWS = 1 << 20
 
-#: Columns whose ended rows also stay in memory, by alliance id (4 bytes an alliance each): the
-#: per-step duration metrics read them every step, which from disk took about 0.3 s a column at
-#: 1,000,000 SMBs.
-RESIDENT = ("formed_step", "ended_step")
-
 COLUMNS: dict[str, Any] = {
     "alliance_id": np.int32,  # stable id: alliances formed before this one (as in the event log)
     # the two sides
@@ -117,7 +112,6 @@ class AllianceLedger:
         self.n_formed = 0
         """Alliances formed so far (the next alliance id)."""
         self._ended: ColumnSpill | None = None
-        self._resident: dict[str, np.ndarray] = {}  # RESIDENT columns of the spilled rows, by alliance id
         self.end_reasons = TextCodes("")
         """The text of each ``end_reason_code`` (0 is ``""``: not ended)."""
         self.ended_durations = np.zeros(1, dtype=np.int64)
@@ -242,11 +236,6 @@ class AllianceLedger:
         live = self._data[name][: self.size]
         if self._ended is None:
             out = live.view()
-        elif name in self._resident:
-            out = np.empty(self.n_formed, dtype=live.dtype)
-            spilled = self._resident[name][: self.n_formed]  # ids past its end were formed since: live
-            out[: len(spilled)] = spilled
-            out[self.alliance_id] = live
         else:
             out = np.empty(self.n_formed, dtype=live.dtype)
             for start in range(0, self._ended.rows, READ_ROWS):  # a few MB at a time, not the whole column twice
@@ -383,13 +372,6 @@ class AllianceLedger:
             self._ended = ColumnSpill({name: column.dtype for name, column in self._data.items()}, "ecosim-ledger-")
         chunk = {name: column[ended] for name, column in self._data.items()}
         self._ended.append(chunk)
-        for name in RESIDENT:
-            kept_ended = self._resident.get(name, np.empty(0, dtype=COLUMNS[name]))
-            if len(kept_ended) < self.n_formed:  # by half, like the table
-                grown = np.empty(max(self.n_formed, len(kept_ended) * 3 // 2), dtype=COLUMNS[name])
-                grown[: len(kept_ended)] = kept_ended
-                self._resident[name] = kept_ended = grown
-            kept_ended[chunk["alliance_id"]] = chunk[name]
         kept = len(active)
         for column in self._data.values():
             column[:kept] = column[active]
