@@ -218,6 +218,17 @@ def _partner_alliances(s: Scope) -> np.ndarray:
     return s.alliances & (s.history("kind") != PLATFORM_KIND)
 
 
+def _mean_partner_share(s: Scope) -> float:
+    """Mean ``share * (1 - equity_stake)`` over the scope's partner alliances, ended included.
+
+    Selected before multiplying: over every alliance formed (9 million at 1,000,000 SMBs x 120
+    steps) the whole-column product held four float64 columns at once, the summary's peak.
+    """
+    partner = _partner_alliances(s)
+    share = s.history("share")[partner]
+    return mean(share * (1.0 - s.history("equity_stake")[partner]))
+
+
 def _early_failure_losses(s: Scope) -> float:
     history = s.history
     early = s.ended & (history("ended_step") - history("formed_step") <= s.model.config.alliance.early_failure_window)
@@ -833,9 +844,7 @@ METRICS.add(
         "Mean revenue share partners keep (after equity returns) over the group's partner alliances.",
         formula="mean of `s_a * (1 - e_a)` (latest share, after renegotiation and equity return) over the group's "
         "partner alliances of all four roles, ended included; 0 if none",
-        end=lambda s: mean(
-            (s.history("share") * (1.0 - s.history("equity_stake")))[_partner_alliances(s)]
-        ),
+        end=lambda s: _mean_partner_share(s),
     ),
     Metric(
         "mean_complementarity", "complementarity", "", S.RELATIONS, _at(STRATEGY_SUMMARY),
