@@ -171,6 +171,11 @@ class Roster(Mapping[int, AgentT]):
         """Rows of the alive firms, in order."""
         return iter(np.flatnonzero(self._alive()).tolist())
 
+    def __contains__(self, index: object) -> bool:
+        """Whether ``index`` is the row of an alive firm (no agent is made to answer)."""
+        alive = self._alive()
+        return isinstance(index, int | np.integer) and 0 <= index < len(alive) and bool(alive[index])
+
     @property
     def n_made(self) -> int:
         """Number of agents made and held (those of alive firms only)."""

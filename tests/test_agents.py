@@ -130,6 +130,9 @@ def test_roster_is_a_mapping_of_alive_rows() -> None:
     model.run(3)
     alive = np.flatnonzero(model.smbs.alive)
     assert len(model.smb_agents) == len(alive) and list(model.smb_agents) == alive.tolist()
+    made = model.smb_agents.n_made
+    assert int(alive[0]) in model.smb_agents and -1 not in model.smb_agents
+    assert len(model.smbs.alive) not in model.smb_agents and model.smb_agents.n_made == made
     assert [a.index for a in model.smb_agents.values()] == alive.tolist()
     with pytest.raises(IndexError):
         model.smb_agents[-1]
