@@ -353,11 +353,17 @@ def _sample_candidates(model: EcosystemModel, m: int) -> tuple[np.ndarray, np.nd
     return cand, load, found
 
 
+def _in_offer_roles(by_role: np.ndarray, smb_idx: np.ndarray, role: np.ndarray) -> np.ndarray:
+    """Entry ``by_role[smb, role]`` (a per-SMB, per-role table) for each offer: its SMB in
+    ``smb_idx`` and its role in ``role`` (shape (m, k)); rows gathered with take, several times
+    faster than fancy indexing of whole rows."""
+    return np.take_along_axis(np.take(by_role, smb_idx, axis=0), role.astype(np.int64), axis=1)
+
+
 def _holds_role(model: EcosystemModel, smb_idx: np.ndarray, role: np.ndarray) -> np.ndarray:
     """Whether each SMB in ``smb_idx`` already holds an alliance in the role of each of its
     offers (``role``, shape (m, k))."""
-    held = np.take(model.ledger.role_holdings(model.smbs.n), smb_idx, axis=0)  # (m, roles)
-    return np.take_along_axis(held, role.astype(np.int64), axis=1) > 0
+    return _in_offer_roles(model.ledger.role_holdings(model.smbs.n), smb_idx, role) > 0
 
 
 def _offer_types(model: EcosystemModel, role: np.ndarray, innovation_draw: np.ndarray) -> np.ndarray:
@@ -471,8 +477,7 @@ def _acceptable(
     )
     acceptable = (partner_income >= reservation) & (flows.gross > 0)
     if not replacing:  # a replacement is not blocked by the exclusive alliance it replaces
-        exclusive_roles = np.take(ledger.exclusive_holdings(model.smbs.n), smb_idx, axis=0)  # (m, roles) bool
-        acceptable &= ~np.take_along_axis(exclusive_roles, role.astype(np.int64), axis=1)
+        acceptable &= ~_in_offer_roles(ledger.exclusive_holdings(model.smbs.n), smb_idx, role)
     # the pairs are looked up last, for the offers still open: a partner's alliances are all in its
     # role, so only an SMB holding that role can hold the pair already
     ask = acceptable & holds_role
