@@ -140,10 +140,10 @@ def _over_revenue(values: np.ndarray, s: Scope) -> float:
 
 def _duration_counts(s: Scope) -> np.ndarray:
     """The scope's alliances ended so far by duration in steps (entry ``d``: those that ended
-    ``d`` steps after formation): for every SMB, the count the ledger keeps as alliances end
-    (reading every alliance's history each step grew with the run); for a strategy group,
-    counted from the history."""
-    if s.is_population:
+    ``d`` steps after formation): for a scope of every SMB, the count the ledger keeps as
+    alliances end (reading every alliance's history each step grew with the run); for one
+    strategy group among several, counted from the history."""
+    if s.holds_every_smb:
         return s.model.ledger.ended_durations
     return np.bincount((s.history("ended_step") - s.history("formed_step"))[s.ended])
 

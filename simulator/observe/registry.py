@@ -359,7 +359,7 @@ class Scope:
     def alliances(self) -> np.ndarray:
         """Boolean mask over the ledger's history (alliance ids): every alliance of the scope's SMBs,
         ended or not."""
-        if self.strategy_id is None:
+        if self.holds_every_smb:
             return np.ones(self.model.ledger.n_formed, dtype=bool)
         return self.members[self.history("smb")]
 
