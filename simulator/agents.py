@@ -142,6 +142,9 @@ class Roster(Mapping[int, AgentT]):
         self.model = model
         self.agent_type = agent_type
         self._made: dict[int, AgentT] = {}
+        self._has_agent = np.zeros(0, dtype=bool)  # by row: whether the firm's agent is made
+        self._last_row = -1  # the highest row whose agent was made: rows made later past it keep
+        self._in_row_order = True  # Mesa's set of the role in row order, as make_all leaves it
         # Mesa's set of the role exists from the start, empty until agents are made, as when
         # every firm had an agent: model.agents_by_type[SMB] is empty, not missing, once all left
         by_type = mesa.Model.agents_by_type.fget(model)
@@ -160,7 +163,21 @@ class Roster(Mapping[int, AgentT]):
                 raise IndexError(f"no {self.agent_type.__name__} in row {index} (rows 0 to {len(alive) - 1})")
             if not alive[index]:
                 raise KeyError(f"{self.agent_type.__name__} {index} has left the model")
-            agent = self._made[index] = self.agent_type(self.model, index)
+            agent = self._make(index)
+        return agent
+
+    def _made_rows(self, n_rows: int) -> np.ndarray:
+        """The by-row flags of made agents, grown to ``n_rows`` rows as firms entered."""
+        if len(self._has_agent) < n_rows:
+            self._has_agent = np.concatenate([self._has_agent, np.zeros(n_rows - len(self._has_agent), dtype=bool)])
+        return self._has_agent
+
+    def _make(self, index: int) -> AgentT:
+        agent = self._made[index] = self.agent_type(self.model, index)
+        self._made_rows(index + 1)[index] = True
+        if index < self._last_row:
+            self._in_row_order = False
+        self._last_row = max(self._last_row, index)
         return agent
 
     def __len__(self) -> int:
@@ -185,15 +202,12 @@ class Roster(Mapping[int, AgentT]):
         """Make the agents of all alive firms that have none yet, so that Mesa's agent set of the
         role holds every alive firm's agent in row order."""
         alive = self._alive()
-        made_before = len(self._made)
-        if made_before == np.count_nonzero(alive):  # the made ones are all alive, so all are made
-            return
-        for index in np.flatnonzero(alive).tolist():
-            if index not in self._made:
-                self._made[index] = self.agent_type(self.model, index)
-        if made_before:  # agents asked for one by one came first: put Mesa's set in row order
+        for index in np.flatnonzero(alive & ~self._made_rows(len(alive))[: len(alive)]).tolist():
+            self._make(index)
+        if not self._in_row_order:  # agents asked for one by one came first: put Mesa's set in row order
             by_type = mesa.Model.agents_by_type.fget(self.model)
             by_type[self.agent_type].sort("index", ascending=True, inplace=True)
+            self._in_row_order = True
 
     def release(self, indices: Iterable[int]) -> None:
         """Remove the agents of the firms in rows ``indices``, which leave, from the model and
@@ -202,6 +216,7 @@ class Roster(Mapping[int, AgentT]):
             for index in np.asarray(indices).tolist():
                 agent = self._made.pop(index, None)
                 if agent is not None:
+                    self._has_agent[index] = False
                     agent.remove()
 
 

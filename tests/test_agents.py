@@ -9,6 +9,7 @@ import weakref
 import mesa
 import numpy as np
 import pytest
+from mesa.agent import AgentSet
 
 from simulator.agents import SMB, PartnerFirm, Platform
 from simulator.config import from_dict
@@ -155,3 +156,27 @@ def test_agent_sets_keep_row_order_and_outlive_the_population() -> None:
         model.step()
     assert not model.smbs.alive.any()
     assert len(model.agents_by_type[SMB]) == 0
+
+
+def test_agent_sets_are_sorted_only_when_out_of_row_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader of ``model.agents`` every step makes only the entrants' agents, whose rows come
+    after every made one: Mesa's SMB set stays in row order without being sorted again; an agent
+    asked for out of order is put in its place once."""
+    sorts = []
+    sort = AgentSet.sort
+    monkeypatch.setattr(
+        AgentSet, "sort", lambda self, *a, **k: sorts.append({type(a) for a in self}) or sort(self, *a, **k)
+    )
+    model = EcosystemModel(from_dict({**TURNOVER, "smb": {"entry_rate": 0.1, "exit_hazard": 0.02}}))
+    for _ in range(8):
+        model.step()
+        assert [a.index for a in model.agents_by_type[SMB]] == np.flatnonzero(model.smbs.alive).tolist()
+    assert len(model.smbs.alive) > TURNOVER["n_smbs"]  # firms entered
+    assert {SMB} not in sorts  # (refilled partner slots are rows made again: their set is sorted)
+    sorts.clear()
+    model.step()
+    alive = np.flatnonzero(model.smbs.alive)
+    model.smb_agents.release(alive[:1].tolist())  # let an early row's agent go, then ask for it again
+    model.smb_agents[int(alive[0])]
+    assert [a.index for a in model.agents_by_type[SMB]] == alive.tolist()
+    assert sorts.count({SMB}) == 1
