@@ -71,3 +71,5 @@ def test_an_alliance_ended_again_counts_at_its_last_duration_once() -> None:
     durations = ledger.ended_step - ledger.formed_step
     assert durations.tolist() == [2, 4, 35]  # the last formed before the run, as a focal firm's
     assert np.array_equal(ledger.ended_durations, np.bincount(durations, minlength=len(ledger.ended_durations)))
+    with pytest.raises(ValueError, match="read-only"):
+        ledger.ended_durations[2] += 1  # the count is the ledger's own: a reader cannot bend it

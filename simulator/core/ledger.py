@@ -114,10 +114,7 @@ class AllianceLedger:
         self._ended: ColumnSpill | None = None
         self.end_reasons = TextCodes("")
         """The text of each ``end_reason_code`` (0 is ``""``: not ended)."""
-        self.ended_durations = np.zeros(1, dtype=np.int64)
-        """Ended alliances by duration: entry ``d`` counts those that ended ``d`` steps after
-        formation (``ended_step - formed_step``), kept by :meth:`end` so that the per-step
-        duration metrics need not read every alliance's history."""
+        self._ended_durations = np.zeros(1, dtype=np.int64)
         self._active: np.ndarray | None = None
         self._pair_keys: np.ndarray | None = None
         self._counts: dict[tuple[str, int], Any] = {}
@@ -196,15 +193,24 @@ class AllianceLedger:
         formed, before = self.formed_step[ending], self.ended_step[ending]
         durations = step - formed  # longer than the run for a focal firm's alliances formed before it
         longest = int(durations.max())
-        if len(self.ended_durations) <= longest:
-            grown = np.zeros(max(longest + 1, 2 * len(self.ended_durations)), dtype=np.int64)
-            grown[: len(self.ended_durations)] = self.ended_durations
-            self.ended_durations = grown
-        size = len(self.ended_durations)
-        self.ended_durations += np.bincount(durations, minlength=size)
+        if len(self._ended_durations) <= longest:
+            grown = np.zeros(max(longest + 1, 2 * len(self._ended_durations)), dtype=np.int64)
+            grown[: len(self._ended_durations)] = self._ended_durations
+            self._ended_durations = grown
+        size = len(self._ended_durations)
+        self._ended_durations += np.bincount(durations, minlength=size)
         again = before >= 0
         if again.any():
-            self.ended_durations -= np.bincount(before[again] - formed[again], minlength=size)
+            self._ended_durations -= np.bincount(before[again] - formed[again], minlength=size)
+
+    @property
+    def ended_durations(self) -> np.ndarray:
+        """Ended alliances by duration, read-only: entry ``d`` counts those that ended ``d`` steps
+        after formation (``ended_step - formed_step``), kept by :meth:`end` so that the per-step
+        duration metrics need not read every alliance's history."""
+        counts = self._ended_durations.view()
+        counts.flags.writeable = False
+        return counts
 
     @property
     def end_reason(self) -> np.ndarray:
