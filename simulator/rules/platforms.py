@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.core.sets import among
 from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.rules import value
 
@@ -105,9 +106,9 @@ def govern_fees(model: EcosystemModel) -> None:
             bargaining.append(p)
     for reason, repriced in changed.items():
         if repriced:
-            reprice_memberships(model, _memberships(model, repriced), reason)
+            reprice_memberships(model, memberships(model, repriced), reason)
     if bargaining:
-        ids = _memberships(model, bargaining)
+        ids = memberships(model, bargaining)
         bargained = member_fees(model, model.ledger.counterpart[ids], model.ledger.smb[ids])
         moved = ids[model.ledger.share[ids] != bargained]
         if len(moved):
@@ -127,11 +128,12 @@ def _direction(model: EcosystemModel, p: int, settings: PlatformConfig) -> tuple
     return (1.0 if raise_fee else -1.0), voiced
 
 
-def _memberships(model: EcosystemModel, platform_ids: list[int]) -> np.ndarray:
+def memberships(model: EcosystemModel, platform_ids: np.ndarray | list[int]) -> np.ndarray:
     """Active memberships of the platforms ``platform_ids``, in ledger order."""
     ledger = model.ledger
     ids = ledger.active_ids
-    return ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], platform_ids)]
+    ids = ids[ledger.kind[ids] == PLATFORM_KIND]
+    return ids[among(ledger.counterpart[ids], platform_ids, model.platforms.n)]
 
 
 def reprice_memberships(model: EcosystemModel, ids: np.ndarray, reason: str) -> None:

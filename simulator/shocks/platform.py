@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.config import ModelConfig
-from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.errors import ConfigError
-from simulator.rules.platforms import reprice_memberships
+from simulator.rules.platforms import memberships, reprice_memberships
 from simulator.rules.review import dissolve
 from simulator.shocks.base import Shock, parse_index, register
 
@@ -51,13 +50,13 @@ class PlatformFeeHike(_PlatformShock):
         before = model.platforms.fee[self.hit].copy()
         model.platforms.fee[self.hit] = np.minimum(before + self.config.size, 1.0)
         self.raised = model.platforms.fee[self.hit] - before
-        reprice_memberships(model, _members_of(model, self.hit), "platform_fee_hike")
+        reprice_memberships(model, memberships(model, self.hit), "platform_fee_hike")
         return f"platforms {self.hit.tolist()} fee +{self.config.size:g}"
 
     def stop(self, model: EcosystemModel) -> None:
         # take back this shock's increase only, never below zero (governance may have moved the fee)
         model.platforms.fee[self.hit] = np.maximum(model.platforms.fee[self.hit] - self.raised, 0.0)
-        reprice_memberships(model, _members_of(model, self.hit), "platform_fee_restored")
+        reprice_memberships(model, memberships(model, self.hit), "platform_fee_restored")
 
 
 @register
@@ -107,17 +106,9 @@ class PlatformDelisting(_PlatformShock):
     def start(self, model: EcosystemModel) -> str:
         hit = self.platforms_hit(model)
         ledger = model.ledger
-        ids = ledger.active_ids
-        members = ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], hit)]
+        members = memberships(model, hit)
         chosen = members[model.shock_rng.random(len(members)) < self.config.share]
         until = np.iinfo(np.int64).max if self.stop_step is None else self.stop_step
         model.platforms.barred_until[ledger.smb[chosen], ledger.counterpart[chosen]] = until
         dissolve(model, chosen, "delisted", pay_exit_cost=False)
         return f"platforms {hit.tolist()} delisted {len(chosen)} members"
-
-
-def _members_of(model: EcosystemModel, platforms_hit: np.ndarray) -> np.ndarray:
-    """Active memberships of the given platforms."""
-    ledger = model.ledger
-    ids = ledger.active_ids
-    return ids[(ledger.kind[ids] == PLATFORM_KIND) & np.isin(ledger.counterpart[ids], platforms_hit)]

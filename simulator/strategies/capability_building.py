@@ -8,6 +8,7 @@ import numpy as np
 
 from simulator.config import param
 from simulator.core.grouped import rows_at
+from simulator.core.sets import among
 from simulator.core.vocabulary import PLATFORM_KIND
 from simulator.rules import value
 from simulator.strategies.base import (
@@ -92,7 +93,7 @@ def _partner_advantage(model, who: np.ndarray) -> np.ndarray:
     """Per member and capability, how much its best current partner is stronger (0 if none)."""
     ledger = model.ledger
     ids = ledger.active_ids
-    ids = ids[(ledger.kind[ids] != PLATFORM_KIND) & np.isin(ledger.smb[ids], who)]
+    ids = ids[(ledger.kind[ids] != PLATFORM_KIND) & among(ledger.smb[ids], who, model.smbs.n)]
     position = np.searchsorted(np.sort(who), ledger.smb[ids])
     order = np.argsort(who)
     best = np.zeros((len(who), model.smbs.capability.shape[1]))
